@@ -1,0 +1,11 @@
+"""ncgain.kinetics: what happens in time.
+
+Excitation statistics, the Numba Monte Carlo kernels, the exact master-equation
+reference, spectra and thresholds, all returned as :class:`xarray.Dataset`.
+"""
+
+from .output import sample_from_dataset
+from .pulsed import METHODS, pump_fluence, simulate_pulsed
+from .threshold import gain_threshold
+
+__all__ = ["simulate_pulsed", "gain_threshold", "pump_fluence", "sample_from_dataset", "METHODS"]

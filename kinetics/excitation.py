@@ -1,0 +1,71 @@
+"""Pulsed excitation: the distribution of exciton numbers right after the pump.
+
+``statistics="poisson"`` (the physical default): a NC of size class c holds
+n ~ Poisson(lambda_c) excitons with lambda_c = pump_scale_c * <N>, since
+absorption events of independent pump photons are Poisson distributed.
+
+``statistics="single"``: the paper's idealization behind its threshold formula:
+no NC holds more than one exciton, p1 = lambda_c <= 1, p0 = 1 - p1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+__all__ = ["STATISTICS", "initial_distribution", "required_n_max", "poisson_tail"]
+
+STATISTICS = ("poisson", "single")
+
+#: Largest Poisson mass allowed beyond n_max (exact reference truncation error).
+TAIL_TOLERANCE = 1e-10
+#: Largest expected number of Monte Carlo NCs drawn beyond n_max in one run.
+EXPECTED_OVERFLOW = 1e-4
+
+
+def poisson_tail(n_max: int, mean: float) -> float:
+    """P(n > n_max) for n ~ Poisson(mean)."""
+    return float(stats.poisson.sf(n_max, mean))
+
+
+def allowed_tail(n_nanocrystals: int) -> float:
+    """Largest Poisson tail beyond n_max for a run of ``n_nanocrystals`` NCs."""
+    return min(TAIL_TOLERANCE, EXPECTED_OVERFLOW / max(int(n_nanocrystals), 1))
+
+
+def required_n_max(max_mean: float, degeneracy: int, n_nanocrystals: int) -> int:
+    """Smallest n_max >= degeneracy whose Poisson tail is below :func:`allowed_tail`."""
+    tol = allowed_tail(n_nanocrystals)
+    n_max = max(int(degeneracy), 1)
+    while poisson_tail(n_max, max_mean) > tol:
+        n_max += 1
+    return n_max
+
+
+def initial_distribution(mean_excitons: np.ndarray, pump_scale: np.ndarray, n_max: int,
+                         statistics: str) -> np.ndarray:
+    """Initial probabilities p[m, c, n] of n = 0 ... n_max excitons.
+
+    Parameters
+    ----------
+    mean_excitons : ndarray, shape (M,)
+        Ensemble mean exciton numbers <N> right after the pulse.
+    pump_scale : ndarray, shape (K,)
+        Per-class pump cross-section relative to the ensemble mean.
+    n_max : int
+    statistics : {"poisson", "single"}
+
+    Returns
+    -------
+    ndarray, shape (M, K, n_max + 1)
+        For Poisson statistics the mass beyond n_max (at most the tail tolerance
+        checked by the caller) is not represented.
+    """
+    lam = np.asarray(mean_excitons, float)[:, None] * np.asarray(pump_scale, float)[None, :]
+    n = np.arange(n_max + 1)
+    if statistics == "poisson":
+        return stats.poisson.pmf(n[None, None, :], lam[..., None])
+    p = np.zeros(lam.shape + (n_max + 1,))
+    p[..., 0] = 1.0 - lam
+    p[..., 1] = lam
+    return p

@@ -1,0 +1,153 @@
+"""Spectra from occupations: absorption, bleaching and spontaneous emission.
+
+Both methods describe the ensemble by an occupation tensor
+P[m, t, c, n, b]: the fraction of NCs of class c holding n excitons whose
+emission energy lies in inhomogeneous-energy bin b (equal-probability bins of
+the class's Gaussian distribution of E_i). The Monte Carlo fills it with
+counts / n_nanocrystals, the master equation with p_n(t) * weight_c / n_bins.
+Every spectrum is linear in P:
+
+    alpha(E) = sum_{c,n,b} P[c,n,b] * F_abs[c,n,b](E),
+    pl(E)    = sum_{c,n,b} P[c,n,b] * F_pl[c,n,b](E),
+
+with F the bin-conditional ensemble lines of :mod:`models.lineshapes` weighted
+by the state table's strengths; that makes the Monte Carlo spectra unbiased
+for any number of bins and gives their exact variance (:func:`spectra_variance`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+
+from models import lineshapes
+from models.state_table import StateTable
+
+__all__ = ["LineKernels", "line_kernels", "unexcited_absorption", "absorption_peak",
+           "spectra", "spectra_variance", "default_energies"]
+
+#: Smallest alpha_0(E) / alpha_0(peak) at which bleaching -dalpha/alpha_0 is reported.
+MIN_RELATIVE_ALPHA0 = 1e-12
+
+
+@dataclass(frozen=True, eq=False)
+class LineKernels:
+    """Per-NC contributions F[c, n, b, e] to the spectra at ``energies``.
+
+    ``absorption`` is in units of sigma_0 per eV (before normalization by the
+    unexcited peak), ``pl`` in photons per ps per eV per NC.
+    """
+
+    energies: np.ndarray
+    absorption: np.ndarray
+    pl: np.ndarray
+    alpha0_peak: float
+
+
+def unexcited_absorption(table: StateTable, energies) -> np.ndarray:
+    """alpha_0(E): absorption of the unexcited ensemble (sigma_0 per eV), exact."""
+    e = np.asarray(energies, float)
+    out = np.zeros_like(e)
+    for c in range(table.n_classes):
+        x = e - table.exciton_energy[c] - table.absorption_offset[c, 0]
+        out += table.class_weight[c] * table.absorption_strength[0] * lineshapes.ensemble_line(
+            x, table.inhomogeneous_width[c], table.lineshape, table.homogeneous_width[c])
+    return out
+
+
+def absorption_peak(table: StateTable) -> tuple[float, float]:
+    """Energy (eV) and value (sigma_0/eV) of the maximum of the unexcited absorption."""
+    centres = table.exciton_energy + table.absorption_offset[:, 0]
+    width = float(np.max(np.hypot(table.inhomogeneous_width, table.homogeneous_width)))
+    grid = np.linspace(centres.min() - 3 * width, centres.max() + 3 * width, 4001)
+    values = unexcited_absorption(table, grid)
+    k = int(np.argmax(values))
+    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
+    res = optimize.minimize_scalar(lambda x: -unexcited_absorption(table, x), bounds=(lo, hi),
+                                   method="bounded", options={"xatol": 1e-10})
+    e_peak = float(res.x) if -res.fun >= values[k] else float(grid[k])
+    return e_peak, float(unexcited_absorption(table, e_peak))
+
+
+def resolvable_range(table: StateTable) -> tuple[float, float]:
+    """Energies (eV) between which alpha_0 >= MIN_RELATIVE_ALPHA0 * alpha_0(peak)."""
+    e_peak, peak = absorption_peak(table)
+    width = float(np.max(np.hypot(table.inhomogeneous_width, table.homogeneous_width)))
+    f = lambda e: unexcited_absorption(table, e) / peak - MIN_RELATIVE_ALPHA0  # noqa: E731
+    lo, hi = e_peak - width, e_peak + width
+    while f(lo) > 0:
+        lo -= width
+    while f(hi) > 0:
+        hi += width
+    return (optimize.brentq(f, lo, e_peak, xtol=1e-9) + 1e-9,
+            optimize.brentq(f, e_peak, hi, xtol=1e-9) - 1e-9)
+
+
+def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
+    """A photon-energy grid (eV) covering every band-edge line of the table.
+
+    It spans the lines with non-zero strength +-3 ensemble widths, cut to the
+    range where alpha_0 is resolvable (:func:`resolvable_range`) so that the
+    bleaching -dalpha/alpha_0 is defined everywhere on it.
+    """
+    width = np.hypot(table.inhomogeneous_width, table.homogeneous_width)
+    offsets = np.concatenate([table.absorption_offset[:, table.absorption_strength > 0],
+                              table.emission_offset[:, table.emission_strength > 0]], axis=1)
+    lo = np.min(table.exciton_energy + offsets.min(axis=1) - 3 * width)
+    hi = np.max(table.exciton_energy + offsets.max(axis=1) + 3 * width)
+    r_lo, r_hi = resolvable_range(table)
+    return np.round(np.linspace(max(lo, r_lo), min(hi, r_hi), n_points), 12)
+
+
+def line_kernels(table: StateTable, energies, n_bins: int) -> LineKernels:
+    """Compute the per-(class, state, bin) spectral contributions at ``energies``."""
+    e = np.asarray(energies, float)
+    n_states = table.n_max + 1
+    f_abs = np.zeros((table.n_classes, n_states, n_bins, e.size))
+    f_pl = np.zeros_like(f_abs)
+    for c in range(table.n_classes):
+        args = (table.inhomogeneous_width[c], table.lineshape, table.homogeneous_width[c], n_bins)
+        centre = e - table.exciton_energy[c]
+        # States share few distinct offsets (all n >= g emit at (g-1) Delta):
+        # evaluate each distinct line once.
+        cache: dict[float, np.ndarray] = {}
+
+        def line(offset):
+            key = float(offset)
+            if key not in cache:
+                cache[key] = lineshapes.binned_ensemble_line(centre - offset, *args)
+            return cache[key]
+
+        for n in range(n_states):
+            if table.absorption_strength[n] > 0:
+                f_abs[c, n] += table.absorption_strength[n] * line(table.absorption_offset[c, n])
+            if table.emission_strength[n] > 0:
+                em = line(table.emission_offset[c, n])
+                f_abs[c, n] -= table.emission_strength[n] * em
+                f_pl[c, n] = table.radiative_rate[c, n] * em
+    _, peak = absorption_peak(table)
+    return LineKernels(energies=e, absorption=f_abs, pl=f_pl, alpha0_peak=peak)
+
+
+def spectra(occupation: np.ndarray, kernels: LineKernels) -> tuple[np.ndarray, np.ndarray]:
+    """Absorption alpha/alpha_0(peak) and PL spectra [m, t, e] from ``occupation[m, t, c, n, b]``."""
+    alpha = np.einsum("mtcnb,cnbe->mte", occupation, kernels.absorption, optimize=True)
+    pl = np.einsum("mtcnb,cnbe->mte", occupation, kernels.pl, optimize=True)
+    return alpha / kernels.alpha0_peak, pl
+
+
+def spectra_variance(occupation: np.ndarray, kernels: LineKernels,
+                     n_nanocrystals: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact variance of the Monte Carlo estimates of :func:`spectra`.
+
+    ``occupation`` must be the exact (master-equation) occupation; NCs are
+    independent and identically distributed, so Var = (E[F^2] - E[F]^2) / N.
+    """
+    out = []
+    for f, scale in ((kernels.absorption, kernels.alpha0_peak), (kernels.pl, 1.0)):
+        mean = np.einsum("mtcnb,cnbe->mte", occupation, f, optimize=True)
+        second = np.einsum("mtcnb,cnbe->mte", occupation, f * f, optimize=True)
+        out.append(np.maximum(second - mean * mean, 0.0) / n_nanocrystals / scale ** 2)
+    return out[0], out[1]

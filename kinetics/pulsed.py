@@ -1,0 +1,304 @@
+"""Pulsed excitation: :func:`simulate_pulsed`, the public entry point.
+
+Like stumpy's ``stump`` around ``_stump``, the public function validates
+everything before any work starts, prepares plain arrays from the sample's
+state table, runs the Numba kernel (or the exact master equation) and wraps
+the result in an :class:`xarray.Dataset`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+import xarray as xr
+
+import models
+from models import Sample
+from models.state_table import StateTable, build_state_table
+
+from . import _kernels, excitation, master_equation, observables
+
+__all__ = ["simulate_pulsed", "METHODS", "PHOTON_ENERGY_J_PER_EV"]
+
+METHODS = ("monte-carlo", "master-equation")
+PHOTON_ENERGY_J_PER_EV = 1.602176634e-19
+#: NCs per kernel call; bounds the time between progress updates, not memory
+#: (the kernel stores no per-NC arrays, so memory is flat in n_nanocrystals).
+CHUNK_SIZE = 1 << 21
+MAX_NANOCRYSTALS = 10 ** 12
+
+
+# ----------------------------------------------------------------------------- validation
+
+def _as_1d(name: str, values, *, unit: str) -> np.ndarray:
+    try:
+        arr = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} = {values!r} must be a sequence of real numbers ({unit})") from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence ({unit}), got shape {arr.shape}")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise ValueError(f"{name} = {arr[bad][0]!r} is not allowed: values must be finite ({unit})")
+    return arr
+
+
+def _check_choice(name: str, value, allowed) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} = {value!r} is not one of {tuple(allowed)}")
+    return value
+
+
+def _check_int(name: str, value, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+        raise ValueError(f"{name} = {value!r} is outside the allowed range: an integer in "
+                         f"[{lo}, {hi}]")
+    return int(value)
+
+
+def validate_mean_excitons(values, table: StateTable, statistics: str) -> np.ndarray:
+    """Check <N> values: finite, >= 0, and <= 1 per class for single statistics."""
+    arr = _as_1d("mean_excitons", values, unit="excitons per NC")
+    if (arr < 0).any():
+        raise ValueError(f"mean_excitons = {arr[arr < 0][0]!r} is outside the allowed range "
+                         "[0, inf) excitons per NC")
+    if statistics == "single":
+        limit = 1.0 / float(np.max(table.pump_scale))
+        if (arr > limit * (1 + 1e-12)).any():
+            raise ValueError(
+                f"mean_excitons = {arr.max()!r} is outside the allowed range [0, {limit:g}] for "
+                "statistics='single' (at most one exciton per NC, so p1 <= 1 in every class)")
+    if arr.max() > 50.0:
+        raise ValueError(f"mean_excitons = {arr.max()!r} is outside the allowed range [0, 50] "
+                         "excitons per NC (the band-edge model has no higher states)")
+    return arr
+
+
+def validate_times(values) -> np.ndarray:
+    """Check record times: finite, >= 0 ps, strictly increasing."""
+    arr = _as_1d("times", values, unit="ps")
+    if (arr < 0).any():
+        raise ValueError(f"times = {arr[arr < 0][0]!r} ps is outside the allowed range [0, inf) ps")
+    if arr.size > 1 and not (np.diff(arr) > 0).all():
+        raise ValueError(f"times must be strictly increasing (ps), got {arr.tolist()}")
+    return arr
+
+
+def validate_energies(values, table: StateTable) -> np.ndarray:
+    """Check probe energies: finite, strictly increasing, where alpha_0 is resolvable."""
+    arr = _as_1d("energies", values, unit="eV")
+    if arr.size > 1 and not (np.diff(arr) > 0).all():
+        raise ValueError("energies must be strictly increasing (eV)")
+    _, peak = observables.absorption_peak(table)
+    rel = observables.unexcited_absorption(table, arr) / peak
+    bad = rel < observables.MIN_RELATIVE_ALPHA0
+    if bad.any():
+        fine = observables.default_energies(table, 20001)
+        ok = fine[observables.unexcited_absorption(table, fine) / peak
+                  >= observables.MIN_RELATIVE_ALPHA0]
+        raise ValueError(
+            f"energies = {arr[bad][0]!r} eV is outside the allowed range "
+            f"[{ok.min():.4f}, {ok.max():.4f}] eV, where the unexcited absorption alpha_0 is "
+            f"at least {observables.MIN_RELATIVE_ALPHA0:g} of its peak (bleaching -dalpha/alpha_0 "
+            "is undefined where alpha_0 vanishes)")
+    return arr
+
+
+# ----------------------------------------------------------------------------- the problem
+
+@dataclass(frozen=True, eq=False)
+class PulsedProblem:
+    """A validated pulsed-excitation problem: plain arrays, ready for either method."""
+
+    sample: Sample
+    table: StateTable
+    times: np.ndarray
+    energies: np.ndarray
+    statistics: str
+    n_nanocrystals: int
+    seed: int
+    energy_bins: int
+    kernels: observables.LineKernels
+
+    @classmethod
+    def build(cls, sample, times, *, energies=None, max_mean_excitons=1.0,
+              n_nanocrystals=200_000, seed=0, statistics="poisson", n_max=None,
+              energy_bins=16, method="monte-carlo") -> "PulsedProblem":
+        if not isinstance(sample, Sample):
+            raise ValueError(f"sample must be a models.Sample (or a preset name), got {sample!r}")
+        _check_choice("statistics", statistics, excitation.STATISTICS)
+        _check_choice("method", method, METHODS)
+        n_nanocrystals = _check_int("n_nanocrystals", n_nanocrystals, 1, MAX_NANOCRYSTALS)
+        seed = _check_int("seed", seed, 0, 2 ** 63 - 1)
+        energy_bins = _check_int("energy_bins", energy_bins, 1, 256)
+        times = validate_times(times)
+        g = sample.degeneracy
+        scale = build_state_table(sample, g).pump_scale
+        lam_max = float(max_mean_excitons) * float(scale.max())
+        n_nc_for_tail = n_nanocrystals if method == "monte-carlo" else 1
+        if n_max is None:
+            n_max = excitation.required_n_max(lam_max, g, n_nc_for_tail) if statistics == "poisson" else g
+        table = build_state_table(sample, n_max)
+        if statistics == "poisson":
+            tail = excitation.poisson_tail(table.n_max, lam_max)
+            allowed = excitation.allowed_tail(n_nc_for_tail)
+            if tail > allowed:
+                need = excitation.required_n_max(lam_max, g, n_nc_for_tail)
+                raise ValueError(
+                    f"n_max = {n_max} is too small for mean_excitons up to {max_mean_excitons:g}: "
+                    f"the Poisson probability beyond n_max is {tail:.3g}, allowed <= {allowed:.3g}; "
+                    f"use n_max >= {need} or n_max=None")
+        energies = (observables.default_energies(table) if energies is None
+                    else validate_energies(energies, table))
+        kernels = observables.line_kernels(
+            table, energies, energy_bins if method == "monte-carlo" else 1)
+        return cls(sample, table, times, energies, statistics, n_nanocrystals, seed,
+                   energy_bins, kernels)
+
+    def initial(self, mean_excitons: np.ndarray) -> np.ndarray:
+        return excitation.initial_distribution(mean_excitons, self.table.pump_scale,
+                                               self.table.n_max, self.statistics)
+
+    def exact_occupation(self, mean_excitons: np.ndarray) -> np.ndarray:
+        """Master-equation occupation P[m, t, c, n, 1] (one energy bin)."""
+        p = master_equation.propagate(self.initial(mean_excitons), self.table.up_rate,
+                                      self.table.decay_rate, self.times)
+        return (p * self.table.class_weight[None, None, :, None])[..., None]
+
+    def monte_carlo_counts(self, mean_excitons: np.ndarray, progress: bool = False):
+        """Monte Carlo counts[m, t, c, n, b] (int64) and the number of events."""
+        table = self.table
+        init_cdf = np.cumsum(self.initial(mean_excitons), axis=-1)
+        class_cdf = np.cumsum(table.class_weight)
+        n_parts = numba.get_num_threads()
+        shape = (len(mean_excitons), self.times.size, table.n_classes, table.n_max + 1,
+                 self.energy_bins)
+        total = np.zeros(shape, dtype=np.int64)
+        events = 0
+        key = np.uint64(_kernels.seed_key(self.seed))
+        starts = range(0, self.n_nanocrystals, CHUNK_SIZE)
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+            bar = tqdm(total=self.n_nanocrystals, unit="NC", desc="monte-carlo")
+        counts = np.zeros((n_parts,) + shape, dtype=np.int64)
+        n_events = np.zeros(n_parts, dtype=np.int64)
+        n_overflow = np.zeros(n_parts, dtype=np.int64)
+        for first in starts:
+            n = min(CHUNK_SIZE, self.n_nanocrystals - first)
+            counts[...] = 0
+            _kernels._birth_death_counts(key, first, n, class_cdf, init_cdf, table.up_rate,
+                                         table.decay_rate, self.times, self.energy_bins,
+                                         counts, n_events, n_overflow)
+            if n_overflow.sum():
+                # With n_max chosen by required_n_max the expected count is < 1e-4 per run.
+                raise RuntimeError(
+                    f"{int(n_overflow.sum())} Monte Carlo NCs exceeded n_max = {table.n_max}; "
+                    "rerun with a larger n_max")
+            total += counts.sum(axis=0)
+            events += int(n_events.sum())
+            if bar is not None:
+                bar.update(n)
+        if bar is not None:
+            bar.close()
+        return total, events
+
+
+# ----------------------------------------------------------------------------- public API
+
+def resolve_sample(sample) -> Sample:
+    """Accept a :class:`models.Sample` or a preset name."""
+    if isinstance(sample, str):
+        return models.presets.get(sample)
+    return sample
+
+
+def simulate_pulsed(sample, mean_excitons, times, *, energies=None, n_nanocrystals=200_000,
+                    seed=0, statistics="poisson", method="monte-carlo", n_max=None,
+                    energy_bins=16, progress=False) -> xr.Dataset:
+    """Populations and spectra of a sample after a short pump pulse.
+
+    Parameters
+    ----------
+    sample : models.Sample or str
+        The sample, or a preset name ("type-ii", "type-i").
+    mean_excitons : array_like of float
+        <N>, the ensemble mean number of excitons per NC right after the pulse
+        (>= 0; <= 1 with ``statistics="single"``).
+    times : array_like of float
+        Record times after the pulse (ps), >= 0 and strictly increasing.
+    energies : array_like of float, optional
+        Photon energies (eV) of the spectra, strictly increasing, inside the
+        band where the unexcited absorption is resolvable. Default: 241 points
+        covering every band-edge line.
+    n_nanocrystals : int, default 200_000
+        Ensemble size of the Monte Carlo (also recorded, unused, by the master
+        equation).
+    seed : int, default 0
+        Seed of the counter-based random streams (0 <= seed < 2**63). The same
+        seed gives bit-identical output for any number of threads.
+    statistics : {"poisson", "single"}, default "poisson"
+        Pump statistics: Poisson (physical) or the paper's single-excitation
+        idealization (p1 = <N>, no multiexcitons).
+    method : {"monte-carlo", "master-equation"}, default "monte-carlo"
+        Numba Monte Carlo, or the exact master equation with the same schema.
+    n_max : int, optional
+        Highest exciton number represented; default: the smallest for which the
+        Poisson tail is negligible (< 1e-10 and < 1e-4 / n_nanocrystals).
+    energy_bins : int, default 16
+        Monte Carlo resolution of the inhomogeneous energy E_i: each NC's E_i is
+        drawn and counted in one of this many equal-probability bins. Spectra
+        are unbiased for any value; 1 gives the lowest-variance estimate.
+    progress : bool, default False
+        Show a progress bar over the Monte Carlo ensemble.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``population (mean_excitons, time, excitons)``, ``absorption``,
+        ``bleach``, ``pl`` ``(mean_excitons, time, energy)``,
+        ``mean_excitons_t (mean_excitons, time)``, ``alpha0 (energy)``; units
+        and long names on every variable; the sample (JSON), method, seed and
+        more in the attributes.
+
+    Raises
+    ------
+    ValueError
+        For any invalid input, before any work starts.
+
+    Examples
+    --------
+    >>> import kinetics, models
+    >>> ds = kinetics.simulate_pulsed(models.presets.TYPE_II_CDS_ZNSE, [0.5, 1.0],
+    ...                               [0.0, 100.0], method="master-equation")
+    >>> float(ds.population.sum("excitons").min().round(6))
+    1.0
+    """
+    sample = resolve_sample(sample)
+    statistics = _check_choice("statistics", statistics, excitation.STATISTICS)
+    if not isinstance(sample, Sample):
+        raise ValueError(f"sample must be a models.Sample or a preset name, got {sample!r}")
+    # A preliminary table (n_max = g) knows the pump scales needed to check <N>.
+    mean = validate_mean_excitons(mean_excitons, build_state_table(sample, sample.degeneracy),
+                                  statistics)
+    problem = PulsedProblem.build(sample, times, energies=energies,
+                                  max_mean_excitons=float(mean.max()),
+                                  n_nanocrystals=n_nanocrystals, seed=seed,
+                                  statistics=statistics, n_max=n_max,
+                                  energy_bins=energy_bins, method=method)
+    if method == "monte-carlo":
+        counts, n_events = problem.monte_carlo_counts(mean, progress=progress)
+        occupation = counts / float(problem.n_nanocrystals)
+    else:
+        occupation, n_events = problem.exact_occupation(mean), None
+    from .output import pulsed_dataset
+    return pulsed_dataset(problem, mean, occupation, method=method, n_events=n_events)
+
+
+def pump_fluence(mean_excitons, sample: Sample) -> np.ndarray:
+    """Pump fluence (mJ cm^-2) giving ``mean_excitons``: F = <N> h nu / sigma_pump."""
+    sigma = sum(w * s.sigma_pump for w, s in sample.size_classes())
+    return (np.asarray(mean_excitons, float) * sample.pump_energy * PHOTON_ENERGY_J_PER_EV
+            / sigma * 1e3)

@@ -1,0 +1,117 @@
+"""Gain thresholds: the smallest <N> at which the sample amplifies light."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import optimize
+
+from models import Sample
+from models.state_table import build_state_table
+
+from . import excitation, observables
+from .pulsed import METHODS, PulsedProblem, _check_choice, resolve_sample, validate_energies
+
+__all__ = ["gain_threshold"]
+
+#: Absolute tolerance (excitons per NC) of the returned threshold.
+XTOL = 1e-5
+
+
+def _finite(name, value, lo, hi, unit):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
+            or not math.isfinite(value) or not lo <= value <= hi:
+        raise ValueError(f"{name} = {value!r} is outside the allowed range [{lo:g}, {hi:g}] {unit}")
+    return float(value)
+
+
+def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poisson",
+                   method="master-equation", n_nanocrystals=200_000, seed=0,
+                   max_mean_excitons=None, energy_bins=1) -> float:
+    """Smallest <N> at which the ensemble absorption turns into gain.
+
+    Gain means alpha(E, t) < -loss * alpha_0(peak) at the probe energy.
+
+    Parameters
+    ----------
+    sample : models.Sample or str
+        Sample or preset name.
+    time : float, default 0
+        Delay after the pump pulse (ps).
+    energy : float or "any", optional
+        Probe photon energy (eV). Default: the single-exciton line E_X of the
+        sample. ``"any"``: gain anywhere in the band (on the 241-point default
+        energy grid, spacing about Gamma/20).
+    loss : float, default 0
+        Extra loss to overcome, in units of the unexcited peak absorption
+        alpha_0(peak), in [0, 10].
+    statistics : {"poisson", "single"}
+    method : {"master-equation", "monte-carlo"}
+        The Monte Carlo uses common random numbers for every <N> (one seed), so
+        its absorption is a monotone-friendly function of <N> for the root finder.
+    n_nanocrystals, seed, energy_bins :
+        Monte Carlo settings, as in :func:`kinetics.simulate_pulsed`.
+    max_mean_excitons : float, optional
+        Upper end of the search. Default: 10 for Poisson statistics, the
+        largest allowed <N> for single-excitation statistics.
+
+    Returns
+    -------
+    float
+        The threshold <N> (excitons per NC) to within 1e-5, or ``math.inf`` if
+        there is no gain up to ``max_mean_excitons``.
+
+    Examples
+    --------
+    >>> import kinetics, models
+    >>> s = models.presets.TYPE_II_CDS_ZNSE
+    >>> round(kinetics.gain_threshold(s, statistics="single"), 4)
+    0.6766
+    """
+    sample = resolve_sample(sample)
+    if not isinstance(sample, Sample):
+        raise ValueError(f"sample must be a models.Sample or a preset name, got {sample!r}")
+    statistics = _check_choice("statistics", statistics, excitation.STATISTICS)
+    method = _check_choice("method", method, METHODS)
+    time = _finite("time", time, 0.0, 1e12, "ps")
+    loss = _finite("loss", loss, 0.0, 10.0, "(units of alpha_0 at its peak)")
+    scale = build_state_table(sample, sample.degeneracy).pump_scale
+    largest = 1.0 / float(scale.max()) if statistics == "single" else 50.0
+    if max_mean_excitons is None:
+        max_mean_excitons = largest if statistics == "single" else 10.0
+    max_mean_excitons = _finite("max_mean_excitons", max_mean_excitons, 1e-6, largest,
+                                "excitons per NC")
+    if energy is None:
+        energy = sample.exciton_energy
+    problem = PulsedProblem.build(sample, [time], energies=None,
+                                  max_mean_excitons=max_mean_excitons,
+                                  n_nanocrystals=n_nanocrystals, seed=seed,
+                                  statistics=statistics, energy_bins=energy_bins, method=method)
+    if not (isinstance(energy, str) and energy == "any"):
+        if isinstance(energy, str):
+            raise ValueError(f"energy = {energy!r} must be a photon energy in eV or 'any'")
+        energies = validate_energies([energy], problem.table)
+        kernels = observables.line_kernels(problem.table, energies,
+                                           problem.kernels.absorption.shape[2])
+        problem = PulsedProblem(**{**problem.__dict__, "energies": energies, "kernels": kernels})
+
+    def margin(mean):
+        """min over E of alpha(E)/alpha_0(peak) + loss, for each <N> in ``mean``."""
+        mean = np.atleast_1d(np.asarray(mean, float))
+        if method == "master-equation":
+            occupation = problem.exact_occupation(mean)
+        else:
+            counts, _ = problem.monte_carlo_counts(mean)
+            occupation = counts / float(problem.n_nanocrystals)
+        alpha, _ = observables.spectra(occupation, problem.kernels)
+        return alpha[:, 0, :].min(axis=-1) + loss
+
+    grid = np.linspace(0.0, max_mean_excitons, 201)[1:]
+    values = margin(grid)
+    below = np.flatnonzero(values < 0)
+    if below.size == 0:
+        return math.inf
+    k = int(below[0])
+    lo = grid[k - 1] if k > 0 else 0.0
+    return float(optimize.brentq(lambda x: float(margin(x)[0]), lo, grid[k], xtol=XTOL))

@@ -1,0 +1,34 @@
+"""ncgain.models: the physics of one nanocrystal and of a sample.
+
+Imports nothing else of ncgain. Public entry points: :class:`Sample`, the named
+presets in :mod:`models.presets`, the line shapes in :mod:`models.lineshapes`,
+the state tables the kinetics consume (:func:`build_state_table`), analytic
+thresholds (:func:`single_exciton_threshold`) and the core/shell electronic
+structure in :mod:`models.coreshell`.
+"""
+
+from . import lineshapes, presets
+from .sample import AUGER_SCALINGS, RADIATIVE_SCALINGS, Sample
+from .state_table import StateTable, build_state_table
+from .thresholds import poisson_threshold_no_interaction, single_exciton_threshold
+
+__all__ = ["Sample", "StateTable", "build_state_table", "single_exciton_threshold",
+           "poisson_threshold_no_interaction", "presets", "lineshapes",
+           "RADIATIVE_SCALINGS", "AUGER_SCALINGS", "package_version"]
+
+
+def package_version() -> str:
+    """The installed ncgain version ("unknown" when run from an uninstalled tree)."""
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("ncgain")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def __getattr__(name):
+    # coreshell and materials are heavier and optional for most users: import on demand.
+    if name in ("coreshell", "materials"):
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'models' has no attribute {name!r}")

@@ -1,0 +1,1 @@
+"""ncgain.studies: reproductions of the paper, users' studies and the ``ncgain`` command."""

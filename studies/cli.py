@@ -1,0 +1,168 @@
+"""The ``ncgain`` command line.
+
+``ncgain reproduce`` rebuilds the paper's figures and the validation report;
+``ncgain simulate`` and ``ncgain threshold`` serve the users' own samples.
+Bad arguments give a one-line message and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["main", "parse_values"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr and exit code 2."""
+
+    def error(self, message):  # noqa: D401 (argparse API)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def parse_values(text: str, name: str) -> np.ndarray:
+    """Parse ``"a,b,c"`` (a list) or ``"start:stop:count"`` (inclusive linspace)."""
+    try:
+        if ":" in text:
+            parts = text.split(":")
+            if len(parts) != 3:
+                raise ValueError
+            start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
+            if count < 1:
+                raise ValueError
+            return np.linspace(start, stop, count)
+        return np.array([float(v) for v in text.split(",") if v.strip()])
+    except ValueError:
+        raise ValueError(f"{name} = {text!r}: expected a comma list 'a,b,c' or "
+                         "'start:stop:count'") from None
+
+
+def _sample(args):
+    import models
+    if args.sample is not None:
+        path = Path(args.sample)
+        if not path.is_file():
+            raise ValueError(f"--sample {path}: no such file")
+        return models.Sample.from_toml(path)
+    return models.presets.get(args.preset)
+
+
+def _add_sample_args(p):
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--preset", default="type-ii",
+                   help="built-in sample: type-ii (CdS/ZnSe) or type-i (CdSe); default type-ii")
+    g.add_argument("--sample", metavar="TOML",
+                   help="your own sample: a TOML file of models.Sample fields "
+                        "(optionally 'preset = \"type-ii\"' plus the fields to change)")
+
+
+def _cmd_simulate(args) -> int:
+    import kinetics
+    sample = _sample(args)
+    mean = parse_values(args.mean_excitons, "--mean-excitons")
+    times = parse_values(args.times, "--times")
+    energies = None if args.energies is None else parse_values(args.energies, "--energies")
+    out = Path(args.out)
+    if out.suffix != ".nc":
+        raise ValueError(f"--out {out}: the output file must end in .nc (netCDF)")
+    ds = kinetics.simulate_pulsed(sample, mean, times, energies=energies,
+                                  n_nanocrystals=args.n_nanocrystals, seed=args.seed,
+                                  statistics=args.statistics, method=args.method,
+                                  progress=not args.quiet)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ds.to_netcdf(out)
+    print(f"wrote {out} ({ds.sizes['mean_excitons']} <N> x {ds.sizes['time']} times x "
+          f"{ds.sizes['energy']} energies, method={args.method})")
+    return 0
+
+
+def _cmd_threshold(args) -> int:
+    import kinetics
+    sample = _sample(args)
+    energy = args.energy
+    if energy not in (None, "any"):
+        try:
+            energy = float(energy)
+        except ValueError:
+            raise ValueError(f"--energy {energy!r}: expected a photon energy in eV or 'any'") \
+                from None
+    th = kinetics.gain_threshold(sample, time=args.time, energy=energy, loss=args.loss,
+                                 statistics=args.statistics, method=args.method,
+                                 n_nanocrystals=args.n_nanocrystals, seed=args.seed)
+    where = "E_X" if energy is None else ("anywhere in the band" if energy == "any"
+                                          else f"{energy:g} eV")
+    if math.isinf(th):
+        print(f"{sample.name}: no gain at {where}, t = {args.time:g} ps, up to the search limit")
+        return 0
+    fluence = float(kinetics.pump_fluence(th, sample))
+    print(f"{sample.name}: gain threshold at {where}, t = {args.time:g} ps: "
+          f"<N> = {th:.4f} excitons per NC = {fluence:.3g} mJ cm^-2 at "
+          f"{sample.pump_energy:g} eV ({args.statistics} statistics, {args.method})")
+    return 0
+
+
+def _cmd_reproduce(args) -> int:
+    from . import reproduce
+    reproduce.run_all(Path(args.out), quick=args.quick, progress=not args.quiet)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``ncgain`` command."""
+    p = _Parser(prog="ncgain", description="Optical gain in colloidal nanocrystals: Monte Carlo "
+                "kinetics and the paper's figures (Klimov et al., Nature 447, 441 (2007)).")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    r = sub.add_parser("reproduce", help="rebuild the paper's figures and the validation report")
+    r.add_argument("--out", default="results", help="output folder (default: results)")
+    r.add_argument("--quick", action="store_true", help="small ensembles, coarse grids (< 1 min)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=_cmd_reproduce)
+
+    s = sub.add_parser("simulate", help="pulsed excitation of a sample -> netCDF dataset")
+    _add_sample_args(s)
+    s.add_argument("--mean-excitons", required=True, metavar="LIST|START:STOP:COUNT",
+                   help="<N> values, e.g. 0.1:3:30 or 0.5,1,2")
+    s.add_argument("--times", required=True, metavar="LIST|START:STOP:COUNT",
+                   help="record times after the pulse in ps, e.g. 0,3,100,1000")
+    s.add_argument("--energies", metavar="LIST|START:STOP:COUNT",
+                   help="photon energies in eV (default: the whole band edge)")
+    s.add_argument("--n-nanocrystals", type=int, default=200_000)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--statistics", choices=("poisson", "single"), default="poisson")
+    s.add_argument("--method", choices=("monte-carlo", "master-equation"), default="monte-carlo")
+    s.add_argument("--out", required=True, help="output netCDF file (.nc)")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=_cmd_simulate)
+
+    t = sub.add_parser("threshold", help="gain threshold <N> (and pump fluence) of a sample")
+    _add_sample_args(t)
+    t.add_argument("--time", type=float, default=0.0, help="delay after the pulse in ps")
+    t.add_argument("--energy", default=None, help="probe energy in eV, or 'any' (default E_X)")
+    t.add_argument("--loss", type=float, default=0.0, help="loss in units of alpha_0(peak)")
+    t.add_argument("--statistics", choices=("poisson", "single"), default="poisson")
+    t.add_argument("--method", choices=("master-equation", "monte-carlo"),
+                   default="master-equation")
+    t.add_argument("--n-nanocrystals", type=int, default=200_000)
+    t.add_argument("--seed", type=int, default=0)
+    t.set_defaults(func=_cmd_threshold)
+    return p
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``ncgain`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, OSError) as exc:
+        print(f"ncgain {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
