@@ -41,7 +41,7 @@ def _as_1d(name: str, values, *, unit: str) -> np.ndarray:
         raise ValueError(f"{name} must be a non-empty 1-D sequence ({unit}), got shape {arr.shape}")
     bad = ~np.isfinite(arr)
     if bad.any():
-        raise ValueError(f"{name} = {arr[bad][0]!r} is not allowed: values must be finite ({unit})")
+        raise ValueError(f"{name} = {float(arr[bad][0])!r} is not allowed: values must be finite ({unit})")
     return arr
 
 
@@ -62,16 +62,16 @@ def validate_mean_excitons(values, table: StateTable, statistics: str) -> np.nda
     """Check <N> values: finite, >= 0, and <= 1 per class for single statistics."""
     arr = _as_1d("mean_excitons", values, unit="excitons per NC")
     if (arr < 0).any():
-        raise ValueError(f"mean_excitons = {arr[arr < 0][0]!r} is outside the allowed range "
+        raise ValueError(f"mean_excitons = {float(arr[arr < 0][0])!r} is outside the allowed range "
                          "[0, inf) excitons per NC")
     if statistics == "single":
         limit = 1.0 / float(np.max(table.pump_scale))
         if (arr > limit * (1 + 1e-12)).any():
             raise ValueError(
-                f"mean_excitons = {arr.max()!r} is outside the allowed range [0, {limit:g}] for "
+                f"mean_excitons = {float(arr.max())!r} is outside the allowed range [0, {limit:g}] for "
                 "statistics='single' (at most one exciton per NC, so p1 <= 1 in every class)")
     if arr.max() > 50.0:
-        raise ValueError(f"mean_excitons = {arr.max()!r} is outside the allowed range [0, 50] "
+        raise ValueError(f"mean_excitons = {float(arr.max())!r} is outside the allowed range [0, 50] "
                          "excitons per NC (the band-edge model has no higher states)")
     return arr
 
@@ -80,17 +80,17 @@ def validate_times(values) -> np.ndarray:
     """Check record times: finite, >= 0 ps, strictly increasing."""
     arr = _as_1d("times", values, unit="ps")
     if (arr < 0).any():
-        raise ValueError(f"times = {arr[arr < 0][0]!r} ps is outside the allowed range [0, inf) ps")
+        raise ValueError(f"times = {float(arr[arr < 0][0])!r} ps is outside the allowed range [0, inf) ps")
     if arr.size > 1 and not (np.diff(arr) > 0).all():
         raise ValueError(f"times must be strictly increasing (ps), got {arr.tolist()}")
     return arr
 
 
-def validate_energies(values, table: StateTable) -> np.ndarray:
+def validate_energies(values, table: StateTable, name: str = "energies") -> np.ndarray:
     """Check probe energies: finite, strictly increasing, where alpha_0 is resolvable."""
-    arr = _as_1d("energies", values, unit="eV")
+    arr = _as_1d(name, values, unit="eV")
     if arr.size > 1 and not (np.diff(arr) > 0).all():
-        raise ValueError("energies must be strictly increasing (eV)")
+        raise ValueError(f"{name} must be strictly increasing (eV)")
     _, peak = observables.absorption_peak(table)
     rel = observables.unexcited_absorption(table, arr) / peak
     bad = rel < observables.MIN_RELATIVE_ALPHA0
@@ -99,7 +99,7 @@ def validate_energies(values, table: StateTable) -> np.ndarray:
         ok = fine[observables.unexcited_absorption(table, fine) / peak
                   >= observables.MIN_RELATIVE_ALPHA0]
         raise ValueError(
-            f"energies = {arr[bad][0]!r} eV is outside the allowed range "
+            f"{name} = {float(arr[bad][0])!r} eV is outside the allowed range "
             f"[{ok.min():.4f}, {ok.max():.4f}] eV, where the unexcited absorption alpha_0 is "
             f"at least {observables.MIN_RELATIVE_ALPHA0:g} of its peak (bleaching -dalpha/alpha_0 "
             "is undefined where alpha_0 vanishes)")

@@ -91,7 +91,7 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
     if not (isinstance(energy, str) and energy == "any"):
         if isinstance(energy, str):
             raise ValueError(f"energy = {energy!r} must be a photon energy in eV or 'any'")
-        energies = validate_energies([energy], problem.table)
+        energies = validate_energies([energy], problem.table, name="energy")
         kernels = observables.line_kernels(problem.table, energies,
                                            problem.kernels.absorption.shape[2])
         problem = PulsedProblem(**{**problem.__dict__, "energies": energies, "kernels": kernels})

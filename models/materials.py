@@ -101,10 +101,8 @@ _M = "Madelung, Semiconductors: Data Handbook, 3rd ed. (2004)"
 _ANCHOR = -5.905  # E_v(ZnSe), eV: the anchor of the absolute scale (see ZnSe source)
 
 
-def _make(name, band_gap, valence_band_edge, electron_mass, hole_mass,
-          epsilon_high_frequency, epsilon_static, **sources) -> Material:
-    return Material(name, band_gap, valence_band_edge, electron_mass, hole_mass,
-                    epsilon_high_frequency, epsilon_static, sources=dict(sources))
+def _make(name, gap, e_v, m_e, m_h, eps_inf, eps_0, /, **sources) -> Material:
+    return Material(name, gap, e_v, m_e, m_h, eps_inf, eps_0, sources=dict(sources))
 
 
 MATERIALS: dict[str, Material] = {m.name: m for m in (

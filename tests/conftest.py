@@ -1,0 +1,40 @@
+"""Shared test helpers: tolerances derived from the Monte Carlo sample size."""
+
+import numpy as np
+from scipy import stats
+
+#: Two-sided tail probability per compared number.
+ALPHA = 1e-8
+#: Two-sided z bound per compared number. Each test compares at most ~10^4
+#: numbers, so a correct simulator exceeds it with probability < 1e-4 per test
+#: (the seeds are fixed, so a pass is reproducible, not luck re-rolled).
+Z_BOUND = float(stats.norm.isf(ALPHA / 2))
+
+
+def assert_within_noise(estimate, exact, std, *, what, floor=1e-12):
+    """Assert |estimate - exact| <= Z_BOUND * std (+ a rounding floor) everywhere."""
+    estimate, exact, std = (np.asarray(a, float) for a in (estimate, exact, std))
+    bound = Z_BOUND * std + floor
+    excess = np.abs(estimate - exact) - bound
+    worst = np.unravel_index(np.argmax(excess), excess.shape)
+    assert excess.max() <= 0.0, (
+        f"{what}: Monte Carlo deviates by {abs(estimate - exact)[worst]:.3g} at index {worst}, "
+        f"allowed {bound[worst]:.3g} ({Z_BOUND:.2f} standard errors of {std[worst]:.3g})")
+
+
+def assert_binomial(fraction, p, n, *, what):
+    """Assert n * fraction lies in the exact two-sided binomial interval of (n, p).
+
+    Exact for rare states, where the normal approximation fails (an expected
+    count of 0.02 observed as 1 is unremarkable).
+    """
+    fraction, p = np.asarray(fraction, float), np.clip(np.asarray(p, float), 0.0, 1.0)
+    k = np.rint(fraction * n)
+    assert np.allclose(k, fraction * n, atol=1e-6), f"{what}: not a count fraction"
+    lo = stats.binom.ppf(ALPHA / 2, n, p)
+    hi = stats.binom.isf(ALPHA / 2, n, p)
+    bad = (k < lo) | (k > hi)
+    where = np.argwhere(bad)
+    assert not bad.any(), (f"{what}: {bad.sum()} counts outside the exact binomial interval, "
+                           f"first at {tuple(where[0])}: {k[tuple(where[0])]} not in "
+                           f"[{lo[tuple(where[0])]}, {hi[tuple(where[0])]}]")

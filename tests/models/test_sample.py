@@ -1,0 +1,106 @@
+import dataclasses
+import json
+
+import pytest
+
+import models
+from models import Sample
+
+BASE = dict(name="test", exciton_energy=2.0, delta_xx=0.05, linewidth=0.05, tau_x=1000.0,
+            tau_xx=50.0, sigma_pump=1e-15, pump_energy=3.0)
+
+
+def test_replace_and_frozen():
+    s = Sample(**BASE)
+    t = dataclasses.replace(s, delta_xx=-0.01)
+    assert t.delta_xx == -0.01 and s.delta_xx == 0.05
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.delta_xx = 1.0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("field, value, fragment", [
+    ("exciton_energy", 0.0, "exciton_energy = 0.0"),
+    ("exciton_energy", float("nan"), "exciton_energy must be finite"),
+    ("delta_xx", 5.0, "delta_xx = 5.0"),
+    ("linewidth", 0.0, "linewidth = 0.0"),
+    ("linewidth", -0.1, "linewidth = -0.1"),
+    ("tau_x", 0.0, "tau_x = 0.0"),
+    ("tau_xx", -1.0, "tau_xx = -1.0"),
+    ("sigma_pump", 0.0, "sigma_pump = 0.0"),
+    ("pump_energy", float("inf"), "pump_energy must be finite"),
+    ("homogeneous_linewidth", 0.05, "homogeneous_linewidth = 0.05"),
+    ("homogeneous_linewidth", -0.01, "homogeneous_linewidth = -0.01"),
+    ("homogeneous_lineshape", "cauchy", "homogeneous_lineshape = 'cauchy'"),
+    ("degeneracy", 0, "degeneracy = 0"),
+    ("degeneracy", 2.0, "degeneracy = 2.0"),
+    ("stokes_shift", 3.0, "stokes_shift = 3.0"),
+    ("radiative_scaling", "quadratic", "radiative_scaling = 'quadratic'"),
+    ("auger_scaling", "cubic", "auger_scaling = 'cubic'"),
+    ("name", "", "name must be"),
+])
+def test_invalid_fields_raise_naming_field_and_range(field, value, fragment):
+    with pytest.raises(ValueError, match="") as info:
+        Sample(**{**BASE, field: value})
+    assert fragment in str(info.value)
+
+
+def test_range_is_named_in_message():
+    with pytest.raises(ValueError, match=r"allowed range \(0, 2\]"):
+        Sample(**{**BASE, "linewidth": 3.0})
+
+
+def test_lorentzian_allows_any_positive_homogeneous_width():
+    s = Sample(**BASE, homogeneous_lineshape="lorentzian", homogeneous_linewidth=0.2)
+    assert s.inhomogeneous_linewidth == s.linewidth
+    with pytest.raises(ValueError, match="homogeneous_linewidth = 0.0"):
+        Sample(**BASE, homogeneous_lineshape="lorentzian", homogeneous_linewidth=0.0)
+
+
+def test_gaussian_ensemble_width_convention():
+    s = Sample(**{**BASE, "linewidth": 0.05}, homogeneous_linewidth=0.03)
+    assert s.inhomogeneous_linewidth == pytest.approx(0.04, rel=1e-15)
+
+
+def test_rates_follow_named_scalings():
+    s = Sample(**BASE)
+    assert [s.radiative_rate(n) * s.tau_x for n in range(5)] == [0, 1, 4, 4, 4]
+    assert [s.auger_rate(n) * s.tau_xx for n in range(5)] == [0, 0, 1, 4.5, 12]
+    lin = dataclasses.replace(s, radiative_scaling="linear", auger_scaling="pairwise")
+    assert [lin.radiative_rate(n) * s.tau_x for n in range(4)] == [0, 1, 2, 2]
+    assert [lin.auger_rate(n) * s.tau_xx for n in range(4)] == [0, 0, 1, 3]
+    assert dataclasses.replace(s, auger_scaling="none").auger_rate(3) == 0
+
+
+def test_json_round_trip_including_components():
+    a = Sample(**BASE)
+    b = dataclasses.replace(a, exciton_energy=2.1)
+    mix = dataclasses.replace(a, components=((0.25, a), (0.75, b)))
+    assert Sample.from_json(mix.to_json()) == mix
+    assert json.loads(mix.to_json())["components"][1][0] == 0.75
+
+
+def test_components_validated():
+    a = Sample(**BASE)
+    with pytest.raises(ValueError, match="weights sum to 0.5"):
+        dataclasses.replace(a, components=((0.5, a),))
+    with pytest.raises(ValueError, match=r"components\[0\].degeneracy"):
+        dataclasses.replace(a, components=((1.0, dataclasses.replace(a, degeneracy=3)),))
+    with pytest.raises(ValueError, match=r"components\[0\] weight = -1.0"):
+        dataclasses.replace(a, components=((-1.0, a), (2.0, a)))
+
+
+def test_from_dict_rejects_unknown_and_missing():
+    with pytest.raises(ValueError, match="unknown sample field"):
+        Sample.from_dict({**BASE, "colour": "red"})
+    with pytest.raises(ValueError, match="incomplete sample description"):
+        Sample.from_dict({"name": "x"})
+
+
+def test_from_toml_with_and_without_preset(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('preset = "type-ii"\nname = "mine"\ndelta_xx = 0.08\n')
+    s = Sample.from_toml(path)
+    assert (s.name, s.delta_xx, s.tau_xx) == ("mine", 0.08, models.presets.TYPE_II_CDS_ZNSE.tau_xx)
+    path.write_text("\n".join(f"{k} = {v!r}" if isinstance(v, str) else f"{k} = {v}"
+                              for k, v in BASE.items()).replace("'", '"'))
+    assert Sample.from_toml(path) == Sample(**BASE)
