@@ -107,7 +107,8 @@ def _cmd_threshold(args) -> int:
 
 def _cmd_reproduce(args) -> int:
     from . import reproduce
-    reproduce.run_all(Path(args.out), quick=args.quick, progress=not args.quiet)
+    reproduce.run_all(Path(args.out), quick=args.quick, progress=not args.quiet,
+                      report=None if args.report is None else Path(args.report))
     return 0
 
 
@@ -120,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("reproduce", help="rebuild the paper's figures and the validation report")
     r.add_argument("--out", default="results", help="output folder (default: results)")
     r.add_argument("--quick", action="store_true", help="small ensembles, coarse grids (< 1 min)")
+    r.add_argument("--report", default=None,
+                   help="where to write the Markdown report (default: OUT/report.md)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=_cmd_reproduce)
 

@@ -1,0 +1,215 @@
+"""Fig. 5d: bleaching at the gain band versus <N>, type II against type I.
+
+The paper measured -dalpha/alpha_0 at the ASE band ~3 ps after the pump:
+linear growth for type II, quadratic for type I, gain thresholds ~5x apart.
+The study computes the same curves at each preset's gain band (where
+detectable gain first appears, :data:`studies._common.DETECTABLE_GAIN`), and,
+for type II, at its single-exciton line E_X and at the paper's ASE band.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+import kinetics
+import models
+
+from ._common import DETECTABLE_GAIN, attach, figure, gain_band, loglog_slope
+
+NAME = "fig5d_bleaching"
+TITLE = "Fig. 5d - linear versus quadratic bleaching"
+
+PROBE_TIME = 3.0          # ps after the pump (paper: "~3 ps after excitation")
+PAPER_ASE_TYPE_II = 2.01  # eV, paper: type-II ASE "near ... (2.01 eV)"
+SLOPE_RANGE = (0.01, 0.1)  # <N> range of the low-excitation log-log fit
+
+_PROBES = ["type-II gain band", "type-II E_X", "type-II paper ASE band", "type-I gain band"]
+
+
+def _probe_energies() -> dict[str, tuple[models.Sample, float, float]]:
+    """probe name -> (sample, energy eV, gain threshold <N> at that energy)."""
+    t2, t1 = models.presets.TYPE_II_CDS_ZNSE, models.presets.TYPE_I_CDSE
+    e2, th2 = gain_band(t2, time=PROBE_TIME)
+    e1, th1 = gain_band(t1, time=PROBE_TIME)
+    out = {"type-II gain band": (t2, e2, th2), "type-I gain band": (t1, e1, th1)}
+    for name, energy in (("type-II E_X", t2.exciton_energy),
+                         ("type-II paper ASE band", PAPER_ASE_TYPE_II)):
+        th = kinetics.gain_threshold(t2, time=PROBE_TIME, energy=energy, loss=DETECTABLE_GAIN)
+        out[name] = (t2, energy, th)
+    return {k: out[k] for k in _PROBES}
+
+
+def linear_coefficient(sample: models.Sample, energies) -> np.ndarray:
+    """d(-dalpha/alpha_0)/d<N> at <N> -> 0 and t = 3 ps (exact, central difference at 0)."""
+    small = 1e-6
+    ds = kinetics.simulate_pulsed(sample, [small], [PROBE_TIME], energies=energies,
+                                  method="master-equation")
+    return ds.bleach.isel(mean_excitons=0, time=0).values / small
+
+
+def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
+    """Bleaching versus <N> at the probes, Monte Carlo and exact."""
+    mean = np.geomspace(0.01, 10.0, 13 if quick else 41)
+    n_nc = 20_000 if quick else 400_000
+    seed = 447
+    probes = _probe_energies()
+    bleach_mc = np.empty((len(probes), mean.size))
+    bleach_me = np.empty_like(bleach_mc)
+    items = list(probes.items())
+    if progress:
+        from tqdm.auto import tqdm
+        items = tqdm(items, desc=NAME, leave=False)
+    for i, (name, (sample, energy, _)) in enumerate(items):
+        for method, out in (("monte-carlo", bleach_mc), ("master-equation", bleach_me)):
+            ds = kinetics.simulate_pulsed(sample, mean, [PROBE_TIME], energies=[energy],
+                                          n_nanocrystals=n_nc, seed=seed, method=method)
+            out[i] = ds.bleach.isel(time=0, energy=0).values
+    # Where would the type-I bleach start quadratically? Where the single-exciton
+    # bleach is cancelled by its red-shifted X -> XX absorption.
+    t1 = models.presets.TYPE_I_CDSE
+    grid = np.linspace(t1.exciton_energy - 3 * t1.linewidth, t1.exciton_energy, 601)
+    coef = linear_coefficient(t1, grid)
+    cross = np.flatnonzero(np.diff(np.sign(coef)))
+    quadratic_energy = (float(np.interp(0.0, coef[cross[-1]:cross[-1] + 2][::-1],
+                                        grid[cross[-1]:cross[-1] + 2][::-1]))
+                        if cross.size else np.nan)
+    lin = np.array([linear_coefficient(s, [e])[0] for s, e, _ in probes.values()])
+    sel = (mean >= SLOPE_RANGE[0]) & (mean <= SLOPE_RANGE[1])
+    slopes = np.array([loglog_slope(mean[sel], b[sel]) if (b[sel] > 0).all() else np.nan
+                       for b in bleach_me])
+    one = {"units": "1"}
+    ds = xr.Dataset(
+        {
+            "bleach_mc": (("probe", "mean_excitons"), bleach_mc,
+                          {**one, "long_name": f"-dalpha/alpha_0 at {PROBE_TIME:g} ps, Monte Carlo"}),
+            "bleach": (("probe", "mean_excitons"), bleach_me,
+                       {**one, "long_name": f"-dalpha/alpha_0 at {PROBE_TIME:g} ps, exact"}),
+            "probe_energy": ("probe", [e for _, e, _ in probes.values()],
+                             {"units": "eV", "long_name": "probe photon energy"}),
+            "threshold": ("probe", [t for _, _, t in probes.values()],
+                          {**one, "long_name": "gain threshold <N> at the probe (net gain >= "
+                                               f"{DETECTABLE_GAIN:g} alpha_0(peak))"}),
+            "low_excitation_slope": ("probe", slopes,
+                                     {**one, "long_name": "log-log slope of the bleach for "
+                                      f"{SLOPE_RANGE[0]:g} <= <N> <= {SLOPE_RANGE[1]:g} "
+                                      "(nan where the bleach is negative)"}),
+            "linear_coefficient": ("probe", lin,
+                                   {**one, "long_name": "d(-dalpha/alpha_0)/d<N> at <N> -> 0"}),
+            "type_i_quadratic_energy": ((), quadratic_energy,
+                                        {"units": "eV", "long_name": "energy where the type-I "
+                                         "linear bleach coefficient vanishes"}),
+        },
+        coords={
+            "probe": ("probe", list(probes), {"units": "1", "long_name": "probe"}),
+            "mean_excitons": ("mean_excitons", mean,
+                              {"units": "1", "long_name": "mean excitons per NC, <N>"}),
+        },
+    )
+    return attach(ds, study=NAME, samples=[models.presets.TYPE_II_CDS_ZNSE, t1], seed=seed,
+                  n_nanocrystals=n_nc, probe_time_ps=PROBE_TIME,
+                  detectable_gain=DETECTABLE_GAIN, slope_range=list(SLOPE_RANGE))
+
+
+def plot(ds: xr.Dataset):
+    """Log-log bleaching versus <N> (paper's axes) and the same on linear axes."""
+    fig = figure(figsize=(10, 4.4), layout="constrained")
+    ax, ax2 = fig.subplots(1, 2)
+    colours = {"type-II gain band": "C1", "type-II E_X": "C3", "type-II paper ASE band": "C5",
+               "type-I gain band": "C0"}
+    n = ds.mean_excitons.values
+    for p in ds.probe.values:
+        me, mc = ds.bleach.sel(probe=p).values, ds.bleach_mc.sel(probe=p).values
+        label = f"{p} ({float(ds.probe_energy.sel(probe=p)):.3f} eV)"
+        c = colours.get(str(p), "k")
+        ax.plot(n, np.where(me > 0, me, np.nan), color=c, label=label)
+        ax.plot(n, np.where(mc > 0, mc, np.nan), "o", color=c, ms=3, mfc="none")
+        ax2.plot(n, me, color=c, label=label)
+        ax2.plot(n, mc, "o", color=c, ms=3, mfc="none")
+    guide = np.geomspace(n[0], 1.0, 10)
+    ax.plot(guide, 1.5 * guide, "k--", lw=0.8, label="linear")
+    ax.plot(guide, guide ** 2, "k:", lw=0.8, label="quadratic")
+    for a in (ax, ax2):
+        a.axhspan(1.0, 100.0, color="0.85", zorder=0)
+        a.set_xlabel("mean excitons per NC, <N>")
+        a.set_ylabel(f"-dalpha/alpha_0 at {float(ds.probe_time_ps):g} ps")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(1e-4, 5)
+    ax2.set_xscale("log")
+    ax2.set_ylim(-3, 3)
+    ax.legend(fontsize=7, loc="upper left")
+    ax.set_title("Fig. 5d: bleaching (log-log; gain shaded)")
+    ax2.set_title("same, linear axis (induced absorption < 0)")
+    return fig
+
+
+def report_rows(ds: xr.Dataset) -> list[dict]:
+    """Paper versus ncgain for Fig. 5d."""
+    def val(var, probe):
+        return float(ds[var].sel(probe=probe))
+
+    s2x, s1 = val("low_excitation_slope", "type-II E_X"), val("low_excitation_slope",
+                                                               "type-I gain band")
+    th2g, th2x = val("threshold", "type-II gain band"), val("threshold", "type-II E_X")
+    th1 = val("threshold", "type-I gain band")
+    e2g, e1 = val("probe_energy", "type-II gain band"), val("probe_energy", "type-I gain band")
+    lin2g = val("linear_coefficient", "type-II gain band")
+    eq = float(ds.type_i_quadratic_energy)
+    return [
+        {"quantity": "type-II gain band (first detectable gain, 3 ps)",
+         "paper": "ASE at 2.01 eV, near the X band",
+         "ncgain": f"{e2g:.3f} eV, <N> = {th2g:.2f}",
+         "agreement": "no: with Poisson pumping the model's first gain at 3 ps is biexcitonic, "
+                      "at the XX band E_X + Delta_XX; gain at the X band needs "
+                      f"<N> = {th2x:.2f} (see notes)"},
+        {"quantity": "type-II low-<N> bleach slope (log-log)", "paper": "~1 (linear)",
+         "ncgain": f"{s2x:.2f} at E_X; {val('low_excitation_slope', 'type-II paper ASE band'):.2f}"
+                   " at 2.01 eV",
+         "agreement": "yes at the X band" + (
+             f"; at the model's gain band singles give induced absorption "
+             f"(d bleach/d<N> = {lin2g:.1f})" if lin2g < 0 else "")},
+        {"quantity": "type-I low-<N> bleach slope (log-log)", "paper": "~2 (quadratic)",
+         "ncgain": f"{s1:.2f} at its gain band {e1:.3f} eV",
+         "agreement": ("yes" if abs(s1 - 2) < 0.3 else
+                       f"no: |Delta_XX| = 20 meV << Gamma = 60 meV, so the X -> XX absorption "
+                       f"cancels the single-exciton bleach only at {eq:.3f} eV, "
+                       f"{1e3 * (e1 - eq):.0f} meV below the gain band")},
+        {"quantity": "gain threshold ratio type I / type II", "paper": "~5",
+         "ncgain": f"{th1 / th2g:.2f} (gain bands: {th1:.2f} / {th2g:.2f}); "
+                   f"{th1 / th2x:.2f} (type-II at E_X: {th1:.2f} / {th2x:.2f})",
+         "agreement": "no: see notes"},
+    ]
+
+
+def notes(ds: xr.Dataset) -> str:
+    """Why the model's Fig. 5d differs from the paper's."""
+    def val(var, probe):
+        return float(ds[var].sel(probe=probe))
+    th1 = val("threshold", "type-I gain band")
+    return (
+        f"Thresholds here mean detectable gain, net gain >= {float(ds.detectable_gain):g} "
+        "alpha_0(peak) (assumption, see docs/validation.md); with no margin, the first gain "
+        "lies in the far Gaussian tails of the bands, where it is a ~1e-3 fraction of alpha_0.\n\n"
+        "**Type II.** At 3 ps a Poisson ensemble pumped to <N> ~ 1 holds as many biexcitons "
+        "as the idealized picture holds single excitons. Biexcitons emit at E_X + Delta_XX, "
+        "where unexcited NCs barely absorb, so in the model the first gain at 3 ps is the "
+        f"XX band ({val('probe_energy', 'type-II gain band'):.3f} eV, <N> = "
+        f"{val('threshold', 'type-II gain band'):.2f}), not the X band "
+        f"(<N> = {val('threshold', 'type-II E_X'):.2f}). The paper's ASE order (X band at "
+        "2 mJ cm^-2 first, XX band at 6 mJ cm^-2) is an integrated quantity: X-band gain "
+        "lives ~tau_X = 1,700 ps, XX-band gain ~100 ps, so X-band ASE can win although its "
+        "3-ps threshold is higher. The bleach at the X band is linear at low <N> as measured "
+        f"(slope {val('low_excitation_slope', 'type-II E_X'):.2f}).\n\n"
+        "**Type I.** The model's type-I bleach at its gain band grows linearly "
+        f"(slope {val('low_excitation_slope', 'type-I gain band'):.2f}), not quadratically: a "
+        "single exciton removes one unit of absorption and its X -> XX absorption, shifted "
+        "by only Delta_XX = -20 meV (much less than Gamma = 60 meV), gives back less than "
+        f"that except deep in the red tail ({float(ds.type_i_quadratic_energy):.3f} eV). "
+        f"The type-I threshold ({th1:.2f}) is close to the Poisson value without "
+        "interaction (1.15), so the ~5x ratio of the paper is not reproduced. Physics "
+        "the band-edge model leaves out and that would raise the type-I threshold: "
+        "absorption into the dense manifold of higher transitions that X-X attraction "
+        "pulls towards the emission line (the paper's own argument), fine structure, and "
+        "the film's losses. No preset value was changed to force the ratio."
+    )
