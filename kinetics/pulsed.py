@@ -232,7 +232,10 @@ def simulate_pulsed(sample, mean_excitons, times, *, energies=None, n_nanocrysta
     energies : array_like of float, optional
         Photon energies (eV) of the spectra, strictly increasing, inside the
         band where the unexcited absorption is resolvable. Default: 241 points
-        covering every band-edge line.
+        covering every band-edge line +-3 Gamma; in the far tails of that grid
+        alpha_0 is tiny and the bleach -dalpha/alpha_0 is large and ill-conditioned,
+        so pass your own window (e.g. E_X - 2.5 Gamma ... E_X + Delta_XX + Gamma)
+        when you plot the bleach.
     n_nanocrystals : int, default 200_000
         Ensemble size of the Monte Carlo (also recorded, unused, by the master
         equation).
