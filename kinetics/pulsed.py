@@ -125,7 +125,8 @@ class PulsedProblem:
     @classmethod
     def build(cls, sample, times, *, energies=None, max_mean_excitons=1.0,
               n_nanocrystals=200_000, seed=0, statistics="poisson", n_max=None,
-              energy_bins=16, method="monte-carlo") -> "PulsedProblem":
+              energy_bins=16, method="monte-carlo",
+              energies_name="energies") -> "PulsedProblem":
         if not isinstance(sample, Sample):
             raise ValueError(f"sample must be a models.Sample (or a preset name), got {sample!r}")
         _check_choice("statistics", statistics, excitation.STATISTICS)
@@ -151,7 +152,7 @@ class PulsedProblem:
                     f"the Poisson probability beyond n_max is {tail:.3g}, allowed <= {allowed:.3g}; "
                     f"use n_max >= {need} or n_max=None")
         energies = (observables.default_energies(table) if energies is None
-                    else validate_energies(energies, table))
+                    else validate_energies(energies, table, name=energies_name))
         kernels = observables.line_kernels(
             table, energies, energy_bins if method == "monte-carlo" else 1)
         return cls(sample, table, times, energies, statistics, n_nanocrystals, seed,

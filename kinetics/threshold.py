@@ -11,7 +11,7 @@ from models import Sample
 from models.state_table import build_state_table
 
 from . import excitation, observables
-from .pulsed import METHODS, PulsedProblem, _check_choice, resolve_sample, validate_energies
+from .pulsed import METHODS, PulsedProblem, _check_choice, resolve_sample
 
 __all__ = ["gain_threshold"]
 
@@ -84,17 +84,14 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
                                 "excitons per NC")
     if energy is None:
         energy = sample.exciton_energy
-    problem = PulsedProblem.build(sample, [time], energies=None,
+    if isinstance(energy, str) and energy != "any":
+        raise ValueError(f"energy = {energy!r} must be a photon energy in eV or 'any'")
+    problem = PulsedProblem.build(sample, [time],
+                                  energies=None if energy == "any" else [energy],
                                   max_mean_excitons=max_mean_excitons,
                                   n_nanocrystals=n_nanocrystals, seed=seed,
-                                  statistics=statistics, energy_bins=energy_bins, method=method)
-    if not (isinstance(energy, str) and energy == "any"):
-        if isinstance(energy, str):
-            raise ValueError(f"energy = {energy!r} must be a photon energy in eV or 'any'")
-        energies = validate_energies([energy], problem.table, name="energy")
-        kernels = observables.line_kernels(problem.table, energies,
-                                           problem.kernels.absorption.shape[2])
-        problem = PulsedProblem(**{**problem.__dict__, "energies": energies, "kernels": kernels})
+                                  statistics=statistics, energy_bins=energy_bins, method=method,
+                                  energies_name="energy")
 
     def margin(mean):
         """min over E of alpha(E)/alpha_0(peak) + loss, for each <N> in ``mean``."""
