@@ -22,19 +22,22 @@ u = A cos(k x) + B sin(k x)/k in a shell (x = r - a), with k^2 = 2m(E - V)/hbar^
 for E < V, k is imaginary and the same expressions become cosh / sinh (the
 code evaluates them as entire functions of k^2, so nothing changes form at
 E = V). BenDaniel-Duke matching at every interface: psi and (1/m) dpsi/dr
-continuous, i.e. u and w = (u' - u/r)/m continuous. The transfer of (u, w)
-through the layers gives the mismatch function at the outer radius,
+continuous, i.e. u and w = (u' - u/r)/m continuous. The core solution is
+regular at r = 0; the shell solution is built from the outer radius inwards so
+that it already satisfies the outer boundary condition (u(R + H) = 0 for an
+infinite barrier; w matched to u ~ exp(-kappa_o r) outside for a finite one).
+Each region then holds one closed-form term, free of cancellation even deep
+under a barrier, and the 1S level is the lowest zero of their normalized
+Wronskian at r = R (the 2x2 transfer-matrix determinant),
 
-    f(E) = u(R + H)                                      (infinite barrier)
-    f(E) = w(R + H) + (kappa_o + 1/(R + H)) u(R + H) / m_o   (finite barrier,
-                                                              u ~ exp(-kappa_o r) outside)
+    f(E) = [u_c w_s - u_s w_c](R) / (|(u_c, w_c)| |(u_s, w_s)|),
 
-whose lowest root is the 1S level. It is found by a scan from the bottom of
-the lowest well up to a rigorous upper bound (the Dirichlet ground state of
-any single layer: by domain monotonicity the true level lies below it)
-followed by Brent's method on the first sign change; the nodeless character
-of the result is verified (Sturm oscillation theorem: the ground state has
-no radial node).
+The root is found by a scan from the bottom of the lowest well up to a
+rigorous upper bound (the Dirichlet ground state of any single layer: by
+domain monotonicity the true level lies below it) followed by Brent's method
+on the first sign change; the nodeless character of the result is verified
+(Sturm oscillation theorem: the ground state has no radial node) and the
+scan is repeated 64 times finer if it is not.
 
 Coulomb energies at first order in the Coulomb interaction use the radial
 probability densities rho(r) = |psi(r)|^2 (normalized: integral of
@@ -142,6 +145,10 @@ def _check_geometry(core_radius: Any, shell_width: Any) -> tuple[float, float]:
     if not (math.isfinite(h) and 0.0 <= h <= 100.0):
         raise ValueError(f"shell_width = {shell_width!r} nm is outside the allowed range "
                          "[0, 100] nm")
+    if h < 1e-9 * max(r, 1.0):
+        # a shell below 1e-9 nm (1e-6 of an atomic layer) is no shell: its grid
+        # segment would be below floating-point resolution
+        h = 0.0
     return r, h
 
 
@@ -179,68 +186,111 @@ def _cs_array(x: np.ndarray, q: float) -> tuple[np.ndarray, np.ndarray]:
     return np.ones_like(x), x.copy()
 
 
-def _mismatch(energy: float, layers: tuple, outer: tuple | None) -> float:
-    """Boundary mismatch f(E) at the outer radius (zero at an eigenvalue).
-
-    ``layers`` = ((b_0, V_0, m_0), (b_1, V_1, m_1), ...), b_i the outer radius
-    (nm) of layer i, V_i its potential (eV), m_i its mass (m0); layer 0 is the
-    core. ``outer`` = None (infinite barrier) or (V_o, m_o).
-    """
+def _core_end(energy: float, layers: tuple) -> tuple[float, float]:
+    """(u, w) of the regular core solution u = sin(k r)/k at r = R."""
     b, v, m = layers[0]
     q = m * (energy - v) / HBAR2_OVER_2M0
     c, s = _cs(b, q)
-    u, up = s, c
-    w = (up - u / b) / m
-    a = b
-    for b, v, m in layers[1:]:
-        up = m * w + u / a
-        q = m * (energy - v) / HBAR2_OVER_2M0
-        c, s = _cs(b - a, q)
-        u, up = u * c + up * s, -q * u * s + up * c
-        w = (up - u / b) / m
-        a = b
+    return s, (c - s / b) / m
+
+
+def _shell_start(energy: float, layers: tuple, outer: tuple | None) -> tuple[float, float]:
+    """Initial (u(R_o), u'(R_o)) of the shell solution obeying the outer boundary condition."""
+    r_o, _, m_s = layers[1]
     if outer is None:
-        return u
+        return 0.0, -1.0
     v_o, m_o = outer
     kappa = math.sqrt(max(m_o * (v_o - energy), 0.0) / HBAR2_OVER_2M0)
-    return w + (kappa + 1.0 / a) * u / m_o
+    # BenDaniel-Duke at R_o with u = exp(-kappa r) outside: w_in = w_out
+    return 1.0, m_s * (-(kappa + 1.0 / r_o) / m_o) + 1.0 / r_o
+
+
+def _mismatch(energy: float, layers: tuple, outer: tuple | None) -> float:
+    """Matching function f(E), zero exactly at the eigenvalues.
+
+    ``layers`` = ((R, V_core, m_core),) or ((R, V_core, m_core), (R + H, V_shell,
+    m_shell)); ``outer`` = None (infinite barrier) or (V_o, m_o). Each region
+    holds a single closed-form solution: the regular core solution, and the
+    shell solution that already satisfies the outer boundary condition
+    (propagated inwards from R + H). Both are free of cancellation, also deep
+    under a barrier. f is their normalized Wronskian in (u, w = (u' - u/r)/m)
+    at r = R (BenDaniel-Duke: u and w continuous), which changes sign at each
+    simple eigenvalue and has no other zeros.
+    """
+    u_c, w_c = _core_end(energy, layers)
+    r_c = layers[0][0]
+    if len(layers) == 1:
+        if outer is None:
+            return u_c / math.hypot(u_c, w_c)
+        v_o, m_o = outer
+        kappa = math.sqrt(max(m_o * (v_o - energy), 0.0) / HBAR2_OVER_2M0)
+        return (w_c + (kappa + 1.0 / r_c) * u_c / m_o) / math.hypot(u_c, w_c)
+    r_o, v_s, m_s = layers[1]
+    u_o, up_o = _shell_start(energy, layers, outer)
+    q = m_s * (energy - v_s) / HBAR2_OVER_2M0
+    c, s = _cs(r_o - r_c, q)
+    u_s = u_o * c - up_o * s
+    up_s = q * u_o * s + up_o * c
+    w_s = (up_s - u_s / r_c) / m_s
+    return (u_c * w_s - u_s * w_c) / (math.hypot(u_c, w_c) * math.hypot(u_s, w_s))
 
 
 def _u_on_grid(energy: float, layers: tuple, outer: tuple | None,
                r: np.ndarray) -> np.ndarray:
     """Unnormalized u(r) = r psi(r) of the solution at ``energy`` on the grid ``r``."""
     u_grid = np.zeros_like(r)
-    b, v, m = layers[0]
-    q = m * (energy - v) / HBAR2_OVER_2M0
-    sel = r <= b
+    r_c, v_c, m_c = layers[0]
+    q = m_c * (energy - v_c) / HBAR2_OVER_2M0
+    sel = r <= r_c
     u_grid[sel] = _cs_array(r[sel], q)[1]
-    c, s = _cs(b, q)
-    u, up = s, c
-    w = (up - u / b) / m
-    a = b
-    for b, v, m in layers[1:]:
-        up = m * w + u / a
-        q = m * (energy - v) / HBAR2_OVER_2M0
-        sel = (r > a) & (r <= b)
-        cc, ss = _cs_array(r[sel] - a, q)
-        u_grid[sel] = u * cc + up * ss
-        c, s = _cs(b - a, q)
-        u, up = u * c + up * s, -q * u * s + up * c
-        w = (up - u / b) / m
-        a = b
-    sel = r > a
-    if np.any(sel):
-        if outer is None:
-            u_grid[sel] = 0.0
-        else:
-            v_o, m_o = outer
-            kappa = math.sqrt(max(m_o * (v_o - energy), 0.0) / HBAR2_OVER_2M0)
-            u_grid[sel] = u * np.exp(-kappa * (r[sel] - a))
+    u_c = _cs(r_c, q)[1]
+    if len(layers) == 1:
+        r_o, scale, u_edge = r_c, 1.0, u_c
+    else:
+        r_o, v_s, m_s = layers[1]
+        u_o, up_o = _shell_start(energy, layers, outer)
+        q = m_s * (energy - v_s) / HBAR2_OVER_2M0
+        c, s = _cs(r_o - r_c, q)
+        scale = u_c / (u_o * c - up_o * s)  # continuity of u at R
+        sel = (r > r_c) & (r <= r_o)
+        cc, ss = _cs_array(r_o - r[sel], q)
+        u_grid[sel] = scale * (u_o * cc - up_o * ss)
+        u_edge = scale * u_o
+    sel = r > r_o
+    if np.any(sel) and outer is not None:
+        v_o, m_o = outer
+        kappa = math.sqrt(max(m_o * (v_o - energy), 0.0) / HBAR2_OVER_2M0)
+        u_grid[sel] = u_edge * np.exp(-kappa * (r[sel] - r_o))
     return u_grid
 
 
+def _count_nodes(energy: float, layers: tuple, outer: tuple | None) -> int:
+    """Interior sign changes of u on a coarse grid (0 for the ground state)."""
+    r_end = layers[-1][0]
+    r = np.linspace(0.0, r_end, 401)[1:-1]
+    u = _u_on_grid(energy, layers, outer, r)
+    big = np.max(np.abs(u))
+    u = u[np.abs(u) > 1e-9 * big]
+    return int(np.count_nonzero(np.diff(np.sign(u)) != 0))
+
+
+def _first_root(layers: tuple, outer: tuple | None, e_lo: float, e_hi: float,
+                n_scan: int) -> float | None:
+    grid = np.linspace(e_lo, e_hi, n_scan + 1)
+    f_prev = _mismatch(grid[0], layers, outer)
+    for a, b in zip(grid[:-1], grid[1:]):
+        f_next = _mismatch(b, layers, outer)
+        if f_next == 0.0:
+            return float(b)
+        if f_prev * f_next < 0.0:
+            return float(brentq(_mismatch, a, b, args=(layers, outer), xtol=1e-14,
+                                rtol=4 * np.finfo(float).eps, maxiter=200))
+        f_prev = f_next
+    return None
+
+
 def _ground_level(layers: tuple, outer: tuple | None) -> float:
-    """Lowest eigenvalue (eV): scan + brentq between rigorous bounds."""
+    """Lowest eigenvalue (eV): scan + brentq between rigorous bounds, node-checked."""
     v_min = min(v for _, v, _ in layers)
     # Upper bound: Dirichlet ground state of each layer alone (domain monotonicity).
     upper = math.inf
@@ -252,24 +302,20 @@ def _ground_level(layers: tuple, outer: tuple | None) -> float:
         if outer[0] <= v_min:
             raise ValueError("outer barrier must lie above the band edges of the nanocrystal")
         upper = min(upper, outer[0])
-    # Slightly beyond the bound, so that a root sitting exactly on it is bracketed.
     span = upper - v_min
-    e_hi = upper + max(1e-9, 1e-4 * span)
-    if outer is not None:
-        e_hi = min(e_hi, outer[0])
-    for n_scan in (64, 1024):
-        grid = np.linspace(v_min, e_hi, n_scan + 1)
-        f_prev = _mismatch(grid[0], layers, outer)
-        for e_lo, e_up in zip(grid[:-1], grid[1:]):
-            f_next = _mismatch(e_up, layers, outer)
-            if f_prev == 0.0:
-                return float(e_lo)
-            if f_prev * f_next < 0.0:
-                return float(brentq(_mismatch, e_lo, e_up, args=(layers, outer),
-                                    xtol=1e-13, rtol=4 * np.finfo(float).eps, maxiter=200))
-            f_prev = f_next
-        if f_prev == 0.0:
-            return float(e_hi)
+    try:
+        for n_scan in (64, 4096):
+            level = _first_root(layers, outer, v_min, upper, n_scan)
+            if level is None:
+                # E_0 <= upper always: a root exactly on the bound (e.g. a bare core).
+                delta = 1e-7 * span
+                level = _first_root(layers, outer, upper - delta,
+                                    upper + delta if outer is None else upper, 2)
+            if level is not None and _count_nodes(level, layers, outer) == 0:
+                return level
+    except OverflowError:
+        raise ValueError("geometry too large for a closed-form evaluation under the "
+                         "barriers (exp overflow): reduce core_radius / shell_width") from None
     if outer is not None:
         raise ValueError(
             f"no bound 1S state below the outer barrier ({outer[0]:.4g} eV): the barrier is "
@@ -619,7 +665,8 @@ def solve(core: str | Material = "CdS", shell: str | Material = "ZnSe",
     core_radius : float
         R, core radius (nm), in (0, 100].
     shell_width : float
-        H, shell thickness (nm), in [0, 100]; 0 is a bare core.
+        H, shell thickness (nm), in [0, 100]; 0 is a bare core (shells
+        thinner than 1e-9 nm are treated as 0).
     dielectric : {"layered", "uniform"}, default "layered"
         "layered": eps(r) = eps_core (r < R), eps_shell (R < r < R + H),
         ``solvent_epsilon`` outside; exact first-order Coulomb integrals of
