@@ -1,0 +1,417 @@
+"""Fig. 5a inset: gain lifetime, bleaching dynamics at the gain onset.
+
+The paper measured -dalpha/alpha_0 versus time at the ASE band, at the pump
+of the gain onset: decay time 30 ps for type-I CdSe NCs, 1,700 ps (more than
+50 times longer) for type-II CdS/ZnSe NCs.
+
+The study computes the same dynamics (Monte Carlo, master equation laid over
+it) for
+
+- each preset at its *gain band*: where detectable gain (net gain
+  -alpha >= DETECTABLE_GAIN alpha_0(peak)) first appears 3 ps after the pump
+  (:func:`studies._common.gain_band`), pumped at ONSET_FACTOR times that threshold;
+- the type-II sample at its single-exciton line E_X and at the paper's type-II
+  ASE band (2.01 eV), pumped at ONSET_FACTOR times the threshold of net gain at
+  that energy at 3 ps (no margin: at 2.01 eV the 3-ps net gain never reaches
+  DETECTABLE_GAIN).
+
+Decay time (one definition for every curve): the bleach for t >= FIT_START is
+fitted with two exponentials, A_f exp(-t/tau_f) + A_s exp(-t/tau_s) (no
+offset: the bleach of this model is sum_n P_n(t) b_n with b_0 = 0, and after
+the triexciton decay P_1 and P_2 are exactly two exponentials, 1/k(2) and
+tau_x). The *gain decay time* is the time constant of the component that
+carries the gain: tau_s if the slow component alone is net gain (A_s > 1),
+else tau_f. The *gain lifetime* is the time at which the bleach last falls
+below 1 (net gain ends).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+from scipy import optimize
+
+import kinetics
+import models
+
+from ._common import DETECTABLE_GAIN, attach, figure, gain_band
+
+NAME = "fig5a_gain_lifetime"
+TITLE = "Fig. 5a inset - gain lifetime"
+
+PAPER = {"type_i_decay": 30.0, "type_ii_decay": 1700.0, "type_ii_ase_band": 2.01}
+PROBE_TIME = 3.0      # ps: gain onset defined 3 ps after the pump (paper's Fig. 5d)
+FIT_START = 3.0       # ps: start of the decay fit (same convention)
+ONSET_FACTOR = 1.05   # pump = 1.05 x the threshold: "at the gain onset", with margin
+T_END = 10000.0       # ps
+SEED = 5007
+#: One inhomogeneous-energy bin: E_i does not enter the kinetics of these homogeneous
+#: samples, so the Monte Carlo samples the occupations and integrates the lines exactly
+#: (lowest variance; it matters at the type-II XX band, where alpha_0 is 2.5 % of its peak).
+ENERGY_BINS = 1
+
+CURVES = ("type-I gain band", "type-II gain band", "type-II E_X", "type-II 2.01 eV")
+_COLOURS = {"type-I gain band": "C0", "type-II gain band": "C1", "type-II E_X": "C3",
+            "type-II 2.01 eV": "C5"}
+
+
+def _probes() -> list[tuple[str, models.Sample, float, float, float]]:
+    """(curve, sample, energy eV, threshold <N> at 3 ps, loss used)."""
+    t1, t2 = models.presets.TYPE_I_CDSE, models.presets.TYPE_II_CDS_ZNSE
+    e1, th1 = gain_band(t1, time=PROBE_TIME)
+    e2, th2 = gain_band(t2, time=PROBE_TIME)
+    out = [("type-I gain band", t1, e1, th1, DETECTABLE_GAIN),
+           ("type-II gain band", t2, e2, th2, DETECTABLE_GAIN)]
+    for name, energy in (("type-II E_X", t2.exciton_energy),
+                         ("type-II 2.01 eV", PAPER["type_ii_ase_band"])):
+        th = kinetics.gain_threshold(t2, time=PROBE_TIME, energy=energy)
+        out.append((name, t2, float(energy), th, 0.0))
+    return out
+
+
+def fit_two_exponentials(t, y, *, start: float = FIT_START) -> dict:
+    """Least-squares fit y = A_f exp(-t/tau_f) + A_s exp(-t/tau_s) for t >= start.
+
+    Variable projection: for given (tau_f, tau_s) the amplitudes are linear;
+    the two times are optimized in log space from a grid of starting points.
+    Returns tau_fast < tau_slow (ps), their amplitudes (at t = 0) and the RMS residual.
+    """
+    t, y = np.asarray(t, float), np.asarray(y, float)
+    sel = t >= start
+    t, y = t[sel], y[sel]
+
+    def amplitudes(log_tau):
+        basis = np.exp(-t[:, None] / np.exp(log_tau)[None, :])
+        return basis, np.linalg.lstsq(basis, y, rcond=None)[0]
+
+    def residual(log_tau):
+        basis, amp = amplitudes(log_tau)
+        return basis @ amp - y
+
+    span = t[-1] - t[0]
+    best = None
+    for fast in np.geomspace(span / 3000, span / 30, 4):
+        for slow in np.geomspace(span / 30, span * 3, 4):
+            if slow <= 2 * fast:
+                continue
+            sol = optimize.least_squares(residual, np.log([fast, slow]))
+            if best is None or sol.cost < best.cost:
+                best = sol
+    log_tau = np.sort(best.x)
+    _, amp = amplitudes(log_tau)
+    return {"tau_fast": float(np.exp(log_tau[0])), "tau_slow": float(np.exp(log_tau[1])),
+            "amp_fast": float(amp[0]), "amp_slow": float(amp[1]),
+            "rms": float(np.sqrt(2 * best.cost / t.size))}
+
+
+def gain_decay_time(fit: dict) -> float:
+    """tau_slow if the slow component alone is net gain (A_s > 1), else tau_fast."""
+    return fit["tau_slow"] if fit["amp_slow"] > 1.0 else fit["tau_fast"]
+
+
+def gain_lifetime(t, bleach) -> float:
+    """Time (ps) at which the bleach last falls below 1 (net gain ends); 0 if never gain,
+    the last time if the gain outlasts the record (linear interpolation)."""
+    t, b = np.asarray(t, float), np.asarray(bleach, float)
+    gain = np.flatnonzero(b > 1.0)
+    if gain.size == 0:
+        return 0.0
+    k = int(gain[-1])
+    if k == t.size - 1:
+        return float(t[-1])
+    return float(t[k] + (b[k] - 1.0) / (b[k] - b[k + 1]) * (t[k + 1] - t[k]))
+
+
+def one_over_e_time(t, bleach) -> float:
+    """Alternative definition, for the notes: the time after the maximum at which
+    (bleach - bleach(t_end)) has fallen to 1/e of its value at the maximum."""
+    t, b = np.asarray(t, float), np.asarray(bleach, float)
+    k = int(np.argmax(b))
+    y = b - b[-1]
+    below = np.flatnonzero(y[k:] < y[k] / np.e)
+    if below.size == 0:
+        return float("nan")
+    j = k + int(below[0])
+    return float(np.interp(y[k] / np.e, [y[j], y[j - 1]], [t[j], t[j - 1]]) - t[k])
+
+
+def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
+    """Bleaching dynamics at the gain onset, fits and gain lifetimes."""
+    n_nc = 1_000_000 if quick else 4_000_000
+    times = np.unique(np.r_[0.0, PROBE_TIME, np.geomspace(0.1, T_END, 50 if quick else 160)])
+    probes = _probes()
+    items = probes
+    if progress:
+        from tqdm.auto import tqdm
+        items = tqdm(probes, desc=NAME, leave=False)
+    bleach = {"monte-carlo": [], "master-equation": []}
+    for name, sample, energy, th, _ in items:
+        for method in bleach:
+            ds = kinetics.simulate_pulsed(sample, [ONSET_FACTOR * th], times, energies=[energy],
+                                          n_nanocrystals=n_nc, seed=SEED, method=method,
+                                          energy_bins=ENERGY_BINS)
+            bleach[method].append(ds.bleach.values[0, :, 0])
+    mc, me = (np.array(bleach[m]) for m in ("monte-carlo", "master-equation"))
+    fits = [fit_two_exponentials(times, b) for b in mc]
+    fits_me = [fit_two_exponentials(times, b) for b in me]
+    model = np.array([f["amp_fast"] * np.exp(-times / f["tau_fast"])
+                      + f["amp_slow"] * np.exp(-times / f["tau_slow"]) for f in fits])
+    # the type-II gain band and first gain with no margin (loss = 0), for the notes
+    no_margin = {key: gain_band(s, time=PROBE_TIME, loss=0.0)
+                 for key, s in (("type_i", models.presets.TYPE_I_CDSE),
+                                ("type_ii", models.presets.TYPE_II_CDS_ZNSE))}
+    alpha0_rel = {}
+    for key, s in (("type_i", models.presets.TYPE_I_CDSE),
+                   ("type_ii", models.presets.TYPE_II_CDS_ZNSE)):
+        d = kinetics.simulate_pulsed(s, [0.0], [0.0], energies=[no_margin[key][0]],
+                                     method="master-equation")
+        alpha0_rel[key] = float(d.alpha0.values[0])
+
+    one, ps = {"units": "1"}, {"units": "ps"}
+    cur = ("curve",)
+    mcs, mes = "Monte Carlo", "exact (master equation)"
+
+    def per_curve(values, units, long_name):
+        return (cur, np.asarray(values, float), {"units": units, "long_name": long_name})
+
+    data = {
+        "bleach": (("curve", "time"), mc, {**one, "long_name": "-dalpha/alpha_0 at the probe, "
+                                          + mcs}),
+        "bleach_exact": (("curve", "time"), me, {**one, "long_name": "-dalpha/alpha_0 at the "
+                                                 "probe, " + mes}),
+        "bleach_fit": (("curve", "time"), model, {**one, "long_name": "two-exponential fit of "
+                                                  f"the Monte Carlo bleach (t >= {FIT_START:g} ps)"}),
+        "tau_fast": per_curve([f["tau_fast"] for f in fits], "ps", "fast decay time, " + mcs),
+        "tau_slow": per_curve([f["tau_slow"] for f in fits], "ps", "slow decay time, " + mcs),
+        "amp_fast": per_curve([f["amp_fast"] for f in fits], "1", "fast amplitude (t = 0), "
+                              + mcs),
+        "amp_slow": per_curve([f["amp_slow"] for f in fits], "1", "slow amplitude (t = 0), "
+                              + mcs),
+        "fit_rms": per_curve([f["rms"] for f in fits], "1", "RMS residual of the fit, " + mcs),
+        "tau_fast_exact": per_curve([f["tau_fast"] for f in fits_me], "ps",
+                                    "fast decay time, " + mes),
+        "tau_slow_exact": per_curve([f["tau_slow"] for f in fits_me], "ps",
+                                    "slow decay time, " + mes),
+        "gain_decay_time": per_curve([gain_decay_time(f) for f in fits], "ps",
+                                     "gain decay time: tau_slow if A_slow > 1 else tau_fast, "
+                                     + mcs),
+        "gain_decay_time_exact": per_curve([gain_decay_time(f) for f in fits_me], "ps",
+                                           "gain decay time, " + mes),
+        "gain_lifetime": per_curve([gain_lifetime(times, b) for b in mc], "ps",
+                                   "time when net gain ends (bleach last falls below 1), "
+                                   + mcs),
+        "gain_lifetime_exact": per_curve([gain_lifetime(times, b) for b in me], "ps",
+                                         "time when net gain ends, " + mes),
+        "peak_bleach": per_curve(me.max(axis=1), "1", "maximum bleach, " + mes),
+        "peak_time": per_curve(times[np.argmax(me, axis=1)], "ps",
+                               "time of the maximum bleach, " + mes),
+        "one_over_e_time": per_curve([one_over_e_time(times, b) for b in me], "ps",
+                                     "alternative: 1/e time of (bleach - bleach(10 ns)) after "
+                                     "its maximum, " + mes),
+    }
+    k = {s: s.radiative_rate(2) + s.auger_rate(2)
+         for s in (models.presets.TYPE_I_CDSE, models.presets.TYPE_II_CDS_ZNSE)}
+    data["biexciton_lifetime"] = per_curve([1.0 / k[s] for _, s, *_ in probes], "ps",
+                                           "model biexciton lifetime 1/(4/tau_x + 1/tau_xx)")
+    data["exciton_lifetime"] = per_curve([s.tau_x for _, s, *_ in probes], "ps",
+                                         "single-exciton lifetime tau_x (preset input)")
+    coords = {
+        "curve": ("curve", [p[0] for p in probes], {**one, "long_name": "probe (sample and "
+                                                    "energy)"}),
+        "time": ("time", times, {**ps, "long_name": "time after the pump pulse"}),
+        "probe_energy": per_curve([p[2] for p in probes], "eV", "probe photon energy"),
+        "threshold": per_curve([p[3] for p in probes], "1", f"gain threshold <N> at the probe, "
+                               f"t = {PROBE_TIME:g} ps"),
+        "threshold_loss": per_curve([p[4] for p in probes], "1", "net gain required by the "
+                                    "threshold, units of alpha_0(peak)"),
+        "mean_excitons": per_curve([ONSET_FACTOR * p[3] for p in probes], "1",
+                                   "pump: mean excitons per NC after the pulse, <N>"),
+        "pump_fluence": per_curve([float(kinetics.pump_fluence(ONSET_FACTOR * p[3], p[1]))
+                                   for p in probes], "mJ cm-2", "pump fluence giving <N>"),
+        "sample_name": (cur, [p[1].name for p in probes], {**one, "long_name": "sample"}),
+    }
+    ds = xr.Dataset(data, coords=coords)
+    return attach(ds, study=NAME, samples=[models.presets.TYPE_I_CDSE,
+                                           models.presets.TYPE_II_CDS_ZNSE],
+                  method="monte-carlo", overlay_method="master-equation", seed=SEED,
+                  n_nanocrystals=n_nc, energy_bins=ENERGY_BINS, statistics="poisson",
+                  probe_time_ps=PROBE_TIME, fit_start_ps=FIT_START, onset_factor=ONSET_FACTOR,
+                  detectable_gain=DETECTABLE_GAIN,
+                  gain_band_convention=(
+                      "assumption: the gain band is where detectable gain first appears at "
+                      f"{PROBE_TIME:g} ps, net gain -alpha >= {DETECTABLE_GAIN:g} "
+                      "alpha_0(peak) (studies._common.gain_band); the X-band probes use the "
+                      "first net gain at their energy (loss 0)"),
+                  decay_time_definition=(
+                      f"two-exponential least-squares fit for t >= {FIT_START:g} ps; gain "
+                      "decay time = tau_slow if A_slow > 1 (the slow component alone is "
+                      "gain) else tau_fast"),
+                  gain_lifetime_definition="time at which -dalpha/alpha_0 last falls below 1",
+                  type_i_first_gain_no_margin_eV=no_margin["type_i"][0],
+                  type_i_first_gain_no_margin_threshold=no_margin["type_i"][1],
+                  type_i_first_gain_no_margin_alpha0=alpha0_rel["type_i"],
+                  type_ii_first_gain_no_margin_eV=no_margin["type_ii"][0],
+                  type_ii_first_gain_no_margin_threshold=no_margin["type_ii"][1],
+                  type_ii_first_gain_no_margin_alpha0=alpha0_rel["type_ii"],
+                  quick=int(bool(quick)))
+
+
+def plot(ds: xr.Dataset):
+    """Bleach vs time (log axis) at the gain onset; gain (bleach > 1) shaded."""
+    fig = figure(figsize=(12, 4.6), layout="constrained")
+    ax, bx = fig.subplots(1, 2)
+    t = ds.time.values
+    pos = t > 0
+    for axis, curves in ((ax, [c for c in ds.curve.values if c != "type-II gain band"]),
+                         (bx, ["type-II gain band"])):
+        for c in curves:
+            sel = ds.sel(curve=c)
+            col = _COLOURS.get(str(c), "k")
+            label = (f"{c}: {float(sel.probe_energy):.3f} eV, <N> = "
+                     f"{float(sel.mean_excitons):.2f}; gain decay "
+                     f"{float(sel.gain_decay_time):.0f} ps, gain ends "
+                     f"{float(sel.gain_lifetime):.0f} ps")
+            axis.plot(t[pos], sel.bleach.values[pos], "o", ms=2.5, mfc="none", color=col,
+                      label=label)
+            axis.plot(t[pos], sel.bleach_exact.values[pos], "-", lw=0.7, color=col)
+            fit_t = pos & (t >= float(ds.attrs["fit_start_ps"]))
+            axis.plot(t[fit_t], sel.bleach_fit.values[fit_t], "k--", lw=0.8)
+        axis.set_xscale("log")
+        axis.set_xlabel("time after the pump (ps)")
+        axis.set_ylabel("-dalpha/alpha_0")
+        lo, hi = axis.get_ylim()
+        axis.axhspan(1.0, max(hi, 1.2), color="0.88", zorder=0)
+        axis.set_ylim(lo, max(hi, 1.2))
+        axis.legend(fontsize=6.5, loc="lower left")
+    ax.set_title("Fig. 5a inset: bleach at the gain onset (grey: gain; dashed: fits)")
+    bx.set_title("type-II gain band (XX band): XX gain, then X->XX absorption")
+    return fig
+
+
+def _val(ds, var, curve):
+    return float(ds[var].sel(curve=curve))
+
+
+def report_rows(ds: xr.Dataset) -> list[dict]:
+    """Paper versus ncgain for the Fig. 5a inset."""
+    v = lambda var, c: _val(ds, var, c)  # noqa: E731
+    t1 = v("gain_decay_time", "type-I gain band")
+    t2x = v("gain_decay_time", "type-II E_X")
+    t2a = v("gain_decay_time", "type-II 2.01 eV")
+    t2g = v("gain_decay_time", "type-II gain band")
+    b1 = v("biexciton_lifetime", "type-I gain band")
+    b2 = v("biexciton_lifetime", "type-II gain band")
+    tx = v("exciton_lifetime", "type-II E_X")
+    p1, p2 = PAPER["type_i_decay"], PAPER["type_ii_decay"]
+    rel = lambda a, b: abs(a - b) / b  # noqa: E731
+    where = lambda c: (f"{v('probe_energy', c):.3f} eV, <N> = "  # noqa: E731
+                       f"{v('mean_excitons', c):.2f}")
+    return [
+        {"quantity": "type-I gain decay time (at its gain band)",
+         "paper": f"{p1:g} ps",
+         "ncgain": f"{t1:.1f} ps ({where('type-I gain band')}); 1/(4/tau_x + 1/tau_xx) = "
+                   f"{b1:.1f} ps",
+         "agreement": ("yes (input: tau_xx = 30 ps is matched to this figure; triexcitons "
+                       "feeding the biexcitons lengthen the fit slightly)"
+                       if rel(t1, p1) < 0.15 else "no: see notes")},
+        {"quantity": "type-II gain decay time at the X band E_X",
+         "paper": f"{p2:,.0f} ps",
+         "ncgain": f"{t2x:.0f} ps ({where('type-II E_X')})",
+         "agreement": (f"yes (input: tau_x = {tx:g} ps is matched to this figure, so this is a "
+                       "consistency check, not a prediction)" if rel(t2x, p2) < 0.1
+                       else "no: see notes")},
+        {"quantity": "type-II gain decay time at the paper's ASE band",
+         "paper": f"{p2:,.0f} ps (ASE near {PAPER['type_ii_ase_band']:g} eV)",
+         "ncgain": f"{t2a:.0f} ps ({where('type-II 2.01 eV')})",
+         "agreement": ("yes (input: tau_x matched to this figure)" if rel(t2a, p2) < 0.1
+                       else "no: see notes")},
+        {"quantity": "type-II gain decay time at the model's gain band (first detectable "
+                     "gain, 3 ps)",
+         "paper": f"{p2:,.0f} ps",
+         "ncgain": f"{t2g:.0f} ps ({where('type-II gain band')}); 1/(4/tau_x + 1/tau_xx) = "
+                   f"{b2:.0f} ps",
+         "agreement": ("no: with Poisson pumping the first gain at 3 ps is biexcitonic, at the "
+                       "XX band, and decays with the biexciton; the long-lived gain is at the "
+                       "X band (rows above)" if rel(t2g, p2) > 0.1 else "yes")},
+        {"quantity": "decay time ratio type II (X band) / type I",
+         "paper": f"> 50 ({p2 / p1:.0f})",
+         "ncgain": f"{t2x / t1:.0f}",
+         "agreement": ("yes (both times are set by matched inputs tau_x and tau_xx)"
+                       if t2x / t1 > 50 else
+                       "no: the type-I fit is lengthened by triexciton feeding; see notes")},
+        {"quantity": "time net gain lasts at the onset pump (bleach > 1)",
+         "paper": "not reported (the paper quotes decay times)",
+         "ncgain": f"type I {v('gain_lifetime', 'type-I gain band'):.0f} ps; type II: "
+                   f"E_X {v('gain_lifetime', 'type-II E_X'):.0f} ps, 2.01 eV "
+                   f"{v('gain_lifetime', 'type-II 2.01 eV'):.0f} ps, gain band "
+                   f"{v('gain_lifetime', 'type-II gain band'):.0f} ps",
+         "agreement": "n/a: at the onset pump the bleach exceeds 1 by little, so net gain "
+                      "ends long before the bleach has decayed (see notes)"},
+    ]
+
+
+def notes(ds: xr.Dataset) -> str:
+    """What the model's Fig. 5a inset does and does not reproduce, with numbers."""
+    v = lambda var, c: _val(ds, var, c)  # noqa: E731
+    a = ds.attrs
+    gx, g1, gg = "type-II E_X", "type-I gain band", "type-II gain band"
+    type_i = models.Sample.from_json(a["sample_0"])
+    t_end = float(ds.time.values[-1])
+    background = 1 - np.exp(-t_end / type_i.tau_x)
+    n_g = v("mean_excitons", gg)
+    p1, p2 = n_g * np.exp(-n_g), 1 - np.exp(-n_g) * (1 + n_g)
+    return (
+        "**Convention (assumption).** The gain band is where detectable gain first appears "
+        f"{a['probe_time_ps']:g} ps after the pump: net gain -alpha >= "
+        f"{a['detectable_gain']:g} alpha_0(peak). With no margin the first gain lies in "
+        f"the far Gaussian tails: type II at {a['type_ii_first_gain_no_margin_eV']:.3f} eV "
+        f"(<N> = {a['type_ii_first_gain_no_margin_threshold']:.2f}, alpha_0 = "
+        f"{a['type_ii_first_gain_no_margin_alpha0']:.1e} of its peak), type I at "
+        f"{a['type_i_first_gain_no_margin_eV']:.3f} eV (<N> = "
+        f"{a['type_i_first_gain_no_margin_threshold']:.2f}, alpha_0 = "
+        f"{a['type_i_first_gain_no_margin_alpha0']:.1e}): gains nobody could measure. "
+        f"Every curve is pumped at {a['onset_factor']:g} x its threshold.\n\n"
+        "**Decay times are inputs.** tau_x = "
+        f"{v('exciton_lifetime', gx):g} ps (type II) and tau_xx = {type_i.tau_xx:g} ps (type I) "
+        "are matched "
+        "to this very figure (models/presets.py), so the model's 1,700 ps and ~30 ps are "
+        "consistency checks, not predictions. What the model adds is which population "
+        "carries the gain. Type I at its gain band "
+        f"({v('probe_energy', g1):.3f} eV): biexciton gain, decay "
+        f"{v('gain_decay_time', g1):.1f} ps (biexciton lifetime "
+        f"{v('biexciton_lifetime', g1):.1f} ps; triexcitons decaying into biexcitons during "
+        "the first ~10 ps lengthen the fit), on top of a single-exciton bleach "
+        f"(A_slow = {v('amp_slow', g1):.2f} < 1) that decays with tau_x = "
+        f"{v('exciton_lifetime', g1):g} ps. Type II at E_X: the bleach first *rises* (fast "
+        f"amplitude {v('amp_fast', gx):+.2f}, {v('tau_fast', gx):.0f} ps) while biexcitons, "
+        "transparent at E_X, Auger-decay into single excitons that show gain there; it "
+        f"peaks at {v('peak_time', gx):.0f} ps ({v('peak_bleach', gx):.2f}) and then decays "
+        f"with {v('gain_decay_time', gx):.0f} ps (tau_x = {v('exciton_lifetime', gx):g} ps, "
+        f"{100 * (v('gain_decay_time', gx) / v('exciton_lifetime', gx) - 1):+.1f} %).\n\n"
+        "**The model's type-II gain band is the XX band.** With Poisson pumping at "
+        f"<N> = {n_g:.2f}, {100 * p2:.0f} % of the NCs hold two or more excitons at 3 ps "
+        f"(against {100 * p1:.0f} % with one); they emit at E_X + Delta_XX, where unexcited "
+        "NCs barely absorb, so the first detectable gain is at "
+        f"{v('probe_energy', gg):.3f} eV = E_X + Delta_XX (<N> = {v('threshold', gg):.2f}). "
+        f"There the gain decays with the biexcitons ({v('gain_decay_time', gg):.0f} ps, "
+        f"biexciton lifetime {v('biexciton_lifetime', gg):.0f} ps) and net gain ends after "
+        f"{v('gain_lifetime', gg):.0f} ps; then the single excitons' X -> XX absorption "
+        f"turns the bleach strongly negative (A_slow = {v('amp_slow', gg):.1f}, since "
+        "alpha_0 is only a few per cent of its peak there). So at the gain band the "
+        "model's type-II gain looks like type-I gain; the paper's 1,700 ps is reproduced at "
+        f"the X band (E_X: {v('gain_decay_time', gx):.0f} ps; 2.01 eV: "
+        f"{v('gain_decay_time', 'type-II 2.01 eV'):.0f} ps), where the paper saw ASE.\n\n"
+        "**Gain lifetime vs decay time.** Net gain lasts only while the bleach exceeds 1: "
+        f"at the onset pump, type I {v('gain_lifetime', g1):.0f} ps, type II at E_X "
+        f"{v('gain_lifetime', gx):.0f} ps and at 2.01 eV "
+        f"{v('gain_lifetime', 'type-II 2.01 eV'):.0f} ps, far shorter than the "
+        f"{v('gain_decay_time', gx):.0f}-ps decay time, because at the onset pump the bleach "
+        f"peaks only {v('peak_bleach', gx) - 1:.2f} above 1. The X-band gain still outlives the "
+        f"type-I gain {v('gain_lifetime', gx) / max(v('gain_lifetime', g1), 1e-9):.0f}-fold "
+        "(the paper's c.w. argument uses the gain lifetime). Other definitions of the decay time give other numbers "
+        "for the same curves: the 1/e time of (bleach - bleach(10 ns)) after the maximum is "
+        f"{v('one_over_e_time', g1):.0f} ps for type I (the single-exciton background, which "
+        f"decays by {100 * background:.0f} % within {t_end / 1e3:g} ns, biases it) and "
+        f"{v('one_over_e_time', gx):.0f} ps for type II at E_X; a single exponential with "
+        "offset does not fit the type-I curve at all for that reason."
+    )
