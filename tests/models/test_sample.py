@@ -39,7 +39,7 @@ def test_replace_and_frozen():
     ("name", "", "name must be"),
 ])
 def test_invalid_fields_raise_naming_field_and_range(field, value, fragment):
-    with pytest.raises(ValueError, match="") as info:
+    with pytest.raises(ValueError) as info:
         Sample(**{**BASE, field: value})
     assert fragment in str(info.value)
 
