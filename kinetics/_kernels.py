@@ -82,8 +82,11 @@ def _birth_death_counts(key_base, first_nc, n_nc, class_cdf, initial_cdf, up_rat
     ``initial_cdf[m, c]``; it then jumps n -> n+1 with rate ``up_rate[c, n]`` and
     n -> n-1 with rate ``down_rate[c, n]`` (exact event-driven sampling, no time
     step) and adds 1 to ``counts[part, m, j, c, n, b]`` at each record time
-    ``times[j]``. Every level m reuses the same random draws (common random
-    numbers), so curves versus excitation level are smooth.
+    ``times[j]``. Each sojourn in a state writes two differences along the time
+    axis (O(events) writes per NC, not one per record time); a prefix sum over
+    time at the end of each part turns them into counts. Every level m reuses
+    the same random draws (common random numbers), so curves versus excitation
+    level are smooth.
 
     Parameters are plain arrays: class_cdf (K,), initial_cdf (M, K, S),
     up_rate and down_rate (K, S) in 1/ps, times (T,) increasing in ps,
@@ -101,6 +104,8 @@ def _birth_death_counts(key_base, first_nc, n_nc, class_cdf, initial_cdf, up_rat
         hi = first_nc + (n_nc * (part + 1)) // n_parts
         events = 0
         overflow = 0
+        # counts[part] first receives differences along time: +1 at the first
+        # record time of a sojourn in state n, -1 at the first record time after it.
         for i in range(lo, hi):
             key = _stream_key(key_base, i)
             c = 0
@@ -121,27 +126,42 @@ def _birth_death_counts(key_base, first_nc, n_nc, class_cdf, initial_cdf, up_rat
                 if total > 0.0:
                     t_next = -np.log(_uniform(key, counter)) / total
                     counter += 1
-                for j in range(n_times):
-                    while t_next <= times[j]:
-                        t = t_next
-                        if up > 0.0 and _uniform(key, counter) * total < up:
-                            n += 1
-                        else:
-                            n -= 1
-                        if up > 0.0:
-                            counter += 1
-                        events += 1
-                        if n >= n_states:
-                            break
-                        up = up_rate[c, n]
-                        total = up + down_rate[c, n]
-                        t_next = np.inf
-                        if total > 0.0:
-                            t_next = t - np.log(_uniform(key, counter)) / total
-                            counter += 1
+                j = 0
+                while True:
+                    j0 = j
+                    if t_next > times[n_times - 1]:   # no more jumps by the last time
+                        j = n_times
+                    else:                             # times[j] >= t_next exists
+                        while times[j] < t_next:
+                            j += 1
+                    if j > j0:
+                        counts[part, m, j0, c, n, b] += 1
+                        if j < n_times:
+                            counts[part, m, j, c, n, b] -= 1
+                    if j >= n_times:
+                        break
+                    t = t_next
+                    if up > 0.0 and _uniform(key, counter) * total < up:
+                        n += 1
+                    else:
+                        n -= 1
+                    if up > 0.0:
+                        counter += 1
+                    events += 1
                     if n >= n_states:
                         overflow += 1
                         break
-                    counts[part, m, j, c, n, b] += 1
+                    up = up_rate[c, n]
+                    total = up + down_rate[c, n]
+                    t_next = np.inf
+                    if total > 0.0:
+                        t_next = t - np.log(_uniform(key, counter)) / total
+                        counter += 1
+        for m in range(n_levels):
+            for j in range(1, n_times):
+                for c in range(counts.shape[3]):
+                    for n in range(counts.shape[4]):
+                        for b in range(counts.shape[5]):
+                            counts[part, m, j, c, n, b] += counts[part, m, j - 1, c, n, b]
         n_events[part] = events
         n_overflow[part] = overflow

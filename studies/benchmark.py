@@ -1,0 +1,708 @@
+"""Performance benchmark of the pulsed Monte Carlo: ``python -m studies.benchmark``.
+
+Workload (the issue's): one excitation level <N> = 2 (Poisson), 64 log-spaced
+record times from 0.1 ps to 10 ns, tau_XX = 50 ps, tau_X = 20 ns (the type-I
+CdSe preset otherwise). Measured, each in a fresh subprocess so that numba's
+thread count (fixed at import) and the resident-set high-water mark are clean:
+
+* compile time: first call with an empty numba cache minus a warm call, and the
+  first call when the on-disk cache is populated (cached load);
+* Monte Carlo throughput at several ensemble sizes on 1 and 2 threads, for the
+  kernel alone (``PulsedProblem.monte_carlo_counts``) and for the full
+  ``kinetics.simulate_pulsed`` call (which adds the spectra), best of repeats;
+* the random-number floor: a Numba loop drawing one uniform, one Poisson by
+  inversion and two exponentials per NC from the same SplitMix64 streams;
+* peak memory (RSS high-water mark minus the baseline after imports and a
+  warm-up call) versus ensemble size;
+* the exact master equation on the same workload;
+* a vectorized NumPy implementation of the same process (:func:`numpy_pulsed_counts`)
+  as the baseline;
+* ``studies.coreshell_figures.benchmark()`` if present.
+
+Results are printed as tables (units in every header) and written to JSON.
+Timings are never asserted by tests: the exit status is 0 even if a target is
+missed; each target is printed as PASS or MISS with the measured figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+__all__ = ["WORKLOAD", "workload_sample", "workload_times", "numpy_pulsed_counts",
+           "rng_floor", "run", "main", "TARGETS"]
+
+#: The issue's workload.
+WORKLOAD = {
+    "mean_excitons": 2.0,
+    "statistics": "poisson",
+    "n_times": 64,
+    "time_first_ps": 0.1,
+    "time_last_ps": 10000.0,
+    "tau_xx_ps": 50.0,
+    "tau_x_ps": 20000.0,
+    "preset": "TYPE_I_CDSE",
+    "seed": 1,
+}
+
+#: Targets of the issue (the kernel alone, ``energy_bins=1``, 1e7 NCs where run).
+TARGETS = {
+    "ncs_per_s_per_thread": 9.0e6,
+    "speedup_1_to_2_threads": 1.8,
+    "speedup_vs_numpy": 2.0,
+    # "flat": peak-memory growth from the first size beyond one chunk to the
+    # largest size, allowed in MiB (page-level noise of the allocator).
+    "memory_growth_mib": 16.0,
+}
+
+SIZES_FULL = (10 ** 5, 10 ** 6, 10 ** 7)
+SIZES_QUICK = (10 ** 5, 10 ** 6)
+SIZES_SMOKE = (10 ** 4, 3 * 10 ** 4)
+MEMORY_EXTRA_FULL = (10 ** 8,)
+MIB = 1024.0 * 1024.0
+
+
+# ----------------------------------------------------------------------------- the workload
+
+def workload_sample():
+    """The benchmark sample: the type-I CdSe preset with tau_XX = 50 ps, tau_X = 20 ns."""
+    import models
+    return dataclasses.replace(models.presets.TYPE_I_CDSE, tau_xx=WORKLOAD["tau_xx_ps"],
+                               tau_x=WORKLOAD["tau_x_ps"])
+
+
+def workload_times() -> np.ndarray:
+    """64 log-spaced record times from 0.1 ps to 10 ns (ps)."""
+    return np.geomspace(WORKLOAD["time_first_ps"], WORKLOAD["time_last_ps"], WORKLOAD["n_times"])
+
+
+def _problem(n_nanocrystals: int, energy_bins: int, method: str = "monte-carlo"):
+    from kinetics.pulsed import PulsedProblem
+    return PulsedProblem.build(workload_sample(), workload_times(),
+                               max_mean_excitons=WORKLOAD["mean_excitons"],
+                               n_nanocrystals=int(n_nanocrystals), seed=WORKLOAD["seed"],
+                               statistics=WORKLOAD["statistics"], energy_bins=energy_bins,
+                               method=method)
+
+
+# ----------------------------------------------------------------------------- NumPy baseline
+
+def numpy_pulsed_counts(table, mean_excitons: float, times, n_nanocrystals: int, *, seed=0,
+                        chunk_size: int = 1 << 20):
+    """The same process as the Numba kernel, vectorized over NCs with NumPy.
+
+    Each NC draws its size class, a Poisson initial exciton number (mean
+    ``pump_scale[c] * mean_excitons``), then jumps n -> n+1 / n -> n-1 with the
+    rates of ``table`` (exact event-driven sampling). The loop runs over *event
+    generations*: all NCs still alive draw their next holding time at once, the
+    record times spanned by the current state are found by ``searchsorted``, and
+    the state is counted there through a difference array (+1 where a state
+    starts to be recorded, -1 where it stops; a cumulative sum over time at the
+    end), so the cost per NC is O(events), not O(record times).
+
+    Parameters
+    ----------
+    table : models.state_table.StateTable
+    mean_excitons : float
+        <N> right after the pulse.
+    times : array_like
+        Record times (ps), increasing.
+    n_nanocrystals : int
+    seed : int
+        Seed of ``numpy.random.default_rng`` (a different generator from the
+        kernel's: statistically, not bitwise, equivalent).
+    chunk_size : int
+        NCs vectorized at once (bounds memory).
+
+    Returns
+    -------
+    counts : ndarray of int64, shape (T, K, n_max + 1)
+        Number of NCs in class c holding n excitons at ``times[j]``.
+    n_events : int
+        Jumps that happened at or before the last record time (the kernel's
+        definition).
+    n_overflow : int
+        NCs that reached a state above ``n_max`` (no longer counted).
+    """
+    times = np.asarray(times, float)
+    n_times = times.size
+    n_classes = table.n_classes
+    n_states = table.n_max + 1
+    rng = np.random.default_rng(seed)
+    up = np.asarray(table.up_rate, float).ravel()
+    total = up + np.asarray(table.decay_rate, float).ravel()
+    with np.errstate(divide="ignore"):
+        inv_total = np.where(total > 0.0, 1.0 / np.where(total > 0.0, total, 1.0), np.inf)
+    p_up = np.where(total > 0.0, up / np.where(total > 0.0, total, 1.0), 0.0)
+    any_up = bool((up > 0.0).any())
+    lam = float(mean_excitons) * np.asarray(table.pump_scale, float)
+    weights = np.asarray(table.class_weight, float)
+    size = (n_times + 1) * n_classes * n_states     # time index n_times = "never stops"
+    diff = np.zeros(size, dtype=np.int64)
+    n_events = 0
+    n_overflow = 0
+    for first in range(0, int(n_nanocrystals), int(chunk_size)):
+        n = min(int(chunk_size), int(n_nanocrystals) - first)
+        if n_classes > 1:
+            cls = rng.choice(n_classes, size=n, p=weights)
+            state = rng.poisson(lam[cls])
+        else:
+            cls = np.zeros(n, dtype=np.intp)
+            state = rng.poisson(lam[0], size=n)
+        ok = state < n_states
+        if not ok.all():
+            n_overflow += int(n - ok.sum())
+            cls, state = cls[ok], state[ok]
+        t = np.zeros(state.size)
+        j_lo = np.searchsorted(times, t, side="left")
+        while state.size:
+            flat = cls * n_states + state
+            t = t + rng.standard_exponential(state.size) * inv_total[flat]
+            j_hi = np.searchsorted(times, t, side="left")
+            # state `flat` is recorded at times[j] for j_lo <= j < j_hi
+            row = n_classes * n_states
+            diff += np.bincount(j_lo * row + flat, minlength=size)
+            diff -= np.bincount(j_hi * row + flat, minlength=size)
+            alive = j_hi < n_times                     # the jump happens by times[-1]
+            n_events += int(alive.sum())
+            cls, state, t, j_lo, flat = cls[alive], state[alive], t[alive], j_hi[alive], flat[alive]
+            if any_up:
+                state = state + np.where(rng.random(state.size) < p_up[flat], 1, -1)
+            else:
+                state = state - 1
+            ok = state < n_states
+            if not ok.all():
+                n_overflow += int(state.size - ok.sum())
+                cls, state, t, j_lo = cls[ok], state[ok], t[ok], j_lo[ok]
+    counts = np.cumsum(diff.reshape(n_times + 1, n_classes, n_states), axis=0)[:n_times]
+    return counts, n_events, n_overflow
+
+
+# ----------------------------------------------------------------------------- RNG floor
+
+_FLOOR_KERNELS = {}
+
+
+def _floor_kernels():
+    """Compile (once per process) the random-number-floor loops."""
+    if _FLOOR_KERNELS:
+        return _FLOOR_KERNELS
+    from numba import njit, prange
+
+    from kinetics._kernels import _stream_key, _uniform
+
+    @njit(parallel=True)
+    def floor_table(key_base, n_nc, n_parts, cdf, out):
+        # one uniform + Poisson by inversion of a tabulated CDF + two exponentials
+        key_base = np.uint64(key_base)
+        n_cdf = cdf.shape[0]
+        for part in prange(n_parts):
+            lo = (n_nc * part) // n_parts
+            hi = (n_nc * (part + 1)) // n_parts
+            acc = 0.0
+            for i in range(lo, hi):
+                key = _stream_key(key_base, i)
+                u = _uniform(key, 0)
+                k = 0
+                while k < n_cdf and u > cdf[k]:
+                    k += 1
+                acc += k - np.log(_uniform(key, 1)) - np.log(_uniform(key, 2))
+            out[part] = acc
+
+    @njit(parallel=True)
+    def floor_recurrence(key_base, n_nc, n_parts, lam, out):
+        # one uniform + Poisson by sequential-search inversion (p_k = p_{k-1} lam / k)
+        # + two exponentials
+        key_base = np.uint64(key_base)
+        p0 = np.exp(-lam)
+        for part in prange(n_parts):
+            lo = (n_nc * part) // n_parts
+            hi = (n_nc * (part + 1)) // n_parts
+            acc = 0.0
+            for i in range(lo, hi):
+                key = _stream_key(key_base, i)
+                u = _uniform(key, 0)
+                k = 0
+                p = p0
+                s = p0
+                while u > s and k < 200:
+                    k += 1
+                    p *= lam / k
+                    s += p
+                acc += k - np.log(_uniform(key, 1)) - np.log(_uniform(key, 2))
+            out[part] = acc
+
+    _FLOOR_KERNELS["table"] = floor_table
+    _FLOOR_KERNELS["recurrence"] = floor_recurrence
+    return _FLOOR_KERNELS
+
+
+def rng_floor(n_nanocrystals: int, repeats: int = 3, lam: float = 2.0) -> dict:
+    """NCs/s of the random-number floor on this process's numba threads (best of repeats)."""
+    import numba
+    from scipy import stats
+
+    from kinetics._kernels import seed_key
+
+    kernels = _floor_kernels()
+    n_parts = numba.get_num_threads()
+    out = np.zeros(n_parts)
+    key = np.uint64(seed_key(WORKLOAD["seed"]))
+    cdf = np.cumsum(stats.poisson.pmf(np.arange(31), lam))
+    args = {"table": cdf, "recurrence": float(lam)}
+    result = {}
+    for name, kernel in kernels.items():
+        kernel(key, 1000, n_parts, args[name], out)          # compile + warm
+        best = np.inf
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            kernel(key, int(n_nanocrystals), n_parts, args[name], out)
+            best = min(best, time.perf_counter() - t0)
+        result[name] = {"seconds": best, "ncs_per_s": n_nanocrystals / best,
+                        "ncs_per_s_per_thread": n_nanocrystals / best / n_parts}
+    # The floor is the faster of the two (the tabulated CDF is what the engine uses).
+    fastest = max(result.values(), key=lambda r: r["ncs_per_s"])
+    return {"threads": n_parts, "n_nanocrystals": int(n_nanocrystals), "variants": result,
+            "ncs_per_s": fastest["ncs_per_s"],
+            "ncs_per_s_per_thread": fastest["ncs_per_s_per_thread"]}
+
+
+# ----------------------------------------------------------------------------- workers
+
+_LAST_CPU = {"cpu_per_wall": float("nan")}
+
+
+def _best_of(fn, repeats: int):
+    """Best wall time of ``repeats`` calls (and the last value).
+
+    Also records, for the best call, the process CPU time per wall time in
+    ``_LAST_CPU``: about the thread count when every thread had a core, lower
+    when other processes on the machine took cores away.
+    """
+    best, value = np.inf, None
+    for _ in range(max(1, repeats)):
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        value = fn()
+        wall = time.perf_counter() - t0
+        if wall < best:
+            best = wall
+            _LAST_CPU["cpu_per_wall"] = (time.process_time() - c0) / wall if wall > 0 else 0.0
+    return best, value
+
+
+def _worker_throughput(spec: dict) -> dict:
+    """Kernel and full-call throughput at ``spec['sizes']`` on this process's threads."""
+    import numba
+
+    import kinetics
+    threads = numba.get_num_threads()
+    mean = np.array([WORKLOAD["mean_excitons"]])
+    repeats = int(spec["repeats"])
+    rows = []
+    # warm-up: loads the compiled kernel (and the line kernels / xarray paths)
+    kinetics.simulate_pulsed(workload_sample(), mean, workload_times(), n_nanocrystals=1000,
+                             seed=WORKLOAD["seed"])
+    for n in spec["sizes"]:
+        for bins in spec["bins"]:
+            problem = _problem(n, bins)
+            problem.monte_carlo_counts(mean)   # warm (first call of this shape)
+            sec, (_, events) = _best_of(lambda: problem.monte_carlo_counts(mean), repeats)
+            rows.append({"what": "kernel", "threads": threads, "n_nanocrystals": int(n),
+                         "energy_bins": bins, "n_max": problem.table.n_max, "seconds": sec,
+                         "events": int(events), "cpu_per_wall": _LAST_CPU["cpu_per_wall"]})
+            full_repeats = repeats if n <= 10 ** 6 else max(1, min(repeats, 3))
+            sec, ds = _best_of(lambda: kinetics.simulate_pulsed(
+                workload_sample(), mean, workload_times(), n_nanocrystals=int(n),
+                seed=WORKLOAD["seed"], energy_bins=bins), full_repeats)
+            rows.append({"what": "simulate_pulsed", "threads": threads, "n_nanocrystals": int(n),
+                         "energy_bins": bins, "n_max": int(ds.attrs["n_max"]), "seconds": sec,
+                         "events": int(ds.attrs["n_events"]),
+                         "cpu_per_wall": _LAST_CPU["cpu_per_wall"]})
+    for r in rows:
+        r["ncs_per_s"] = r["n_nanocrystals"] / r["seconds"]
+        r["ncs_per_s_per_thread"] = r["ncs_per_s"] / threads
+        r["events_per_s"] = r["events"] / r["seconds"]
+        r["events_per_nc"] = r["events"] / r["n_nanocrystals"]
+    out = {"threads": threads, "rows": rows,
+           "rng_floor": rng_floor(spec["floor_size"], repeats)}
+    if spec.get("extras"):
+        out.update(_extras(spec))
+    return out
+
+
+def _extras(spec: dict) -> dict:
+    """Single-thread-only figures: master equation and NumPy baseline."""
+    import kinetics
+    mean = np.array([WORKLOAD["mean_excitons"]])
+    repeats = int(spec["repeats"])
+    sample, times = workload_sample(), workload_times()
+    kinetics.simulate_pulsed(sample, mean, times, method="master-equation")
+    sec_full, _ = _best_of(lambda: kinetics.simulate_pulsed(sample, mean, times,
+                                                            method="master-equation"),
+                           max(repeats, 3))
+    problem = _problem(1, 1, method="master-equation")
+    sec_prop, _ = _best_of(lambda: problem.exact_occupation(mean), max(repeats, 3))
+    master = {"simulate_pulsed_seconds": sec_full, "propagate_seconds": sec_prop,
+              "n_max": problem.table.n_max}
+    rows = []
+    for n in spec["numpy_sizes"]:
+        table = _problem(n, 1).table
+        np_repeats = repeats if n <= 10 ** 6 else max(1, min(repeats, 3))
+        sec, (counts, events, overflow) = _best_of(
+            lambda: numpy_pulsed_counts(table, WORKLOAD["mean_excitons"], times, n,
+                                        seed=WORKLOAD["seed"]), np_repeats)
+        rows.append({"n_nanocrystals": int(n), "seconds": sec, "ncs_per_s": n / sec,
+                     "events": int(events), "events_per_s": events / sec,
+                     "events_per_nc": events / n, "overflow": int(overflow)})
+    return {"master_equation": master, "numpy_baseline": rows}
+
+
+def _worker_memory(spec: dict) -> dict:
+    """Peak RSS of one ``simulate_pulsed`` call of ``spec['n']`` NCs over the warm baseline."""
+    import resource
+
+    import numba
+
+    import kinetics
+    mean = np.array([WORKLOAD["mean_excitons"]])
+    kw = dict(seed=WORKLOAD["seed"], energy_bins=int(spec["bins"]))
+    kinetics.simulate_pulsed(workload_sample(), mean, workload_times(), n_nanocrystals=10_000,
+                             **kw)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024.0   # KiB on Linux
+    t0 = time.perf_counter()
+    kinetics.simulate_pulsed(workload_sample(), mean, workload_times(),
+                             n_nanocrystals=int(spec["n"]), **kw)
+    sec = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024.0
+    return {"n_nanocrystals": int(spec["n"]), "energy_bins": int(spec["bins"]),
+            "threads": numba.get_num_threads(), "baseline_mib": base / MIB,
+            "peak_mib": peak / MIB, "growth_mib": (peak - base) / MIB, "seconds": sec}
+
+
+def _worker_compile(spec: dict) -> dict:
+    """First call (compile or cache load) minus a warm call of the same problem."""
+    t0 = time.perf_counter()
+    import kinetics  # noqa: F401  (import time is reported separately)
+    from kinetics.pulsed import PulsedProblem  # noqa: F401
+    t_import = time.perf_counter() - t0
+    mean = np.array([WORKLOAD["mean_excitons"]])
+    problem = _problem(2000, 16)
+    first, _ = _best_of(lambda: problem.monte_carlo_counts(mean), 1)
+    warm, _ = _best_of(lambda: problem.monte_carlo_counts(mean), 5)
+    return {"import_seconds": t_import, "first_call_seconds": first, "warm_call_seconds": warm,
+            "compile_seconds": first - warm}
+
+
+_WORKERS = {"throughput": _worker_throughput, "memory": _worker_memory,
+            "compile": _worker_compile}
+
+
+def _spawn(kind: str, spec: dict, *, threads: int | None = None, env: dict | None = None,
+           timeout: float = 1800.0) -> dict:
+    """Run a worker in a fresh interpreter and return its JSON answer."""
+    environ = dict(os.environ)
+    if threads is not None:
+        environ["NUMBA_NUM_THREADS"] = str(threads)
+    environ.update(env or {})
+    proc = subprocess.run([sys.executable, "-m", "studies.benchmark", "--worker", kind,
+                           json.dumps(spec)], capture_output=True, text=True, env=environ,
+                          timeout=timeout, cwd=os.getcwd())
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark worker {kind} failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- driver
+
+def _meta(mode: str, sizes, repeats: int) -> dict:
+    import numba
+    import scipy
+
+    import models
+    from kinetics import pulsed
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "mode": mode, "sizes": [int(s) for s in sizes], "repeats": repeats,
+            "cpu": cpu, "logical_cpus": os.cpu_count(), "platform": platform.platform(),
+            "python": platform.python_version(), "numpy": np.__version__,
+            "numba": numba.__version__, "scipy": scipy.__version__,
+            "ncgain": models.package_version(), "chunk_size": pulsed.CHUNK_SIZE,
+            "workload": dict(WORKLOAD),
+            # other processes on the machine disturb timings: recorded, not corrected
+            "load_average_1min_at_start": os.getloadavg()[0]}
+
+
+def _targets(res: dict) -> list[dict]:
+    rows = [r for r in res["monte_carlo"] if r["what"] == "kernel" and r["energy_bins"] == 1]
+    out = []
+    biggest = max(r["n_nanocrystals"] for r in rows)
+    per_thread = [r for r in rows if r["n_nanocrystals"] == biggest]
+    worst = min(per_thread, key=lambda r: r["ncs_per_s_per_thread"])
+    out.append({"target": "kernel NCs/s per thread >= 9e6",
+                "measured": worst["ncs_per_s_per_thread"],
+                "detail": f"worst of 1 and 2 threads at {biggest:.0e} NCs, energy_bins=1",
+                "pass": worst["ncs_per_s_per_thread"] >= TARGETS["ncs_per_s_per_thread"]})
+    sp = [s for s in res["scaling"] if s["energy_bins"] == 1 and s["n_nanocrystals"] == biggest]
+    if sp:
+        out.append({"target": "speed-up 1 -> 2 threads >= 1.8",
+                    "measured": sp[0]["speedup"],
+                    "detail": f"kernel, {biggest:.0e} NCs, energy_bins=1",
+                    "pass": sp[0]["speedup"] >= TARGETS["speedup_1_to_2_threads"]})
+    vs = res.get("speedup_vs_numpy") or []
+    if vs:
+        v = max(vs, key=lambda r: r["n_nanocrystals"])
+        out.append({"target": "kernel >= 2x the NumPy baseline (1 thread)",
+                    "measured": v["speedup_1_thread"],
+                    "detail": f"{v['n_nanocrystals']:.0e} NCs; 2 threads: "
+                              f"{v['speedup_2_threads']:.1f}x",
+                    "pass": v["speedup_1_thread"] >= TARGETS["speedup_vs_numpy"]})
+    floor = res["rng_floor"].get("1")
+    if floor:
+        ratio = worst["ncs_per_s_per_thread"] / floor["ncs_per_s_per_thread"]
+        out.append({"target": "kernel >= 0.5 x RNG floor per thread (context)",
+                    "measured": ratio,
+                    "detail": f"floor {floor['ncs_per_s_per_thread']:.3g} NCs/s per thread",
+                    "pass": ratio >= 0.5})
+    chunk = res["meta"]["chunk_size"]
+    mem = sorted((m for m in res["memory"]), key=lambda m: m["n_nanocrystals"])
+    beyond = [m for m in mem if m["n_nanocrystals"] > chunk]
+    if len(beyond) >= 2:
+        growth = beyond[-1]["growth_mib"] - beyond[0]["growth_mib"]
+        out.append({"target": "peak memory flat beyond one chunk",
+                    "measured": growth,
+                    "detail": (f"growth {beyond[0]['n_nanocrystals']:.0e} -> "
+                               f"{beyond[-1]['n_nanocrystals']:.0e} NCs in MiB, allowed "
+                               f"{TARGETS['memory_growth_mib']:g}"),
+                    "pass": abs(growth) <= TARGETS["memory_growth_mib"]})
+    else:
+        out.append({"target": "peak memory flat beyond one chunk", "measured": None,
+                    "detail": f"not measured: needs two sizes > CHUNK_SIZE = {chunk}",
+                    "pass": None})
+    return out
+
+
+def run(mode: str = "full", sizes=None, repeats: int | None = None, *, verbose: bool = True,
+        coreshell: bool | None = None) -> dict:
+    """Run the benchmark; return the results dictionary (what is written to JSON).
+
+    ``mode`` is "full" (1e5, 1e6, 1e7 NCs, 5 repeats, memory up to 1e8 NCs),
+    "quick" (1e5 and 1e6, 2 repeats) or "smoke" (tiny sizes, for tests only).
+    """
+    def say(msg):
+        if verbose:
+            print(msg, file=sys.stderr, flush=True)
+
+    if sizes is None:
+        sizes = {"full": SIZES_FULL, "quick": SIZES_QUICK, "smoke": SIZES_SMOKE}[mode]
+    sizes = sorted(int(s) for s in sizes)
+    if repeats is None:
+        repeats = {"full": 5, "quick": 2, "smoke": 1}[mode]
+    res = {"meta": _meta(mode, sizes, repeats)}
+
+    say("compile time (fresh interpreters, empty then populated numba cache) ...")
+    with tempfile.TemporaryDirectory(prefix="ncgain-numba-cache-") as cache:
+        cold = _spawn("compile", {}, env={"NUMBA_CACHE_DIR": cache})
+        cached = _spawn("compile", {}, env={"NUMBA_CACHE_DIR": cache})
+    res["compile"] = {"cold": cold, "cached": cached,
+                      "compile_seconds": cold["compile_seconds"],
+                      "cached_load_seconds": cached["compile_seconds"]}
+
+    floor_size = min(max(sizes), 10 ** 7) if mode != "smoke" else 10 ** 5
+    numpy_sizes = [s for s in sizes if s <= 10 ** 6] if mode == "full" else sizes
+    if mode == "full" and 10 ** 7 in sizes:
+        numpy_sizes = sizes
+    mc, floors = [], {}
+    for threads in (1, 2):
+        say(f"Monte Carlo throughput on {threads} thread(s) ...")
+        spec = {"sizes": sizes, "bins": [1, 16], "repeats": repeats, "floor_size": floor_size,
+                "extras": threads == 1, "numpy_sizes": numpy_sizes}
+        out = _spawn("throughput", spec, threads=threads)
+        mc += out["rows"]
+        floors[str(out["threads"])] = out["rng_floor"]
+        if threads == 1:
+            res["master_equation"] = out["master_equation"]
+            res["numpy_baseline"] = out["numpy_baseline"]
+    res["monte_carlo"] = mc
+    res["rng_floor"] = floors
+
+    scaling = []
+    for r1 in mc:
+        if r1["threads"] != 1:
+            continue
+        for r2 in mc:
+            if (r2["threads"] == 2 and r2["what"] == r1["what"]
+                    and r2["n_nanocrystals"] == r1["n_nanocrystals"]
+                    and r2["energy_bins"] == r1["energy_bins"]):
+                scaling.append({"what": r1["what"], "n_nanocrystals": r1["n_nanocrystals"],
+                                "energy_bins": r1["energy_bins"],
+                                "speedup": r1["seconds"] / r2["seconds"]})
+    res["scaling"] = scaling
+    speed = []
+    for b in res["numpy_baseline"]:
+        k = {r["threads"]: r for r in mc if r["what"] == "kernel" and r["energy_bins"] == 1
+             and r["n_nanocrystals"] == b["n_nanocrystals"]}
+        if 1 in k and 2 in k:
+            speed.append({"n_nanocrystals": b["n_nanocrystals"],
+                          "speedup_1_thread": b["seconds"] / k[1]["seconds"],
+                          "speedup_2_threads": b["seconds"] / k[2]["seconds"]})
+    res["speedup_vs_numpy"] = speed
+
+    mem_sizes = list(sizes) + (list(MEMORY_EXTRA_FULL) if mode == "full" else [])
+    res["memory"] = []
+    for n in mem_sizes:
+        say(f"peak memory at {n:.0e} NCs ...")
+        res["memory"].append(_spawn("memory", {"n": n, "bins": 16}))
+
+    res["coreshell"] = None
+    if coreshell is None:
+        coreshell = mode != "smoke"
+    if coreshell:
+        try:
+            import importlib
+            cf = importlib.import_module("studies.coreshell_figures")
+        except ImportError:
+            cf = None
+        if cf is not None and callable(getattr(cf, "benchmark", None)):
+            say("studies.coreshell_figures.benchmark() ...")
+            res["coreshell"] = {k: (float(v) if isinstance(v, (int, float, np.number)) else v)
+                                for k, v in cf.benchmark().items()}
+    res["meta"]["load_average_1min_at_end"] = os.getloadavg()[0]
+    res["targets"] = _targets(res)
+    return res
+
+
+# ----------------------------------------------------------------------------- report
+
+def _fmt(x, spec=".3g"):
+    return "-" if x is None else format(x, spec)
+
+
+def _table(headers, rows) -> str:
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h)
+              for i, h in enumerate(headers)]
+    line = "  ".join(h.rjust(w) for h, w in zip(headers, widths))
+    out = [line, "-" * len(line)]
+    out += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
+    return "\n".join(out)
+
+
+def report(res: dict) -> str:
+    """Human-readable tables of a results dictionary."""
+    m = res["meta"]
+    w = m["workload"]
+    parts = [f"ncgain {m['ncgain']} benchmark, {m['date']}, {m['cpu']} "
+             f"({m['logical_cpus']} logical CPUs), numba {m['numba']}, numpy {m['numpy']}",
+             f"workload: <N> = {w['mean_excitons']} (Poisson), {w['n_times']} log-spaced times "
+             f"{w['time_first_ps']} ps .. {w['time_last_ps'] / 1000:g} ns, tau_XX = "
+             f"{w['tau_xx_ps']:g} ps, tau_X = {w['tau_x_ps'] / 1000:g} ns; CHUNK_SIZE = "
+             f"{m['chunk_size']}; best of {m['repeats']}", ""]
+    c = res["compile"]
+    parts.append(_table(["compile, cold (s)", "cached load (s)", "import kinetics (s)",
+                         "warm call 2e3 NCs (s)"],
+                        [[_fmt(c["compile_seconds"]), _fmt(c["cached_load_seconds"]),
+                          _fmt(c["cached"]["import_seconds"]),
+                          _fmt(c["cached"]["warm_call_seconds"])]]))
+    parts.append("")
+    rows = []
+    for r in sorted(res["monte_carlo"], key=lambda r: (r["what"] != "kernel", r["energy_bins"],
+                                                        r["n_nanocrystals"], r["threads"])):
+        rows.append([r["what"], r["energy_bins"], f"{r['n_nanocrystals']:.0e}", r["threads"],
+                     _fmt(r["seconds"], ".4f"), _fmt(r["ncs_per_s"]),
+                     _fmt(r["ncs_per_s_per_thread"]), _fmt(r["events_per_s"]),
+                     _fmt(r["events_per_nc"], ".4f"), _fmt(r.get("cpu_per_wall"), ".2f")])
+    parts.append(_table(["Monte Carlo", "energy bins", "NCs", "threads", "time (s)", "NCs/s",
+                         "NCs/s per thread", "events/s", "events/NC", "CPU s per wall s"], rows))
+    parts.append("")
+    parts.append(_table(["speed-up 1 -> 2 threads", "energy bins", "NCs", "speed-up (x)"],
+                        [[s["what"], s["energy_bins"], f"{s['n_nanocrystals']:.0e}",
+                          _fmt(s["speedup"], ".2f")] for s in res["scaling"]]))
+    parts.append("")
+    frows = []
+    for th, f in sorted(res["rng_floor"].items()):
+        for name, v in f["variants"].items():
+            frows.append([th, name, _fmt(v["ncs_per_s"]), _fmt(v["ncs_per_s_per_thread"])])
+    parts.append(_table(["RNG floor threads", "Poisson inversion", "NCs/s", "NCs/s per thread"],
+                        frows))
+    parts.append("")
+    parts.append(_table(["NumPy baseline NCs", "time (s)", "NCs/s", "events/s", "events/NC",
+                         "kernel speed-up 1 thread (x)", "2 threads (x)"],
+                        [[f"{b['n_nanocrystals']:.0e}", _fmt(b["seconds"], ".4f"),
+                          _fmt(b["ncs_per_s"]), _fmt(b["events_per_s"]),
+                          _fmt(b["events_per_nc"], ".4f"),
+                          _fmt(next((s["speedup_1_thread"] for s in res["speedup_vs_numpy"]
+                                     if s["n_nanocrystals"] == b["n_nanocrystals"]), None), ".2f"),
+                          _fmt(next((s["speedup_2_threads"] for s in res["speedup_vs_numpy"]
+                                     if s["n_nanocrystals"] == b["n_nanocrystals"]), None), ".2f")]
+                         for b in res["numpy_baseline"]]))
+    parts.append("")
+    me = res["master_equation"]
+    parts.append(_table(["master equation: simulate_pulsed (s)", "propagate only (s)", "n_max"],
+                        [[_fmt(me["simulate_pulsed_seconds"], ".4f"),
+                          _fmt(me["propagate_seconds"], ".4f"), me["n_max"]]]))
+    parts.append("")
+    parts.append(_table(["peak memory NCs", "threads", "baseline RSS (MiB)", "peak RSS (MiB)",
+                         "growth (MiB)", "run time (s)"],
+                        [[f"{x['n_nanocrystals']:.0e}", x["threads"], _fmt(x["baseline_mib"], ".1f"),
+                          _fmt(x["peak_mib"], ".1f"), _fmt(x["growth_mib"], ".2f"),
+                          _fmt(x["seconds"], ".2f")] for x in res["memory"]]))
+    if res.get("coreshell"):
+        cs = res["coreshell"]
+        parts.append("")
+        parts.append(_table(["core/shell: one (R,H) point (s)", "60x60 map (s)", "map workers"],
+                            [[_fmt(cs.get("one_point_seconds")), _fmt(cs.get("map_60x60_seconds")),
+                              cs.get("map_workers", "-")]]))
+    parts.append("")
+    parts.append(_table(["target", "measured", "result", "detail"],
+                        [[t["target"], _fmt(t["measured"]),
+                          {True: "PASS", False: "MISS", None: "n/a"}[t["pass"]], t["detail"]]
+                         for t in res["targets"]]))
+    return "\n".join(parts)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m studies.benchmark", description=__doc__.split(
+        "\n\n")[0])
+    parser.add_argument("--out", default="benchmark.json", help="JSON output (default %(default)s)")
+    g = parser.add_mutually_exclusive_group()
+    g.add_argument("--quick", action="store_true", help="1e5 and 1e6 NCs, 2 repeats (< 1 min)")
+    g.add_argument("--smoke", action="store_true", help="tiny sizes, for tests only")
+    parser.add_argument("--sizes", type=lambda s: [int(float(x)) for x in s.split(",")],
+                        help="comma-separated ensemble sizes, e.g. 1e5,1e6,1e7")
+    parser.add_argument("--repeats", type=int, help="timing repeats (best of)")
+    parser.add_argument("--worker", nargs=2, metavar=("KIND", "SPEC"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        kind, spec = args.worker
+        print(json.dumps(_WORKERS[kind](json.loads(spec))))
+        return 0
+    mode = "quick" if args.quick else "smoke" if args.smoke else "full"
+    res = run(mode, sizes=args.sizes, repeats=args.repeats)
+    print(report(res))
+    with open(args.out, "w") as fh:
+        json.dump(res, fh, indent=2)
+    print(f"\nwritten: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

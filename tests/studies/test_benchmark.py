@@ -1,0 +1,98 @@
+"""Tests of studies.benchmark: the NumPy baseline is correct, the script runs.
+
+No timing is asserted here (performance is measured by the script, never in
+timed tests): only that the baseline simulates the right process and that the
+script writes JSON with the expected keys and positive figures.
+"""
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import kinetics
+from studies import benchmark as bm
+from tests.conftest import assert_binomial
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("n_nanocrystals", [200_000])
+def test_numpy_baseline_matches_master_equation(n_nanocrystals):
+    """Populations at all 64 record times within exact binomial intervals (fixed seed)."""
+    sample, times = bm.workload_sample(), bm.workload_times()
+    mean = bm.WORKLOAD["mean_excitons"]
+    table = bm._problem(n_nanocrystals, 1).table
+    counts, n_events, n_overflow = bm.numpy_pulsed_counts(table, mean, times, n_nanocrystals,
+                                                          seed=3, chunk_size=70_000)
+    assert counts.shape == (times.size, table.n_classes, table.n_max + 1)
+    assert counts.dtype == np.int64 and counts.min() >= 0
+    # every NC is counted once per record time (no overflow at this size and seed)
+    assert n_overflow == 0
+    np.testing.assert_array_equal(counts.sum(axis=(1, 2)), n_nanocrystals)
+    me = kinetics.simulate_pulsed(sample, [mean], times, method="master-equation",
+                                  n_max=table.n_max)
+    exact = me.population.values[0]
+    assert exact.shape == (times.size, table.n_max + 1)
+    assert_binomial(counts.sum(axis=1) / n_nanocrystals, exact, n_nanocrystals,
+                    what="NumPy baseline population")
+    # jumps by the last record time: a Poisson(2) NC with n >= 2 makes n - 1 jumps to
+    # n = 1 within ~0.1 ns (Auger), then 1 -> 0 with probability ~1 - exp(-10 ns / 20 ns)
+    # (minus ~2e-3 for the time spent reaching n = 1): about 1.47 jumps per NC
+    n = np.arange(table.n_max + 1)
+    p = stats.poisson.pmf(n, mean)
+    expected = float(np.sum(p * np.maximum(n - 1, 0)) + (1 - p[0]) * (1 - math.exp(-0.5)))
+    sd = math.sqrt(2.0 / n_nanocrystals)           # generous: variance of jumps per NC < 2
+    assert abs(n_events / n_nanocrystals - expected) < 6 * sd
+
+
+def test_numpy_baseline_reproducible():
+    table = bm._problem(10_000, 1).table
+    times = bm.workload_times()
+    a, ea, _ = bm.numpy_pulsed_counts(table, 2.0, times, 10_000, seed=5, chunk_size=10_000)
+    b, eb, _ = bm.numpy_pulsed_counts(table, 2.0, times, 10_000, seed=5, chunk_size=10_000)
+    np.testing.assert_array_equal(a, b)            # fixed seed: reproducible
+    assert ea == eb
+
+
+def test_script_writes_json(tmp_path):
+    out = tmp_path / "tmp.json"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, "-m", "studies.benchmark", "--smoke", "--out",
+                           str(out)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for header in ("NCs/s", "MiB", "(s)", "events/s"):
+        assert header in proc.stdout
+    assert "PASS" in proc.stdout or "MISS" in proc.stdout
+    res = json.loads(out.read_text())
+    for key in ("meta", "compile", "monte_carlo", "scaling", "rng_floor", "numpy_baseline",
+                "speedup_vs_numpy", "master_equation", "memory", "targets", "coreshell"):
+        assert key in res, key
+    assert res["compile"]["cold"]["first_call_seconds"] > 0
+    assert res["compile"]["cached"]["first_call_seconds"] > 0
+    rows = res["monte_carlo"]
+    assert {(r["what"], r["threads"], r["energy_bins"]) for r in rows} == {
+        (w, t, b) for w in ("kernel", "simulate_pulsed") for t in (1, 2) for b in (1, 16)}
+    for r in rows:
+        for k in ("seconds", "ncs_per_s", "ncs_per_s_per_thread", "events", "events_per_s"):
+            assert r[k] > 0, (k, r)
+    # same seed, same events whatever the number of threads
+    ev = {}
+    for r in rows:
+        ev.setdefault((r["n_nanocrystals"], r["energy_bins"]), set()).add(r["events"])
+    assert all(len(v) == 1 for v in ev.values())
+    assert all(s["speedup"] > 0 for s in res["scaling"])
+    assert set(res["rng_floor"]) == {"1", "2"}
+    assert all(f["ncs_per_s"] > 0 for f in res["rng_floor"].values())
+    assert all(b["ncs_per_s"] > 0 and b["events"] > 0 for b in res["numpy_baseline"])
+    assert res["master_equation"]["simulate_pulsed_seconds"] > 0
+    assert all(m["peak_mib"] > 0 and m["baseline_mib"] > 0 for m in res["memory"])
+    assert all(t["pass"] in (True, False, None) for t in res["targets"])
