@@ -576,15 +576,10 @@ def run(mode: str = "full", sizes=None, repeats: int | None = None, *, verbose: 
     if coreshell is None:
         coreshell = mode != "smoke"
     if coreshell:
-        try:
-            import importlib
-            cf = importlib.import_module("studies.coreshell_figures")
-        except ImportError:
-            cf = None
-        if cf is not None and callable(getattr(cf, "benchmark", None)):
-            say("studies.coreshell_figures.benchmark() ...")
-            res["coreshell"] = {k: (float(v) if isinstance(v, (int, float, np.number)) else v)
-                                for k, v in cf.benchmark().items()}
+        from . import coreshell_figures
+        say("studies.coreshell_figures.benchmark() ...")
+        res["coreshell"] = {k: (float(v) if isinstance(v, (int, float, np.number)) else v)
+                            for k, v in coreshell_figures.benchmark().items()}
     res["meta"]["load_average_1min_at_end"] = os.getloadavg()[0]
     res["targets"] = _targets(res)
     return res
