@@ -141,7 +141,6 @@ def run(quick: bool = False, progress: bool = False, *, workers: int | None = 1)
     """
     n_map = 15 if quick else 60
     n_curve = 16 if quick else 61
-    t0 = time.perf_counter()
 
     # --- Fig. 2a-b: radial densities on a common grid
     radius = np.linspace(0.0, 3.6, 361)
@@ -179,7 +178,6 @@ def run(quick: bool = False, progress: bool = False, *, workers: int | None = 1)
     ref = [coreshell.solve("CdS", "ZnSe", 1.6, 2.0, **DIELECTRIC_MODELS[m]) for m in models_]
     zt = [coreshell.solve("ZnTe", "CdSe", *ZNTE_CDSE_GEOMETRY, **DIELECTRIC_MODELS[m])
           for m in models_]
-    elapsed = time.perf_counter() - t0
 
     type_flags = dict(flag_values=np.array(list(coreshell.TYPE_CODES.values()), np.int8),
                       flag_meanings="type_I quasi_type_II type_II")
@@ -259,7 +257,6 @@ def run(quick: bool = False, progress: bool = False, *, workers: int | None = 1)
             paper_exciton_energy=PAPER["exciton_energy"],
             paper_znte_cdse_delta_xx=PAPER["znte_cdse_delta_xx"],
             quick=int(bool(quick)),
-            elapsed_seconds=float(elapsed),
             ncgain_version=models.package_version(),
         ),
     )
