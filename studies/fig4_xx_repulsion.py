@@ -349,7 +349,8 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
                    f"{ds.attrs['decay_fit_end_ps']:g} ps); {tau_full:.0f} ps (fit 0-600 ps); 1/(4/tau_x + 1/tau_xx) = "
                    f"{tau_xx:.0f} ps",
          "agreement": _yes_no(abs(tau - PAPER["xx_decay_time"]) / PAPER["xx_decay_time"] < 0.1,
-                              f"the preset sets the Auger time tau_xx = 130 ps, but the model's "
+                              "the preset sets the Auger time tau_xx = "
+                              f"{models.presets.TYPE_II_CDS_ZNSE.tau_xx:g} ps, but the model's "
                               f"biexciton also recombines radiatively at 4/tau_x, so it decays "
                               f"in {tau_xx:.0f} ps; the fit is {100 * (tau / PAPER['xx_decay_time'] - 1):+.0f}"
                               " % off the paper; see notes")},
