@@ -4,8 +4,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-import kinetics
-import models
+from ncgain import kinetics
+from ncgain import models
 
 sample = models.presets.TYPE_II_CDS_ZNSE
 ds = kinetics.simulate_pulsed(sample, mean_excitons=[0.5, 1.0, 2.0], times=[3.0, 1000.0],

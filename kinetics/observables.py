@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from models import lineshapes
-from models.state_table import StateTable
+from ncgain.models import lineshapes
+from ncgain.models.state_table import StateTable
 
 __all__ = ["LineKernels", "line_kernels", "unexcited_absorption", "absorption_peak",
            "spectra", "spectra_variance", "default_energies"]

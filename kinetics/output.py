@@ -7,7 +7,7 @@ import json
 import numpy as np
 import xarray as xr
 
-import models
+from ncgain import models
 
 from . import observables
 

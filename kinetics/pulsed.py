@@ -14,9 +14,9 @@ import numba
 import numpy as np
 import xarray as xr
 
-import models
-from models import Sample
-from models.state_table import StateTable, build_state_table
+from ncgain import models
+from ncgain.models import Sample
+from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _kernels, excitation, master_equation, observables
 

@@ -7,8 +7,8 @@ import math
 import numpy as np
 from scipy import optimize
 
-from models import Sample
-from models.state_table import build_state_table
+from ncgain.models import Sample
+from ncgain.models.state_table import build_state_table
 
 from . import excitation, observables
 from .pulsed import METHODS, PulsedProblem, _check_choice, resolve_sample

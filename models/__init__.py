@@ -31,4 +31,4 @@ def __getattr__(name):
     if name in ("coreshell", "materials"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'models' has no attribute {name!r}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,8 +21,8 @@ import numpy as np
 import xarray as xr
 from scipy import optimize
 
-import kinetics
-import models
+from ncgain import kinetics
+from ncgain import models
 
 #: Net gain -alpha that counts as detectable, in units of alpha_0(peak).
 #: Assumption: a transient-absorption experiment resolves |dalpha| of a few per

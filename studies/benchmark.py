@@ -1,4 +1,4 @@
-"""Performance benchmark of the pulsed Monte Carlo: ``python -m studies.benchmark``.
+"""Performance benchmark of the pulsed Monte Carlo: ``python -m ncgain.studies.benchmark``.
 
 Workload (the issue's): one excitation level <N> = 2 (Poisson), 64 log-spaced
 record times from 0.1 ps to 10 ns, tau_XX = 50 ps, tau_X = 20 ns (the type-I
@@ -76,7 +76,7 @@ MIB = 1024.0 * 1024.0
 
 def workload_sample():
     """The benchmark sample: the type-I CdSe preset with tau_XX = 50 ps, tau_X = 20 ns."""
-    import models
+    from ncgain import models
     return dataclasses.replace(models.presets.TYPE_I_CDSE, tau_xx=WORKLOAD["tau_xx_ps"],
                                tau_x=WORKLOAD["tau_x_ps"])
 
@@ -87,7 +87,7 @@ def workload_times() -> np.ndarray:
 
 
 def _problem(n_nanocrystals: int, energy_bins: int, method: str = "monte-carlo"):
-    from kinetics.pulsed import PulsedProblem
+    from ncgain.kinetics.pulsed import PulsedProblem
     return PulsedProblem.build(workload_sample(), workload_times(),
                                max_mean_excitons=WORKLOAD["mean_excitons"],
                                n_nanocrystals=int(n_nanocrystals), seed=WORKLOAD["seed"],
@@ -199,7 +199,7 @@ def _floor_kernels():
         return _FLOOR_KERNELS
     from numba import njit, prange
 
-    from kinetics._kernels import _stream_key, _uniform
+    from ncgain.kinetics._kernels import _stream_key, _uniform
 
     @njit(parallel=True)
     def floor_table(key_base, n_nc, n_parts, cdf, out):
@@ -252,7 +252,7 @@ def rng_floor(n_nanocrystals: int, repeats: int = 3, lam: float = 2.0) -> dict:
     import numba
     from scipy import stats
 
-    from kinetics._kernels import seed_key
+    from ncgain.kinetics._kernels import seed_key
 
     kernels = _floor_kernels()
     n_parts = numba.get_num_threads()
@@ -305,7 +305,7 @@ def _worker_throughput(spec: dict) -> dict:
     """Kernel and full-call throughput at ``spec['sizes']`` on this process's threads."""
     import numba
 
-    import kinetics
+    from ncgain import kinetics
     threads = numba.get_num_threads()
     mean = np.array([WORKLOAD["mean_excitons"]])
     repeats = int(spec["repeats"])
@@ -343,7 +343,7 @@ def _worker_throughput(spec: dict) -> dict:
 
 def _extras(spec: dict) -> dict:
     """Single-thread-only figures: master equation and NumPy baseline."""
-    import kinetics
+    from ncgain import kinetics
     mean = np.array([WORKLOAD["mean_excitons"]])
     repeats = int(spec["repeats"])
     sample, times = workload_sample(), workload_times()
@@ -374,7 +374,7 @@ def _worker_memory(spec: dict) -> dict:
 
     import numba
 
-    import kinetics
+    from ncgain import kinetics
     mean = np.array([WORKLOAD["mean_excitons"]])
     kw = dict(seed=WORKLOAD["seed"], energy_bins=int(spec["bins"]))
     kinetics.simulate_pulsed(workload_sample(), mean, workload_times(), n_nanocrystals=10_000,
@@ -393,8 +393,8 @@ def _worker_memory(spec: dict) -> dict:
 def _worker_compile(spec: dict) -> dict:
     """First call (compile or cache load) minus a warm call of the same problem."""
     t0 = time.perf_counter()
-    import kinetics  # noqa: F401  (import time is reported separately)
-    from kinetics.pulsed import PulsedProblem  # noqa: F401
+    from ncgain import kinetics  # noqa: F401  (import time is reported separately)
+    from ncgain.kinetics.pulsed import PulsedProblem  # noqa: F401
     t_import = time.perf_counter() - t0
     mean = np.array([WORKLOAD["mean_excitons"]])
     problem = _problem(2000, 16)
@@ -415,7 +415,7 @@ def _spawn(kind: str, spec: dict, *, threads: int | None = None, env: dict | Non
     if threads is not None:
         environ["NUMBA_NUM_THREADS"] = str(threads)
     environ.update(env or {})
-    proc = subprocess.run([sys.executable, "-m", "studies.benchmark", "--worker", kind,
+    proc = subprocess.run([sys.executable, "-m", "ncgain.studies.benchmark", "--worker", kind,
                            json.dumps(spec)], capture_output=True, text=True, env=environ,
                           timeout=timeout, cwd=os.getcwd())
     if proc.returncode != 0:
@@ -429,8 +429,8 @@ def _meta(mode: str, sizes, repeats: int) -> dict:
     import numba
     import scipy
 
-    import models
-    from kinetics import pulsed
+    from ncgain import models
+    from ncgain.kinetics import pulsed
     cpu = platform.processor() or ""
     try:
         with open("/proc/cpuinfo") as fh:
@@ -675,7 +675,7 @@ def report(res: dict) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m studies.benchmark", description=__doc__.split(
+    parser = argparse.ArgumentParser(prog="python -m ncgain.studies.benchmark", description=__doc__.split(
         "\n\n")[0])
     parser.add_argument("--out", default="benchmark.json", help="JSON output (default %(default)s)")
     g = parser.add_mutually_exclusive_group()

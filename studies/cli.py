@@ -42,7 +42,7 @@ def parse_values(text: str, name: str) -> np.ndarray:
 
 
 def _sample(args):
-    import models
+    from ncgain import models
     if args.sample is not None:
         path = Path(args.sample)
         if not path.is_file():
@@ -61,7 +61,7 @@ def _add_sample_args(p):
 
 
 def _cmd_simulate(args) -> int:
-    import kinetics
+    from ncgain import kinetics
     sample = _sample(args)
     mean = parse_values(args.mean_excitons, "--mean-excitons")
     times = parse_values(args.times, "--times")
@@ -81,7 +81,7 @@ def _cmd_simulate(args) -> int:
 
 
 def _cmd_threshold(args) -> int:
-    import kinetics
+    from ncgain import kinetics
     sample = _sample(args)
     energy = args.energy
     if energy not in (None, "any"):

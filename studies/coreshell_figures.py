@@ -26,8 +26,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import xarray as xr
 
-import models
-from models import coreshell
+from ncgain import models
+from ncgain.models import coreshell
 
 __all__ = ["run", "plot", "report_rows", "benchmark", "type_map",
            "PAPER", "ZNTE_CDSE_GEOMETRY", "DIELECTRIC_MODELS"]

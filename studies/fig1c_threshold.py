@@ -13,8 +13,8 @@ import dataclasses
 import numpy as np
 import xarray as xr
 
-import kinetics
-import models
+from ncgain import kinetics
+from ncgain import models
 
 from ._common import attach, figure
 

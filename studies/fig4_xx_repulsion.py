@@ -27,8 +27,8 @@ import numpy as np
 import xarray as xr
 from scipy import optimize
 
-import kinetics
-import models
+from ncgain import kinetics
+from ncgain import models
 
 from ._common import attach, figure, fit_exponential_decay, loglog_slope
 

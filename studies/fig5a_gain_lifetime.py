@@ -31,8 +31,8 @@ import numpy as np
 import xarray as xr
 from scipy import optimize
 
-import kinetics
-import models
+from ncgain import kinetics
+from ncgain import models
 
 from ._common import DETECTABLE_GAIN, attach, figure, gain_band
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-import kinetics
-import models
+from ncgain import kinetics
+from ncgain import models
 
 from ._common import DETECTABLE_GAIN, attach, figure, gain_band, loglog_slope
 

@@ -13,7 +13,7 @@ import os
 import time
 from pathlib import Path
 
-import models
+from ncgain import models
 
 __all__ = ["STUDIES", "run_all", "load_study"]
 
@@ -29,7 +29,7 @@ STUDIES = (
 
 def load_study(name: str):
     """Import ``studies.<name>``."""
-    return importlib.import_module(f"studies.{name}")
+    return importlib.import_module(f"ncgain.studies.{name}")
 
 
 def _cell(text) -> str:

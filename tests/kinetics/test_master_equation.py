@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-import kinetics
-from models import Sample
+from ncgain import kinetics
+from ncgain.models import Sample
 
 S = Sample(name="t", exciton_energy=2.0, delta_xx=0.1, linewidth=0.05, tau_x=1000.0,
            tau_xx=50.0, sigma_pump=1e-15, pump_energy=3.0)
@@ -34,7 +34,7 @@ def test_biexciton_cascade_closed_form():
     # A NC starting with 2 excitons: p2 = e^{-k2 t},
     # p1 = k2/(k2-k1) (e^{-k1 t} - e^{-k2 t}).
     k1, k2 = S.radiative_rate(1), S.radiative_rate(2) + S.auger_rate(2)
-    from kinetics import master_equation
+    from ncgain.kinetics import master_equation
     table_up = np.zeros((1, 3))
     down = np.array([[0.0, k1, k2]])
     p = master_equation.propagate(np.array([[[0.0, 0.0, 1.0]]]), table_up, down, TIMES)[0, :, 0]

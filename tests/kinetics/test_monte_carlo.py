@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import kinetics
-import models
-from kinetics import _kernels, observables
-from kinetics.pulsed import PulsedProblem
-from models import Sample
+from ncgain import kinetics
+from ncgain import models
+from ncgain.kinetics import _kernels, observables
+from ncgain.kinetics.pulsed import PulsedProblem
+from ncgain.models import Sample
 from tests.conftest import assert_binomial, assert_within_noise
 
 TIMES = [0.0, 3.0, 100.0, 1000.0]
@@ -123,7 +123,7 @@ def test_same_seed_same_output_other_seed_differs():
 
 
 def test_chunk_size_does_not_change_output(monkeypatch):
-    from kinetics import pulsed
+    from ncgain.kinetics import pulsed
     s = models.presets.TYPE_I_CDSE
     a = kinetics.simulate_pulsed(s, MEANS, TIMES, n_nanocrystals=50_001, seed=9)
     monkeypatch.setattr(pulsed, "CHUNK_SIZE", 4_096)
@@ -132,7 +132,8 @@ def test_chunk_size_does_not_change_output(monkeypatch):
 
 
 _SCRIPT = textwrap.dedent("""
-    import hashlib, kinetics, models
+    import hashlib
+    from ncgain import kinetics, models
     ds = kinetics.simulate_pulsed(models.presets.TYPE_II_CDS_ZNSE, [0.3, 1.0, 2.5],
                                   [0.0, 3.0, 100.0, 1000.0], n_nanocrystals=300_001, seed=123)
     import numba

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-import kinetics
-import models
+from ncgain import kinetics
+from ncgain import models
 
 
 @pytest.fixture(scope="module", params=["monte-carlo", "master-equation"])

@@ -4,9 +4,9 @@ import math
 import numpy as np
 import pytest
 
-import kinetics
-import models
-from models import Sample
+from ncgain import kinetics
+from ncgain import models
+from ncgain.models import Sample
 
 BASE = Sample(name="t", exciton_energy=2.0, delta_xx=0.0, linewidth=0.05, tau_x=1000.0,
               tau_xx=50.0, sigma_pump=1e-15, pump_energy=3.0, homogeneous_linewidth=0.0)

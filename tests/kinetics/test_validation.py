@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-import kinetics
-import models
+from ncgain import kinetics
+from ncgain import models
 
 S = models.presets.TYPE_II_CDS_ZNSE
 
@@ -35,7 +35,7 @@ S = models.presets.TYPE_II_CDS_ZNSE
     ({"sample": 42}, "sample must be a models.Sample"),
 ])
 def test_invalid_input(kwargs, fragment, monkeypatch):
-    from kinetics import _kernels
+    from ncgain.kinetics import _kernels
     # "Before any work starts": the kernel must never be called.
     monkeypatch.setattr(_kernels, "_birth_death_counts",
                         lambda *a, **k: pytest.fail("kernel ran on invalid input"))

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from scipy.integrate import quad, simpson
 from scipy.optimize import brentq
 
-import models
-from models import coreshell
-from models.coreshell import COULOMB_CONSTANT, HBAR2_OVER_2M0, sample_from_core_shell, solve
-from models.materials import Material, get_material
+from ncgain import models
+from ncgain.models import coreshell
+from ncgain.models.coreshell import COULOMB_CONSTANT, HBAR2_OVER_2M0, sample_from_core_shell, solve
+from ncgain.models.materials import Material, get_material
 
 
 def _norm(r, rho):
@@ -356,7 +356,7 @@ def test_size_class_nodes():
 
 @pytest.mark.parametrize("method", ["master-equation", "monte-carlo"])
 def test_dispersed_sample_runs_through_the_kinetics(method):
-    import kinetics
+    from ncgain import kinetics
     homo = sample_from_core_shell()
     tiny = sample_from_core_shell(size_dispersion=1e-7, n_size_classes=3)
     kw = dict(mean_excitons=[0.5, 1.0], times=[0.0, 100.0], method=method,
@@ -371,7 +371,7 @@ def test_dispersed_sample_runs_through_the_kinetics(method):
 
 
 def test_dispersed_sample_is_a_poisson_mixture():
-    import kinetics
+    from ncgain import kinetics
     s = sample_from_core_shell(size_dispersion=0.15, n_size_classes=5)
     ds = kinetics.simulate_pulsed(s, [1.0], [0.0], method="master-equation")
     scale = np.array([c.sigma_pump for _, c in s.components]) / s.sigma_pump

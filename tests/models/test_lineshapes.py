@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from models import lineshapes
+from ncgain.models import lineshapes
 
 X = np.linspace(-3.0, 3.0, 600001)
 DX = X[1] - X[0]

@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
-from models import materials
-from models.materials import MATERIALS, Material, band_offsets, get_material
+from ncgain.models import materials
+from ncgain.models.materials import MATERIALS, Material, band_offsets, get_material
 
 PARAMETERS = ("band_gap", "valence_band_edge", "electron_mass", "hole_mass",
               "epsilon_high_frequency", "epsilon_static")

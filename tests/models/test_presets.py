@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-import models
-from models import presets
+from ncgain import models
+from ncgain.models import presets
 
 CITED = {f.name for f in dataclasses.fields(models.Sample)} - {"name", "description", "components"}
 

@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-import models
-from models import Sample
+from ncgain import models
+from ncgain.models import Sample
 
 BASE = dict(name="test", exciton_energy=2.0, delta_xx=0.05, linewidth=0.05, tau_x=1000.0,
             tau_xx=50.0, sigma_pump=1e-15, pump_energy=3.0)

@@ -3,8 +3,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-import models
-from models import Sample, build_state_table
+from ncgain import models
+from ncgain.models import Sample, build_state_table
 
 S = Sample(name="t", exciton_energy=2.0, delta_xx=0.1, linewidth=0.05, tau_x=1000.0,
            tau_xx=50.0, sigma_pump=1e-15, pump_energy=3.0, stokes_shift=0.01)

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-import kinetics
-from studies import benchmark as bm
+from ncgain import kinetics
+from ncgain.studies import benchmark as bm
 from tests.conftest import assert_binomial
 
 REPO = Path(__file__).resolve().parents[2]
@@ -65,7 +65,7 @@ def test_script_writes_json(tmp_path):
     out = tmp_path / "tmp.json"
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, "-m", "studies.benchmark", "--smoke", "--out",
+    proc = subprocess.run([sys.executable, "-m", "ncgain.studies.benchmark", "--smoke", "--out",
                            str(out)], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from studies import cli
+from ncgain.studies import cli
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "studies.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ncgain.studies.cli", *args], capture_output=True,
                           text=True)
 
 
@@ -56,7 +56,7 @@ def test_threshold_command(capsys):
     (["frobnicate"], "invalid choice"),
 ])
 def test_bad_arguments_one_line_exit_2(args, fragment, tmp_path):
-    res = subprocess.run([sys.executable, "-m", "studies.cli", *args], capture_output=True,
+    res = subprocess.run([sys.executable, "-m", "ncgain.studies.cli", *args], capture_output=True,
                          text=True, cwd=tmp_path)
     assert res.returncode == 2
     assert "Traceback" not in res.stderr

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from studies import coreshell_figures as cf
+from ncgain.studies import coreshell_figures as cf
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-import models
-from studies import fig1c_threshold as study
+from ncgain import models
+from ncgain.studies import fig1c_threshold as study
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ import pytest
 import xarray as xr
 from matplotlib.figure import Figure
 
-import models
-from studies import fig4_xx_repulsion as fig4
+from ncgain import models
+from ncgain.studies import fig4_xx_repulsion as fig4
 
 SAMPLE = models.presets.TYPE_II_CDS_ZNSE
 #: Biexciton lifetime of the model: 1/(k_rad(2) + k_A(2)) = 1/(4/tau_x + 1/tau_xx).

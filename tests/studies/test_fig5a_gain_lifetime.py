@@ -5,8 +5,8 @@ import pytest
 import xarray as xr
 from matplotlib.figure import Figure
 
-import models
-from studies import fig5a_gain_lifetime as fig5a
+from ncgain import models
+from ncgain.studies import fig5a_gain_lifetime as fig5a
 
 T1, T2 = models.presets.TYPE_I_CDSE, models.presets.TYPE_II_CDS_ZNSE
 

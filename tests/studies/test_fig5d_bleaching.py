@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from studies import fig5d_bleaching as study
-from studies._common import DETECTABLE_GAIN
+from ncgain.studies import fig5d_bleaching as study
+from ncgain.studies._common import DETECTABLE_GAIN
 
 
 @pytest.fixture(scope="module")

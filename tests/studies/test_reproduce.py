@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-import models
-from studies import cli, reproduce
+from ncgain import models
+from ncgain.studies import cli, reproduce
 
 
 @pytest.fixture(scope="module")

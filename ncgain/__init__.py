@@ -1,0 +1,33 @@
+"""ncgain: optical gain in colloidal semiconductor nanocrystals.
+
+A Numba Monte Carlo of exciton populations with an exact master-equation twin, built to
+reproduce and extend Klimov et al., "Single-exciton optical gain in semiconductor
+nanocrystals", Nature 447, 441 (2007).
+
+The repository's folders ``models/``, ``kinetics/`` and ``studies/`` install as the
+subpackages :mod:`ncgain.models` (physics of one nanocrystal and of a sample),
+:mod:`ncgain.kinetics` (what happens in time) and :mod:`ncgain.studies` (the paper's
+figures, users' studies and the ``ncgain`` command line).
+
+Examples
+--------
+>>> import ncgain
+>>> sample = ncgain.presets.TYPE_II_CDS_ZNSE
+>>> round(sample.delta_xx, 3)
+0.106
+"""
+
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
+
+from . import kinetics, models
+from .kinetics import gain_threshold, simulate_pulsed
+from .models import Sample, presets
+
+try:
+    __version__ = _version("ncgain")
+except _PackageNotFoundError:  # running from a tree that was never installed
+    __version__ = "unknown"
+
+__all__ = ["__version__", "models", "kinetics", "Sample", "presets", "simulate_pulsed",
+           "gain_threshold"]
