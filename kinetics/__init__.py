@@ -6,6 +6,6 @@ reference, spectra and thresholds, all returned as :class:`xarray.Dataset`.
 
 from .output import sample_from_dataset
 from .pulsed import METHODS, pump_fluence, simulate_pulsed
-from .threshold import gain_threshold
+from .threshold import ThresholdResult, gain_threshold
 
-__all__ = ["simulate_pulsed", "gain_threshold", "pump_fluence", "sample_from_dataset", "METHODS"]
+__all__ = ["simulate_pulsed", "gain_threshold", "ThresholdResult", "pump_fluence", "sample_from_dataset", "METHODS"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -13,7 +14,7 @@ from ncgain.models.state_table import build_state_table
 from . import excitation, observables
 from .pulsed import METHODS, PulsedProblem, _check_choice, resolve_sample
 
-__all__ = ["gain_threshold"]
+__all__ = ["gain_threshold", "ThresholdResult"]
 
 #: Absolute tolerance (excitons per NC) of the returned threshold.
 XTOL = 1e-5
@@ -26,9 +27,77 @@ def _finite(name, value, lo, hi, unit):
     return float(value)
 
 
+class ThresholdResult(float):
+    """A threshold that remembers where, when and by which criterion it was found.
+
+    It *is* a float (the threshold value), so ``float(result)``, comparisons and
+    arithmetic work as before; the attributes say what the number means.
+
+    Attributes
+    ----------
+    quantity : str
+        What the threshold is a value of, e.g. ``"mean_excitons"`` (pulsed) or
+        ``"generation_rate"`` (c.w.).
+    units : str
+        Units of the threshold value (``"1"`` for excitons per NC, ``"1/ps"``...).
+    energy : float or None
+        Photon energy (eV) where gain first appears; None if there is no gain.
+    time : float or None
+        Delay after the pump pulse (ps); None for a steady state.
+    criterion : str
+        The gain criterion in words, e.g. ``"alpha(E, t) < -0.05 alpha_0(peak)"``.
+
+    Examples
+    --------
+    >>> r = ThresholdResult(1.5, quantity="mean_excitons", units="1", energy=2.05,
+    ...                     time=3.0, criterion="alpha(E, t) < 0")
+    >>> float(r), r.energy, r < 2
+    (1.5, 2.05, True)
+    """
+
+    quantity: str
+    units: str
+    energy: float | None
+    time: float | None
+    criterion: str
+
+    def __new__(cls, value, *, quantity: str, units: str, energy, time, criterion: str):
+        obj = super().__new__(cls, value)
+        obj.quantity, obj.units, obj.criterion = quantity, units, criterion
+        obj.energy = None if energy is None else float(energy)
+        obj.time = None if time is None else float(time)
+        return obj
+
+    def __getnewargs_ex__(self):  # pickling keeps the attributes (dask, multiprocessing)
+        return (float(self),), self.to_dict(with_value=False)
+
+    def to_dict(self, *, with_value: bool = True) -> dict:
+        """The result as a plain dict (JSON-compatible; ``inf`` stays a float).
+
+        Parameters
+        ----------
+        with_value : bool, default True
+            Include the threshold itself under ``"value"``.
+
+        Returns
+        -------
+        dict
+        """
+        d = {"quantity": self.quantity, "units": self.units, "energy": self.energy,
+             "time": self.time, "criterion": self.criterion}
+        return {"value": float(self), **d} if with_value else d
+
+    def __repr__(self) -> str:
+        where = "no gain" if self.energy is None else f"E = {self.energy:.4f} eV"
+        when = "" if self.time is None else f", t = {self.time:g} ps"
+        unit = "" if self.units == "1" else f" {self.units}"
+        return (f"ThresholdResult({self.quantity} = {float(self)!r}{unit}; "
+                f"{where}{when}; {self.criterion})")
+
+
 def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poisson",
                    method="master-equation", n_nanocrystals=200_000, seed=0,
-                   max_mean_excitons=None, energy_bins=1) -> float:
+                   max_mean_excitons=None, energy_bins=1) -> ThresholdResult:
     """Smallest <N> at which the ensemble absorption turns into gain.
 
     Gain means alpha(E, t) < -loss * alpha_0(peak) at the probe energy.
@@ -58,16 +127,18 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
 
     Returns
     -------
-    float
-        The threshold <N> (excitons per NC) to within 1e-5, or ``math.inf`` if
-        there is no gain up to ``max_mean_excitons``.
+    ThresholdResult
+        A float: the threshold <N> (excitons per NC) to within 1e-5, or
+        ``math.inf`` if there is no gain up to ``max_mean_excitons``; its
+        ``energy`` is the photon energy (eV) where gain appears at threshold.
 
     Examples
     --------
-    >>> import kinetics, models
+    >>> from ncgain import kinetics, models
     >>> s = models.presets.TYPE_II_CDS_ZNSE
-    >>> round(kinetics.gain_threshold(s, statistics="single"), 4)
-    0.6766
+    >>> r = kinetics.gain_threshold(s, statistics="single")
+    >>> round(r, 3), round(r.energy, 3)
+    (0.677, 2.054)
     """
     sample = resolve_sample(sample)
     if not isinstance(sample, Sample):
@@ -93,8 +164,8 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
                                   statistics=statistics, energy_bins=energy_bins, method=method,
                                   energies_name="energy")
 
-    def margin(mean):
-        """min over E of alpha(E)/alpha_0(peak) + loss, for each <N> in ``mean``."""
+    def alpha_of(mean):
+        """alpha(E)/alpha_0(peak) at the probe energies, shape (len(mean), n_energies)."""
         mean = np.atleast_1d(np.asarray(mean, float))
         if method == "master-equation":
             occupation = problem.exact_occupation(mean)
@@ -102,13 +173,24 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
             counts, _ = problem.monte_carlo_counts(mean)
             occupation = counts / float(problem.n_nanocrystals)
         alpha, _ = observables.spectra(occupation, problem.kernels)
-        return alpha[:, 0, :].min(axis=-1) + loss
+        return alpha[:, 0, :]
 
+    def margin(mean):
+        """min over E of alpha(E)/alpha_0(peak) + loss, for each <N> in ``mean``."""
+        return alpha_of(mean).min(axis=-1) + loss
+
+    criterion = (f"alpha(E, t) < -{loss:g} alpha_0(peak) at "
+                 + ("any E of the default grid" if energy == "any" else f"E = {energy:g} eV"))
+    result = functools.partial(ThresholdResult, quantity="mean_excitons", units="1",
+                               time=time, criterion=criterion)
     grid = np.linspace(0.0, max_mean_excitons, 201)[1:]
     values = margin(grid)
     below = np.flatnonzero(values < 0)
     if below.size == 0:
-        return math.inf
+        return result(math.inf, energy=None)
     k = int(below[0])
     lo = grid[k - 1] if k > 0 else 0.0
-    return float(optimize.brentq(lambda x: float(margin(x)[0]), lo, grid[k], xtol=XTOL))
+    found = float(optimize.brentq(lambda x: float(margin(x)[0]), lo, grid[k], xtol=XTOL))
+    # Where gain appears: the deepest point of the spectrum at the upper end of the bracket.
+    at = problem.energies[int(np.argmin(alpha_of(min(found + XTOL, grid[k]))[0]))]
+    return result(found, energy=at)

@@ -8,11 +8,12 @@ structure in :mod:`models.coreshell`.
 """
 
 from . import lineshapes, presets
+from .film import Film
 from .sample import AUGER_SCALINGS, RADIATIVE_SCALINGS, Sample
 from .state_table import StateTable, build_state_table
 from .thresholds import poisson_threshold_no_interaction, single_exciton_threshold
 
-__all__ = ["Sample", "StateTable", "build_state_table", "single_exciton_threshold",
+__all__ = ["Sample", "Film", "StateTable", "build_state_table", "single_exciton_threshold",
            "poisson_threshold_no_interaction", "presets", "lineshapes",
            "RADIATIVE_SCALINGS", "AUGER_SCALINGS", "package_version"]
 

@@ -1,0 +1,148 @@
+"""The gain medium in absolute units: :class:`Film`.
+
+The kinetics report absorption and gain in units of alpha_0(peak), the band-edge
+absorption of the unexcited ensemble at its peak. A laser or an ASE stripe needs
+gain in cm^-1 against a loss in cm^-1. A :class:`Film` carries the three numbers
+that convert one into the other:
+
+* ``absorption_coefficient`` alpha_0 (cm^-1): band-edge absorption coefficient of
+  the unexcited NC film at its peak (= sigma_0 * NC number density);
+* ``confinement_factor`` Gamma_c in (0, 1]: fraction of the guided or cavity mode
+  inside the gain medium;
+* ``loss`` (cm^-1): modal loss to overcome (scattering, waveguide and mirror losses).
+
+Net modal gain at photon energy E is ``g_mod(E) = Gamma_c * alpha_0 * g(E) - loss``
+with ``g(E) = -alpha(E)/alpha_0(peak)`` the kinetics' net gain. The laser (or the
+stripe's small-signal ASE) threshold is where ``g_mod`` reaches 0, i.e. where
+``g(E)`` reaches :meth:`Film.loss_fraction`: the ``loss`` argument of
+:func:`ncgain.kinetics.gain_threshold`.
+
+Units: cm^-1 throughout.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .sample import _check_range
+
+__all__ = ["Film"]
+
+
+@dataclass(frozen=True)
+class Film:
+    """A nanocrystal film (or any gain medium) with its optical mode and loss.
+
+    Parameters
+    ----------
+    absorption_coefficient : float
+        alpha_0, band-edge absorption coefficient of the unexcited film at the
+        peak of the band-edge line (cm^-1), in (0, 1e6].
+    confinement_factor : float, default 1
+        Fraction of the optical mode's intensity inside the film, in (0, 1].
+    loss : float, default 0
+        Modal loss the gain must overcome (cm^-1), in [0, 1e6].
+    name : str, default "film"
+        Label for outputs.
+
+    Raises
+    ------
+    ValueError
+        If a value is outside its allowed range (the message names the field).
+
+    Examples
+    --------
+    >>> from ncgain.models import Film
+    >>> film = Film(absorption_coefficient=5000.0, confinement_factor=0.5, loss=100.0)
+    >>> film.loss_fraction()
+    0.04
+    >>> film.modal_gain(0.1)  # net gain 0.1 alpha_0(peak) -> cm^-1
+    150.0
+    """
+
+    absorption_coefficient: float
+    confinement_factor: float = 1.0
+    loss: float = 0.0
+    name: str = "film"
+
+    def __post_init__(self):
+        set_ = object.__setattr__
+        set_(self, "absorption_coefficient",
+             _check_range("absorption_coefficient", self.absorption_coefficient, 0.0, 1e6,
+                          lo_open=True, unit=" cm^-1"))
+        set_(self, "confinement_factor",
+             _check_range("confinement_factor", self.confinement_factor, 0.0, 1.0, lo_open=True))
+        set_(self, "loss", _check_range("loss", self.loss, 0.0, 1e6, unit=" cm^-1"))
+        if not isinstance(self.name, str) or not self.name or len(self.name) > 200:
+            raise ValueError(f"name must be a non-empty string of at most 200 characters, "
+                             f"got {self.name!r:.60}")
+
+    def loss_fraction(self) -> float:
+        """The loss in units of the kinetics' gain, ``loss / (Gamma_c * alpha_0)``.
+
+        Returns
+        -------
+        float
+            The net gain -alpha/alpha_0(peak) at which the net modal gain is zero.
+        """
+        return self.loss / (self.confinement_factor * self.absorption_coefficient)
+
+    def modal_gain(self, gain):
+        """Net modal gain (cm^-1) from the kinetics' net gain.
+
+        Parameters
+        ----------
+        gain : float or array_like
+            Net gain -alpha(E)/alpha_0(peak) (dimensionless).
+
+        Returns
+        -------
+        float or ndarray
+            ``Gamma_c * alpha_0 * gain - loss`` in cm^-1.
+        """
+        return self.confinement_factor * self.absorption_coefficient * gain - self.loss
+
+    # -- serialisation ------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        """Plain-Python representation; inverse of :meth:`from_dict`."""
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        """JSON text of :meth:`to_dict`."""
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Film":
+        """Build a film from a mapping of its fields (unknown keys raise ValueError)."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown film field(s) {unknown}; known fields: {sorted(known)}")
+        try:
+            return cls(**data)
+        except TypeError as exc:  # a missing required field
+            raise ValueError(f"incomplete film description: {exc}") from None
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Film":
+        """Read a film from a TOML (``.toml``) or JSON (``.json``) file of its fields."""
+        path = Path(path)
+        try:
+            if path.suffix == ".json":
+                data = json.loads(path.read_text())
+            else:
+                with open(path, "rb") as fh:
+                    data = tomllib.load(fh)
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"film file {str(path)!r} cannot be read: {exc}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"film file {str(path)!r} must hold a table of Film fields")
+        try:
+            return cls.from_dict(data)
+        except ValueError as exc:
+            raise ValueError(f"film file {str(path)!r}: {exc}") from None
