@@ -274,7 +274,7 @@ def simulate_pulsed(sample, mean_excitons, times, *, energies=None, n_nanocrysta
 
     Examples
     --------
-    >>> import kinetics, models
+    >>> from ncgain import kinetics, models
     >>> ds = kinetics.simulate_pulsed(models.presets.TYPE_II_CDS_ZNSE, [0.5, 1.0],
     ...                               [0.0, 100.0], method="master-equation")
     >>> float(ds.population.sum("excitons").min().round(6))

@@ -713,7 +713,7 @@ def solve(core: str | Material = "CdS", shell: str | Material = "ZnSe",
 
     Examples
     --------
-    >>> from models import coreshell
+    >>> from ncgain.models import coreshell
     >>> res = coreshell.solve("CdS", "ZnSe", 1.6, 2.0)
     >>> res.regime
     'II'
