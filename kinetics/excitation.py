@@ -24,17 +24,62 @@ EXPECTED_OVERFLOW = 1e-4
 
 
 def poisson_tail(n_max: int, mean: float) -> float:
-    """P(n > n_max) for n ~ Poisson(mean)."""
+    """P(n > n_max) for n ~ Poisson(mean).
+
+    Parameters
+    ----------
+    n_max : int
+        Highest represented exciton number.
+    mean : float
+        Poisson mean ⟨N⟩ (excitons per NC), >= 0.
+
+    Returns
+    -------
+    float
+        The probability of more than ``n_max`` excitons.
+
+    Examples
+    --------
+    >>> from ncgain.kinetics import excitation
+    >>> round(excitation.poisson_tail(0, 1.0), 6)   # 1 - exp(-1)
+    0.632121
+    """
     return float(stats.poisson.sf(n_max, mean))
 
 
 def allowed_tail(n_nanocrystals: int) -> float:
-    """Largest Poisson tail beyond n_max for a run of ``n_nanocrystals`` NCs."""
+    """Largest Poisson tail beyond n_max for a run of ``n_nanocrystals`` NCs.
+
+    Parameters
+    ----------
+    n_nanocrystals : int
+        Ensemble size of the run.
+
+    Returns
+    -------
+    float
+        min(TAIL_TOLERANCE, EXPECTED_OVERFLOW / n_nanocrystals).
+    """
     return min(TAIL_TOLERANCE, EXPECTED_OVERFLOW / max(int(n_nanocrystals), 1))
 
 
 def required_n_max(max_mean: float, degeneracy: int, n_nanocrystals: int) -> int:
-    """Smallest n_max >= degeneracy whose Poisson tail is below :func:`allowed_tail`."""
+    """Smallest n_max >= degeneracy whose Poisson tail is below :func:`allowed_tail`.
+
+    Parameters
+    ----------
+    max_mean : float
+        Largest mean exciton number ⟨N⟩ of the run (excitons per NC).
+    degeneracy : int
+        Band-edge degeneracy g of the sample.
+    n_nanocrystals : int
+        Ensemble size of the run.
+
+    Returns
+    -------
+    int
+        The number of exciton states to represent, minus one.
+    """
     tol = allowed_tail(n_nanocrystals)
     n_max = max(int(degeneracy), 1)
     while poisson_tail(n_max, max_mean) > tol:
@@ -53,12 +98,14 @@ def initial_distribution(mean_excitons: np.ndarray, pump_scale: np.ndarray, n_ma
     pump_scale : ndarray, shape (K,)
         Per-class pump cross-section relative to the ensemble mean.
     n_max : int
+        Highest represented exciton number.
     statistics : {"poisson", "single"}
+        Poisson numbers of excitons, or at most one exciton per NC (p1 = ⟨N⟩).
 
     Returns
     -------
     ndarray, shape (M, K, n_max + 1)
-        For Poisson statistics the mass beyond n_max (at most the tail tolerance
+        The probabilities. For Poisson statistics the mass beyond n_max (at most the tail tolerance
         checked by the caller) is not represented.
     """
     lam = np.asarray(mean_excitons, float)[:, None] * np.asarray(pump_scale, float)[None, :]

@@ -19,6 +19,18 @@ def generator(up_rate: np.ndarray, down_rate: np.ndarray) -> np.ndarray:
 
     Probability leaving the top state n_max upwards is lost, as in the Monte
     Carlo (where it counts as overflow); pulsed tables have no up rates.
+
+    Parameters
+    ----------
+    up_rate : ndarray, shape (K, S)
+        Rates n -> n+1 (1/ps) of each class and state.
+    down_rate : ndarray, shape (K, S)
+        Rates n -> n-1 (1/ps).
+
+    Returns
+    -------
+    numpy.ndarray, shape (K, S, S)
+        A[c] with dp/dt = A[c] p for the column vector p of state probabilities.
     """
     n_classes, n_states = up_rate.shape
     a = np.zeros((n_classes, n_states, n_states))
@@ -31,7 +43,22 @@ def generator(up_rate: np.ndarray, down_rate: np.ndarray) -> np.ndarray:
 
 def propagate(initial: np.ndarray, up_rate: np.ndarray, down_rate: np.ndarray,
               times: np.ndarray) -> np.ndarray:
-    """Exact probabilities p[m, t, c, n] at ``times`` (ps) from ``initial[m, c, n]``."""
+    """Exact probabilities of the states at ``times``, from the initial ones.
+
+    Parameters
+    ----------
+    initial : ndarray, shape (M, K, S)
+        Probabilities at t = 0 for each excitation level m and class c.
+    up_rate, down_rate : ndarray, shape (K, S)
+        Rates n -> n+1 and n -> n-1 (1/ps), as for :func:`generator`.
+    times : ndarray, shape (T,)
+        Times after the pulse (ps), >= 0.
+
+    Returns
+    -------
+    numpy.ndarray, shape (M, T, K, S)
+        p[m, t, c, n] = (exp(A[c] t) initial[m, c])[n].
+    """
     a = generator(up_rate, down_rate)
     # expm of the stacked (T, K, S, S) matrices A_c t_j.
     propagators = linalg.expm(np.asarray(times, float)[:, None, None, None] * a[None])

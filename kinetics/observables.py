@@ -36,8 +36,21 @@ MIN_RELATIVE_ALPHA0 = 1e-12
 class LineKernels:
     """Per-NC contributions F[c, n, b, e] to the spectra at ``energies``.
 
-    ``absorption`` is in units of sigma_0 per eV (before normalization by the
-    unexcited peak), ``pl`` in photons per ps per eV per NC.
+    Made by :func:`line_kernels`; the parameters are also the attributes.
+
+    Parameters
+    ----------
+    energies : ndarray, shape (E,)
+        Photon energies (eV).
+    absorption : ndarray, shape (K, n_max + 1, B, E)
+        Absorption minus stimulated emission of one NC of class c, state n and
+        inhomogeneous bin b, in units of sigma_0 per eV (before normalization by the
+        unexcited peak).
+    pl : ndarray, shape (K, n_max + 1, B, E)
+        Spontaneous emission of such an NC, photons per ps per eV.
+    alpha0_peak : float
+        Peak of the unexcited absorption (sigma_0 per eV), the normalization of the
+        absorption spectra.
     """
 
     energies: np.ndarray
@@ -47,7 +60,20 @@ class LineKernels:
 
 
 def unexcited_absorption(table: StateTable, energies) -> np.ndarray:
-    """alpha_0(E): absorption of the unexcited ensemble (sigma_0 per eV), exact."""
+    """alpha_0(E): absorption of the unexcited ensemble, exact.
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+    energies : array_like
+        Photon energies (eV).
+
+    Returns
+    -------
+    numpy.ndarray
+        alpha_0 at ``energies`` in units of sigma_0 per eV, same shape as ``energies``.
+    """
     e = np.asarray(energies, float)
     out = np.zeros_like(e)
     for c in range(table.n_classes):
@@ -58,7 +84,20 @@ def unexcited_absorption(table: StateTable, energies) -> np.ndarray:
 
 
 def absorption_peak(table: StateTable) -> tuple[float, float]:
-    """Energy (eV) and value (sigma_0/eV) of the maximum of the unexcited absorption."""
+    """The maximum of the unexcited absorption alpha_0(E).
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+
+    Returns
+    -------
+    energy : float
+        Photon energy of the maximum (eV).
+    value : float
+        alpha_0 there (sigma_0 per eV).
+    """
     centres = table.exciton_energy + table.absorption_offset[:, 0]
     width = float(np.max(np.hypot(table.inhomogeneous_width, table.homogeneous_width)))
     grid = np.linspace(centres.min() - 3 * width, centres.max() + 3 * width, 4001)
@@ -72,7 +111,18 @@ def absorption_peak(table: StateTable) -> tuple[float, float]:
 
 
 def resolvable_range(table: StateTable) -> tuple[float, float]:
-    """Energies (eV) between which alpha_0 >= MIN_RELATIVE_ALPHA0 * alpha_0(peak)."""
+    """Energies between which alpha_0 >= MIN_RELATIVE_ALPHA0 * alpha_0(peak).
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+
+    Returns
+    -------
+    low, high : float
+        The range (eV) where the bleaching -dalpha/alpha_0 is resolvable.
+    """
     e_peak, peak = absorption_peak(table)
     width = float(np.max(np.hypot(table.inhomogeneous_width, table.homogeneous_width)))
     f = lambda e: unexcited_absorption(table, e) / peak - MIN_RELATIVE_ALPHA0  # noqa: E731
@@ -91,6 +141,18 @@ def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
     It spans the lines with non-zero strength +-3 ensemble widths, cut to the
     range where alpha_0 is resolvable (:func:`resolvable_range`) so that the
     bleaching -dalpha/alpha_0 is defined everywhere on it.
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+    n_points : int, default 241
+        Number of grid points.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n_points`` evenly spaced photon energies (eV).
     """
     width = np.hypot(table.inhomogeneous_width, table.homogeneous_width)
     offsets = np.concatenate([table.absorption_offset[:, table.absorption_strength > 0],
@@ -102,7 +164,23 @@ def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
 
 
 def line_kernels(table: StateTable, energies, n_bins: int) -> LineKernels:
-    """Compute the per-(class, state, bin) spectral contributions at ``energies``."""
+    """Compute the per-(class, state, bin) spectral contributions at ``energies``.
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+    energies : array_like
+        Photon energies (eV), one-dimensional.
+    n_bins : int
+        Number of equal-probability bins of the inhomogeneous distribution
+        (see :func:`ncgain.models.lineshapes.binned_ensemble_line`).
+
+    Returns
+    -------
+    LineKernels
+        The absorption and PL contributions of one NC of every class, state and bin.
+    """
     e = np.asarray(energies, float)
     n_states = table.n_max + 1
     f_abs = np.zeros((table.n_classes, n_states, n_bins, e.size))
@@ -132,7 +210,22 @@ def line_kernels(table: StateTable, energies, n_bins: int) -> LineKernels:
 
 
 def spectra(occupation: np.ndarray, kernels: LineKernels) -> tuple[np.ndarray, np.ndarray]:
-    """Absorption alpha/alpha_0(peak) and PL spectra [m, t, e] from ``occupation[m, t, c, n, b]``."""
+    """Absorption and PL spectra from the occupation of the states.
+
+    Parameters
+    ----------
+    occupation : ndarray, shape (M, T, K, n_max + 1, B)
+        Probability of class c, state n and bin b at each excitation level m and time t.
+    kernels : LineKernels
+        From :func:`line_kernels` at the same table.
+
+    Returns
+    -------
+    absorption : numpy.ndarray, shape (M, T, E)
+        alpha/alpha_0(peak), dimensionless; negative values are gain.
+    pl : numpy.ndarray, shape (M, T, E)
+        Spontaneous emission, photons per ps per eV per NC.
+    """
     alpha = np.einsum("mtcnb,cnbe->mte", occupation, kernels.absorption, optimize=True)
     pl = np.einsum("mtcnb,cnbe->mte", occupation, kernels.pl, optimize=True)
     return alpha / kernels.alpha0_peak, pl
@@ -144,6 +237,20 @@ def spectra_variance(occupation: np.ndarray, kernels: LineKernels,
 
     ``occupation`` must be the exact (master-equation) occupation; NCs are
     independent and identically distributed, so Var = (E[F^2] - E[F]^2) / N.
+
+    Parameters
+    ----------
+    occupation : ndarray, shape (M, T, K, n_max + 1, B)
+        Exact probabilities of the states, as for :func:`spectra`.
+    kernels : LineKernels
+        From :func:`line_kernels`.
+    n_nanocrystals : int
+        Ensemble size N of the Monte Carlo run.
+
+    Returns
+    -------
+    absorption_variance, pl_variance : numpy.ndarray, shape (M, T, E)
+        Variances of the two spectra of :func:`spectra`, in their units squared.
     """
     out = []
     for f, scale in ((kernels.absorption, kernels.alpha0_peak), (kernels.pl, 1.0)):

@@ -24,7 +24,27 @@ COORD_ATTRS = {
 
 def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
                    n_events: int | None) -> xr.Dataset:
-    """Wrap an occupation tensor P[m, t, c, n, b] of ``problem`` as the public dataset."""
+    """Wrap an occupation tensor P[m, t, c, n, b] of ``problem`` as the public dataset.
+
+    Parameters
+    ----------
+    problem : PulsedProblem
+        The prepared problem (sample, state table, times, energies, line kernels).
+    mean_excitons : ndarray, shape (M,)
+        Mean exciton numbers ⟨N⟩ right after the pulse.
+    occupation : ndarray, shape (M, T, K, n_max + 1, B)
+        Probabilities (master equation) or count fractions (Monte Carlo) of the states.
+    method : {"monte-carlo", "master-equation"}
+        How ``occupation`` was obtained; stored as an attribute.
+    n_events : int or None
+        Number of Monte Carlo jumps (None for the master equation); an attribute.
+
+    Returns
+    -------
+    xarray.Dataset
+        The dataset :func:`ncgain.kinetics.simulate_pulsed` returns, every variable
+        with ``units`` and ``long_name``, the sample and run parameters as attributes.
+    """
     from .pulsed import pump_fluence  # local: pulsed imports this module lazily
 
     alpha, pl = observables.spectra(occupation, problem.kernels)
@@ -81,5 +101,24 @@ def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
 
 
 def sample_from_dataset(ds: xr.Dataset) -> models.Sample:
-    """The :class:`models.Sample` stored in a dataset's attributes."""
+    """The :class:`~ncgain.models.Sample` stored in a dataset's attributes.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A dataset written by :func:`ncgain.kinetics.simulate_pulsed` (or read back
+        from its netCDF file).
+
+    Returns
+    -------
+    Sample
+        The sample the dataset was computed for.
+
+    Raises
+    ------
+    KeyError
+        If the dataset has no ``sample`` attribute.
+    ValueError
+        If the attribute does not describe a valid sample.
+    """
     return models.Sample.from_dict(json.loads(ds.attrs["sample"]))

@@ -20,7 +20,7 @@ from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _kernels, excitation, master_equation, observables
 
-__all__ = ["simulate_pulsed", "METHODS", "PHOTON_ENERGY_J_PER_EV"]
+__all__ = ["simulate_pulsed", "pump_fluence", "METHODS", "PHOTON_ENERGY_J_PER_EV"]
 
 METHODS = ("monte-carlo", "master-equation")
 PHOTON_ENERGY_J_PER_EV = 1.602176634e-19
@@ -302,7 +302,26 @@ def simulate_pulsed(sample, mean_excitons, times, *, energies=None, n_nanocrysta
 
 
 def pump_fluence(mean_excitons, sample: Sample) -> np.ndarray:
-    """Pump fluence (mJ cm^-2) giving ``mean_excitons``: F = <N> h nu / sigma_pump."""
+    """Pump fluence giving ``mean_excitons``: F = <N> h nu / sigma_pump.
+
+    Parameters
+    ----------
+    mean_excitons : float or array_like
+        Mean exciton numbers ⟨N⟩ right after the pulse (excitons per NC).
+    sample : Sample
+        The sample; its ``pump_energy`` (eV) and ``sigma_pump`` (cm²) are used.
+
+    Returns
+    -------
+    numpy.ndarray
+        The pump fluence in mJ cm⁻², same shape as ``mean_excitons``.
+
+    Examples
+    --------
+    >>> from ncgain import kinetics, models
+    >>> round(float(kinetics.pump_fluence(1.0, models.presets.TYPE_II_CDS_ZNSE)), 3)
+    2.0
+    """
     sigma = sum(w * s.sigma_pump for w, s in sample.size_classes())
     return (np.asarray(mean_excitons, float) * sample.pump_energy * PHOTON_ENERGY_J_PER_EV
             / sigma * 1e3)

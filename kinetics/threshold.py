@@ -33,8 +33,10 @@ class ThresholdResult(float):
     It *is* a float (the threshold value), so ``float(result)``, comparisons and
     arithmetic work as before; the attributes say what the number means.
 
-    Attributes
+    Parameters
     ----------
+    value : float
+        The threshold, in ``units``.
     quantity : str
         What the threshold is a value of, e.g. ``"mean_excitons"`` (pulsed) or
         ``"generation_rate"`` (c.w.).

@@ -19,7 +19,14 @@ __all__ = ["Sample", "Film", "StateTable", "build_state_table", "single_exciton_
 
 
 def package_version() -> str:
-    """The installed ncgain version ("unknown" when run from an uninstalled tree)."""
+    """The installed ncgain version.
+
+    Returns
+    -------
+    str
+        The version of the installed distribution, "unknown" when run from a tree
+        that was never installed.
+    """
     from importlib.metadata import PackageNotFoundError, version
     try:
         return version("ncgain")

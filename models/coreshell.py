@@ -28,7 +28,7 @@ that it already satisfies the outer boundary condition (u(R + H) = 0 for an
 infinite barrier; w matched to u ~ exp(-kappa_o r) outside for a finite one).
 Each region then holds one closed-form term, free of cancellation even deep
 under a barrier, and the 1S level is the lowest zero of their normalized
-Wronskian at r = R (the 2x2 transfer-matrix determinant),
+Wronskian at r = R (the 2x2 transfer-matrix determinant)::
 
     f(E) = [u_c w_s - u_s w_c](R) / (|(u_c, w_c)| |(u_s, w_s)|),
 
@@ -40,7 +40,7 @@ on the first sign change; the nodeless character of the result is verified
 scan is repeated 64 times finer if it is not.
 
 Coulomb energies at first order in the Coulomb interaction use the radial
-probability densities rho(r) = |psi(r)|^2 (normalized: integral of
+probability densities rho(r) = ``|psi(r)|^2`` (normalized: integral of
 rho 4 pi r^2 dr = 1). For spherical charge densities in a radially layered
 dielectric eps(r), Gauss's law gives the exact (angle-averaged) interaction:
 
@@ -325,9 +325,9 @@ def _ground_level(layers: tuple, outer: tuple | None) -> float:
 
 @dataclass(frozen=True, eq=False)
 class CarrierState:
-    """The 1S state of one carrier.
+    """The 1S state of one carrier (returned by :func:`solve_carrier`).
 
-    Attributes
+    Parameters
     ----------
     level : float
         Eigenvalue on the absolute carrier scale (eV): E_c-like for the
@@ -339,7 +339,7 @@ class CarrierState:
         Normalized u(r) = r psi(r) sqrt(4 pi) on the grid (nm^-1/2): the
         integral of u^2 dr is 1.
     rho : ndarray
-        |psi(r)|^2 (nm^-3), integral of rho 4 pi r^2 dr = 1.
+        ``|psi(r)|^2`` (nm^-3), integral of rho 4 pi r^2 dr = 1.
     core_fraction : float
         Probability to find the carrier in the core.
     regime : str
@@ -562,12 +562,14 @@ class CoreShellResult:
     """Single- and biexciton properties of one core/shell nanocrystal.
 
     Energies in eV, lengths in nm. ``r``, ``rho_e`` and ``rho_h`` are the
-    radial grid and the probability densities |psi|^2 (nm^-3), normalized so
-    that the integral of rho 4 pi r^2 dr is 1.
+    radial grid and the probability densities ``|psi|^2`` (nm^-3), normalized so
+    that the integral of rho 4 pi r^2 dr is 1. Returned by :func:`solve`; the
+    parameters are also the attributes.
 
-    Attributes
+    Parameters
     ----------
     core, shell : str
+        Names of the core and shell materials.
     core_radius, shell_width : float
         R and H (nm).
     exciton_energy : float
@@ -575,7 +577,7 @@ class CoreShellResult:
     delta_xx : float
         Delta_XX = E_XX - 2 E_X = J_ee + J_hh - 2 J_eh (eV), first order.
     overlap : float
-        Theta_eh = |<psi_h|psi_e>|^2 (0 ... 1).
+        Theta_eh = ``|<psi_h|psi_e>|^2`` (0 ... 1).
     regime : str
         Nanocrystal type: "I", "quasi-II" or "II".
     electron_regime, hole_regime : str
@@ -598,6 +600,7 @@ class CoreShellResult:
     epsilon_core, epsilon_shell, epsilon_outside : float
         Relative permittivities used.
     r, rho_e, rho_h : ndarray
+        Radial grid (nm) and the electron and hole densities on it (nm^-3).
     options : dict
         The solver options used.
     """

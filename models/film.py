@@ -109,16 +109,45 @@ class Film:
     # -- serialisation ------------------------------------------------------------------
 
     def to_dict(self) -> dict:
-        """Plain-Python representation; inverse of :meth:`from_dict`."""
+        """Plain-Python representation; inverse of :meth:`from_dict`.
+
+        Returns
+        -------
+        dict
+            The film's fields by name (floats in the units of the fields).
+        """
         return dataclasses.asdict(self)
 
     def to_json(self) -> str:
-        """JSON text of :meth:`to_dict`."""
+        """JSON text of :meth:`to_dict`.
+
+        Returns
+        -------
+        str
+            A JSON object of the film's fields, keys sorted.
+        """
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Film":
-        """Build a film from a mapping of its fields (unknown keys raise ValueError)."""
+        """Build a film from a mapping of its fields.
+
+        Parameters
+        ----------
+        data : dict
+            Field names to values, as :meth:`to_dict` returns them.
+
+        Returns
+        -------
+        Film
+            The validated film.
+
+        Raises
+        ------
+        ValueError
+            If a key is not a field, a required field is missing or a value is out of
+            range.
+        """
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
@@ -130,7 +159,24 @@ class Film:
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Film":
-        """Read a film from a TOML (``.toml``) or JSON (``.json``) file of its fields."""
+        """Read a film from a TOML (``.toml``) or JSON (``.json``) file of its fields.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            The file; a ``.json`` suffix is read as JSON, anything else as TOML.
+
+        Returns
+        -------
+        Film
+            The validated film.
+
+        Raises
+        ------
+        ValueError
+            If the file cannot be read or parsed, or its content is not a valid film
+            (the message names the file).
+        """
         path = Path(path)
         try:
             if path.suffix == ".json":

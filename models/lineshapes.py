@@ -24,13 +24,45 @@ _SQRT_PI = np.sqrt(np.pi)
 
 
 def gaussian(x, width):
-    """Unit-area Gaussian exp(-x^2/w^2) / (sqrt(pi) w) in 1/eV; ``width`` = w > 0 (eV)."""
+    """Unit-area Gaussian line exp(-x²/w²) / (√π w).
+
+    Parameters
+    ----------
+    x : array_like
+        Energy offset from the line centre (eV), any shape.
+    width : float
+        1/e half-width w (eV), > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        The line at ``x``, same shape as ``x``, in 1/eV (unit area over energy).
+
+    Examples
+    --------
+    >>> from ncgain.models import lineshapes
+    >>> round(float(lineshapes.gaussian(0.0, 0.1)), 4)   # 1 / (sqrt(pi) * 0.1)
+    5.6419
+    """
     x = np.asarray(x, dtype=float)
     return np.exp(-(x / width) ** 2) / (_SQRT_PI * width)
 
 
 def lorentzian(x, width):
-    """Unit-area Lorentzian (w/pi) / (x^2 + w^2) in 1/eV; ``width`` = HWHM w > 0 (eV)."""
+    """Unit-area Lorentzian line (w/π) / (x² + w²).
+
+    Parameters
+    ----------
+    x : array_like
+        Energy offset from the line centre (eV), any shape.
+    width : float
+        Half width at half maximum w (eV), > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        The line at ``x``, same shape as ``x``, in 1/eV (unit area over energy).
+    """
     x = np.asarray(x, dtype=float)
     return (width / np.pi) / (x * x + width * width)
 
@@ -46,6 +78,11 @@ def voigt(x, gaussian_width, lorentzian_width):
         1/e half-width of the Gaussian part (eV), >= 0.
     lorentzian_width : float
         Half width at half maximum of the Lorentzian part (eV), >= 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        The profile at ``x``, same shape as ``x``, in 1/eV.
     """
     # scipy's sigma is the standard deviation: sigma = w / sqrt(2).
     return special.voigt_profile(np.asarray(x, dtype=float), gaussian_width / np.sqrt(2.0),
@@ -53,7 +90,28 @@ def voigt(x, gaussian_width, lorentzian_width):
 
 
 def homogeneous_line(x, lineshape: str, width: float):
-    """The single-NC line of ``lineshape`` ("gaussian" or "lorentzian") and half-width ``width``."""
+    """The homogeneous (single-NC) line: a unit-area Gaussian or Lorentzian.
+
+    Parameters
+    ----------
+    x : array_like
+        Energy offset from the line centre (eV), any shape.
+    lineshape : {"gaussian", "lorentzian"}
+        Shape of the line.
+    width : float
+        Half-width (eV), > 0: the 1/e half-width of a Gaussian, the half width at half
+        maximum of a Lorentzian.
+
+    Returns
+    -------
+    numpy.ndarray
+        The line at ``x`` in 1/eV, same shape as ``x``.
+
+    Raises
+    ------
+    ValueError
+        If ``lineshape`` is not "gaussian" or "lorentzian".
+    """
     if lineshape == "gaussian":
         return gaussian(x, width)
     if lineshape == "lorentzian":
@@ -62,7 +120,26 @@ def homogeneous_line(x, lineshape: str, width: float):
 
 
 def ensemble_line(x, inhomogeneous_width: float, lineshape: str, homogeneous_width: float):
-    """Inhomogeneous Gaussian (1/e half-width) convolved with the homogeneous line (1/eV)."""
+    """The ensemble line: the inhomogeneous Gaussian convolved with the homogeneous line.
+
+    Parameters
+    ----------
+    x : array_like
+        Energy offset from the ensemble's line centre (eV), any shape.
+    inhomogeneous_width : float
+        1/e half-width of the Gaussian distribution of single-NC line centres (eV), > 0.
+    lineshape : {"gaussian", "lorentzian"}
+        Shape of the homogeneous line.
+    homogeneous_width : float
+        Half-width of the homogeneous line (eV), >= 0 (see :func:`homogeneous_line`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The unit-area ensemble line at ``x`` in 1/eV, same shape as ``x``: a Gaussian of
+        1/e half-width sqrt(inhomogeneous_width² + homogeneous_width²) for Gaussian
+        lines, a Voigt profile for Lorentzian ones.
+    """
     if lineshape == "gaussian":
         return gaussian(x, np.hypot(inhomogeneous_width, homogeneous_width))
     return voigt(x, inhomogeneous_width, homogeneous_width)
@@ -73,6 +150,23 @@ def inhomogeneous_bin_edges(n_bins: int) -> np.ndarray:
 
     Bin b holds the deviates y = w * z with z in [edges[b], edges[b+1]] and the
     Gaussian probability of every bin is 1/n_bins. The outer edges are +-inf.
+
+    Parameters
+    ----------
+    n_bins : int
+        Number of bins, >= 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n_bins + 1`` increasing edges, dimensionless (units of the 1/e half-width),
+        from -inf to +inf.
+
+    Examples
+    --------
+    >>> from ncgain.models import lineshapes
+    >>> lineshapes.inhomogeneous_bin_edges(2)
+    array([-inf,   0.,  inf])
     """
     u = np.linspace(0.0, 1.0, n_bins + 1)
     # z = Phi^-1(u) / sqrt(2) turns a standard normal quantile into units of w.
@@ -97,7 +191,9 @@ def binned_ensemble_line(x, inhomogeneous_width: float, lineshape: str,
         Widths (eV) as in :func:`ensemble_line`; ``homogeneous_width`` may be 0
         for Gaussian lines (the bins are then truncated Gaussians).
     lineshape : {"gaussian", "lorentzian"}
+        Shape of the homogeneous line.
     n_bins : int
+        Number of equal-probability bins, >= 1 (see :func:`inhomogeneous_bin_edges`).
 
     Returns
     -------

@@ -89,7 +89,23 @@ class Material:
         return self.valence_band_edge + self.band_gap
 
     def epsilon(self, kind: str = "high_frequency") -> float:
-        """Relative permittivity of kind ``"high_frequency"`` or ``"static"``."""
+        """Relative permittivity of the material.
+
+        Parameters
+        ----------
+        kind : {"high_frequency", "static"}
+            ε∞ (high-frequency, electrons only) or ε0 (static, with the lattice).
+
+        Returns
+        -------
+        float
+            The relative permittivity (dimensionless).
+
+        Raises
+        ------
+        ValueError
+            If ``kind`` is not one of the two.
+        """
         if kind == "high_frequency":
             return self.epsilon_high_frequency
         if kind == "static":

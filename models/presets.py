@@ -111,12 +111,28 @@ _ALIASES = {"type-ii-cds-znse": "type-ii", "type_ii": "type-ii", "typeii": "type
 
 
 def names() -> tuple[str, ...]:
-    """The preset names accepted by :func:`get`."""
+    """The preset names accepted by :func:`get`.
+
+    Returns
+    -------
+    tuple of str
+        The canonical names, e.g. ``("type-ii", "type-i")``.
+    """
     return tuple(PRESETS)
 
 
 def get(name: str) -> Sample:
     """Return the preset called ``name`` ("type-ii" or "type-i", case-insensitive).
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`names`, or an alias such as "type_ii" or "type-i-cdse".
+
+    Returns
+    -------
+    Sample
+        The preset sample (immutable).
 
     Raises
     ------

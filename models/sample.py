@@ -233,19 +233,55 @@ class Sample:
         """Return the homogeneous size classes as ``(number fraction, Sample)`` pairs.
 
         A homogeneous sample is its own single class.
+
+        Returns
+        -------
+        tuple of (float, Sample)
+            The number fraction (summing to 1) and the homogeneous sample of each class.
         """
         return self.components if self.components else ((1.0, self),)
 
     # -- rates --------------------------------------------------------------------------
 
     def radiative_rate(self, n: int) -> float:
-        """Radiative rate k_rad(n) (1/ps) of a NC holding ``n`` excitons."""
+        """Radiative rate k_rad(n) of a NC holding ``n`` excitons.
+
+        Parameters
+        ----------
+        n : int
+            Number of excitons in the NC, >= 0.
+
+        Returns
+        -------
+        float
+            k_rad(n) in 1/ps: s(min(n, g)) / τ_X with s(m) = m² ("statistical") or m
+            ("linear") per :attr:`radiative_scaling`, g the :attr:`degeneracy`.
+
+        Examples
+        --------
+        >>> from ncgain import models
+        >>> s = models.presets.TYPE_II_CDS_ZNSE
+        >>> s.radiative_rate(1) == 1 / s.tau_x
+        True
+        """
         m = min(n, self.degeneracy)
         s = {"statistical": m * m, "linear": m}[self.radiative_scaling]
         return s / self.tau_x
 
     def auger_rate(self, n: int) -> float:
-        """Auger rate k_A(n) (1/ps) of a NC holding ``n`` excitons."""
+        """Auger rate k_A(n) of a NC holding ``n`` excitons.
+
+        Parameters
+        ----------
+        n : int
+            Number of excitons in the NC, >= 0.
+
+        Returns
+        -------
+        float
+            k_A(n) in 1/ps: s_A(n) / τ_XX with s_A(n) = n²(n − 1)/4 ("statistical"),
+            n(n − 1)/2 ("pairwise") or 0 ("none") per :attr:`auger_scaling`; s_A(2) = 1.
+        """
         s = {"statistical": n * n * (n - 1) / 4.0,
              "pairwise": n * (n - 1) / 2.0,
              "none": 0.0}[self.auger_scaling]
@@ -261,18 +297,47 @@ class Sample:
     # -- serialisation ------------------------------------------------------------------
 
     def to_dict(self) -> dict:
-        """Plain-Python representation (JSON-compatible); inverse of :meth:`from_dict`."""
+        """Plain-Python representation (JSON-compatible); inverse of :meth:`from_dict`.
+
+        Returns
+        -------
+        dict
+            The fields by name; ``components`` as a list of ``[fraction, dict]`` pairs.
+        """
         d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         d["components"] = [[w, s.to_dict()] for w, s in self.components]
         return d
 
     def to_json(self) -> str:
-        """JSON text of :meth:`to_dict`."""
+        """JSON text of :meth:`to_dict`.
+
+        Returns
+        -------
+        str
+            A JSON object of the sample's fields, keys sorted.
+        """
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Sample":
-        """Build a sample from :meth:`to_dict` output (unknown keys raise ValueError)."""
+        """Build a sample from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        data : dict
+            Field names to values; ``components`` as ``[fraction, dict]`` pairs.
+
+        Returns
+        -------
+        Sample
+            The validated sample.
+
+        Raises
+        ------
+        ValueError
+            If a key is not a field, a required field is missing or a value is out of
+            range.
+        """
         data = dict(data)
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - known)
@@ -287,7 +352,24 @@ class Sample:
 
     @classmethod
     def from_json(cls, text: str) -> "Sample":
-        """Inverse of :meth:`to_json`."""
+        """Build a sample from JSON text; inverse of :meth:`to_json`.
+
+        Parameters
+        ----------
+        text : str
+            A JSON object of sample fields.
+
+        Returns
+        -------
+        Sample
+            The validated sample.
+
+        Raises
+        ------
+        ValueError
+            If the text is not valid JSON (:class:`json.JSONDecodeError` is a
+            ValueError) or does not describe a valid sample.
+        """
         return cls.from_dict(json.loads(text))
 
     @classmethod
@@ -296,6 +378,24 @@ class Sample:
 
         A key ``preset = "type-ii"`` starts from that preset and the other keys
         replace its fields.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            The TOML file.
+
+        Returns
+        -------
+        Sample
+            The validated sample.
+
+        Raises
+        ------
+        ValueError
+            If a key is not a field, the preset is unknown or a value is out of range
+            (:class:`tomllib.TOMLDecodeError`, also a ValueError, for invalid TOML).
+        OSError
+            If the file cannot be opened.
         """
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
@@ -309,6 +409,33 @@ class Sample:
     @classmethod
     def from_core_shell(cls, core: str, shell: str, core_radius: float, shell_width: float,
                         **options: Any) -> "Sample":
-        """Build a sample from core/shell geometry (see :mod:`models.coreshell`)."""
+        """Build a sample from core/shell geometry.
+
+        Same as :func:`ncgain.models.coreshell.sample_from_core_shell`, which documents
+        the scaling laws and options.
+
+        Parameters
+        ----------
+        core, shell : str
+            Material names (see :mod:`ncgain.models.materials`), e.g. "CdS", "ZnSe".
+        core_radius : float
+            Core radius R (nm), > 0.
+        shell_width : float
+            Shell thickness H (nm), >= 0.
+        **options
+            Keyword arguments of :func:`~ncgain.models.coreshell.sample_from_core_shell`
+            (e.g. ``size_dispersion``, ``linewidth``).
+
+        Returns
+        -------
+        Sample
+            A sample whose energies, lifetimes and pump cross-section follow from the
+            geometry.
+
+        Raises
+        ------
+        ValueError
+            For an invalid geometry, unknown material or option.
+        """
         from . import coreshell  # local: coreshell imports this module
         return coreshell.sample_from_core_shell(core, shell, core_radius, shell_width, **options)

@@ -36,7 +36,9 @@ __all__ = ["StateTable", "build_state_table"]
 class StateTable:
     """Per-class, per-state rates and line data of a sample (plain numpy arrays).
 
-    Attributes
+    Made by :func:`build_state_table`; the parameters are also the attributes.
+
+    Parameters
     ----------
     n_max : int
         Highest exciton number represented; states are 0 ... n_max.
@@ -82,7 +84,7 @@ class StateTable:
 
     @property
     def n_classes(self) -> int:
-        """Number of size classes K."""
+        """Number of size classes K (int)."""
         return self.class_weight.shape[0]
 
 
@@ -92,8 +94,14 @@ def build_state_table(sample: Sample, n_max: int) -> StateTable:
     Parameters
     ----------
     sample : Sample
+        The sample; each of its size classes becomes one row of the table.
     n_max : int
         Highest exciton number, >= degeneracy.
+
+    Returns
+    -------
+    StateTable
+        Rates (1/ps), line positions (eV) and strengths of every class and state.
 
     Raises
     ------

@@ -43,5 +43,16 @@ def poisson_threshold_no_interaction() -> float:
     Unexcited NCs absorb 1, singly excited ones are transparent and NCs with
     n >= 2 give stimulated emission 1, so gain needs p0 < 1 - p0 - p1, i.e.
     (2 + <N>) exp(-<N>) = 1; the root is <N> = 1.1462 (returned to 1e-12).
+
+    Returns
+    -------
+    float
+        The threshold ⟨N⟩ in excitons per NC.
+
+    Examples
+    --------
+    >>> from ncgain import models
+    >>> round(models.poisson_threshold_no_interaction(), 4)
+    1.1462
     """
     return optimize.brentq(lambda x: (2.0 + x) * np.exp(-x) - 1.0, 0.5, 3.0, xtol=1e-14)

@@ -38,13 +38,41 @@ ATTRS = {"units": "1", "long_name": ""}
 
 
 def figure(*args, **kwargs):
-    """A matplotlib Figure that needs no display (no pyplot state)."""
+    """A matplotlib Figure that needs no display (no pyplot state).
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Passed to :class:`matplotlib.figure.Figure`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A new figure, not registered with pyplot.
+    """
     from matplotlib.figure import Figure
     return Figure(*args, **kwargs)
 
 
 def attach(ds: xr.Dataset, *, study: str, samples=(), **attrs) -> xr.Dataset:
-    """Add the provenance attributes every study dataset carries (netCDF-safe)."""
+    """Add the provenance attributes every study dataset carries (netCDF-safe).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The study's dataset; modified in place.
+    study : str
+        The study's ``NAME``.
+    samples : sequence of Sample, optional
+        Samples of the study, stored as JSON in ``sample_0``, ``sample_1``, ...
+    **attrs
+        Further attributes; dicts, lists and tuples are stored as JSON.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds``, with ``study``, ``ncgain_version``, ``source`` and the above.
+    """
     ds.attrs.update({
         "study": study,
         "ncgain_version": models.package_version(),
@@ -66,6 +94,24 @@ def gain_band(sample: models.Sample, *, time: float = 3.0, statistics: str = "po
     The threshold is the smallest <N> with alpha(E, t) < -loss alpha_0(peak)
     anywhere in the band (master equation); the gain band is the energy of the
     most negative absorption just above that threshold, located to 0.1 meV.
+
+    Parameters
+    ----------
+    sample : Sample
+        The sample.
+    time : float, default 3.0
+        Delay after the pump pulse (ps).
+    statistics : {"poisson", "single"}
+        Pump statistics.
+    loss : float, default DETECTABLE_GAIN
+        Net gain required, in units of alpha_0(peak).
+
+    Returns
+    -------
+    energy : float
+        The gain band (eV).
+    threshold : float
+        The threshold ⟨N⟩ (excitons per NC).
     """
     threshold = kinetics.gain_threshold(sample, time=time, energy="any", statistics=statistics,
                                         loss=loss)
@@ -84,7 +130,24 @@ def gain_band(sample: models.Sample, *, time: float = 3.0, statistics: str = "po
 
 
 def loglog_slope(x, y) -> float:
-    """Least-squares slope of log(y) against log(x) (positive x, y)."""
+    """Least-squares slope of log(y) against log(x).
+
+    Parameters
+    ----------
+    x, y : array_like
+        Positive values of equal length.
+
+    Returns
+    -------
+    float
+        The slope d log y / d log x (1 for linear growth, 2 for quadratic).
+
+    Examples
+    --------
+    >>> from ncgain.studies._common import loglog_slope
+    >>> round(loglog_slope([1.0, 2.0, 4.0], [3.0, 12.0, 48.0]), 12)
+    2.0
+    """
     x, y = np.asarray(x, float), np.asarray(y, float)
     if (x <= 0).any() or (y <= 0).any():
         raise ValueError("loglog_slope needs positive x and y")
@@ -92,7 +155,20 @@ def loglog_slope(x, y) -> float:
 
 
 def fit_exponential_decay(t, y, *, offset: bool = False) -> dict:
-    """Fit y = A exp(-t/tau) (+ C) by least squares; returns A, tau (same unit as t), C."""
+    """Fit y = A exp(-t/tau) (+ C) by least squares.
+
+    Parameters
+    ----------
+    t, y : array_like
+        Times and values.
+    offset : bool, default False
+        Fit the constant C too (otherwise C = 0).
+
+    Returns
+    -------
+    dict
+        ``amplitude`` A (unit of ``y``), ``tau`` (unit of ``t``) and ``offset`` C.
+    """
     t, y = np.asarray(t, float), np.asarray(y, float)
     tau0 = float(t[np.argmin(np.abs(y - y[0] / np.e))]) or float(t[-1]) / 3
     if offset:

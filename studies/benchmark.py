@@ -75,14 +75,26 @@ MIB = 1024.0 * 1024.0
 # ----------------------------------------------------------------------------- the workload
 
 def workload_sample():
-    """The benchmark sample: the type-I CdSe preset with tau_XX = 50 ps, tau_X = 20 ns."""
+    """The benchmark sample: the type-I CdSe preset with tau_XX = 50 ps, tau_X = 20 ns.
+
+    Returns
+    -------
+    Sample
+        The sample of the benchmark workload.
+    """
     from ncgain import models
     return dataclasses.replace(models.presets.TYPE_I_CDSE, tau_xx=WORKLOAD["tau_xx_ps"],
                                tau_x=WORKLOAD["tau_x_ps"])
 
 
 def workload_times() -> np.ndarray:
-    """64 log-spaced record times from 0.1 ps to 10 ns (ps)."""
+    """The record times of the benchmark workload.
+
+    Returns
+    -------
+    numpy.ndarray
+        64 log-spaced times from 0.1 ps to 10 ns, in ps.
+    """
     return np.geomspace(WORKLOAD["time_first_ps"], WORKLOAD["time_last_ps"], WORKLOAD["n_times"])
 
 
@@ -248,7 +260,24 @@ def _floor_kernels():
 
 
 def rng_floor(n_nanocrystals: int, repeats: int = 3, lam: float = 2.0) -> dict:
-    """NCs/s of the random-number floor on this process's numba threads (best of repeats)."""
+    """NCs/s of the random-number floor on this process's numba threads (best of repeats).
+
+    Parameters
+    ----------
+    n_nanocrystals : int
+        NCs per timed call.
+    repeats : int, default 3
+        Timed calls; the best counts.
+    lam : float, default 2.0
+        Poisson mean of the initial exciton number (the workload's ⟨N⟩).
+
+    Returns
+    -------
+    dict
+        ``threads``, ``n_nanocrystals``, ``variants`` (seconds and NCs/s of each
+        Poisson inversion) and the fastest variant's ``ncs_per_s`` and
+        ``ncs_per_s_per_thread``.
+    """
     import numba
     from scipy import stats
 
@@ -504,8 +533,26 @@ def run(mode: str = "full", sizes=None, repeats: int | None = None, *, verbose: 
         coreshell: bool | None = None) -> dict:
     """Run the benchmark; return the results dictionary (what is written to JSON).
 
-    ``mode`` is "full" (1e5, 1e6, 1e7 NCs, 5 repeats, memory up to 1e8 NCs),
-    "quick" (1e5 and 1e6, 2 repeats) or "smoke" (tiny sizes, for tests only).
+    Parameters
+    ----------
+    mode : {"full", "quick", "smoke"}
+        "full" (1e5, 1e6, 1e7 NCs, 5 repeats, memory up to 1e8 NCs), "quick" (1e5 and
+        1e6, 2 repeats) or "smoke" (tiny sizes, for tests only: its figures mean
+        nothing).
+    sizes : sequence of int, optional
+        Ensemble sizes instead of the mode's.
+    repeats : int, optional
+        Timed repeats instead of the mode's.
+    verbose : bool, default True
+        Report progress on stderr.
+    coreshell : bool, optional
+        Time the core/shell model too (default: except in "smoke" mode).
+
+    Returns
+    -------
+    dict
+        The results: ``meta`` (machine, versions, settings) and one entry per
+        measurement, as described in docs/benchmark.md.
     """
     def say(msg):
         if verbose:
@@ -602,7 +649,18 @@ def _table(headers, rows) -> str:
 
 
 def report(res: dict) -> str:
-    """Human-readable tables of a results dictionary."""
+    """Human-readable tables of a results dictionary.
+
+    Parameters
+    ----------
+    res : dict
+        The result of :func:`run`.
+
+    Returns
+    -------
+    str
+        Plain-text tables, units in every header, targets marked PASS or MISS.
+    """
     m = res["meta"]
     w = m["workload"]
     parts = [f"ncgain {m['ncgain']} benchmark, {m['date']}, {m['cpu']} "
@@ -675,6 +733,19 @@ def report(res: dict) -> str:
 
 
 def main(argv=None) -> int:
+    """Command line of ``python -m ncgain.studies.benchmark``: run, print, write JSON.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``); ``--help`` lists them.
+
+    Returns
+    -------
+    int
+        The exit code, 0 (also when a target is missed: each is printed as PASS or
+        MISS).
+    """
     parser = argparse.ArgumentParser(prog="python -m ncgain.studies.benchmark", description=__doc__.split(
         "\n\n")[0])
     parser.add_argument("--out", default="benchmark.json", help="JSON output (default %(default)s)")

@@ -25,7 +25,32 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parse_values(text: str, name: str) -> np.ndarray:
-    """Parse ``"a,b,c"`` (a list) or ``"start:stop:count"`` (inclusive linspace)."""
+    """Parse a list of numbers given on the command line.
+
+    Parameters
+    ----------
+    text : str
+        ``"a,b,c"`` (a list) or ``"start:stop:count"`` (``count`` evenly spaced values,
+        both ends included).
+    name : str
+        The option's name, for the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values (float).
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is neither form; the message names the option.
+
+    Examples
+    --------
+    >>> from ncgain.studies.cli import parse_values
+    >>> parse_values("0:1:3", "--times")
+    array([0. , 0.5, 1. ])
+    """
     try:
         if ":" in text:
             parts = text.split(":")
@@ -113,7 +138,13 @@ def _cmd_reproduce(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``ncgain`` command."""
+    """The argument parser of the ``ncgain`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser with its subcommands.
+    """
     p = _Parser(prog="ncgain", description="Optical gain in colloidal nanocrystals: Monte Carlo "
                 "kinetics and the paper's figures (Klimov et al., Nature 447, 441 (2007)).")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -157,7 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Entry point of the ``ncgain`` console script; returns the exit code."""
+    """Entry point of the ``ncgain`` console script.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 0 on success, 2 for invalid input (with a one-line message).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

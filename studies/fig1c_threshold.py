@@ -31,7 +31,21 @@ def _base() -> models.Sample:
 
 
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
-    """Thresholds at E_X for Delta/Gamma in [0, 3] (master equation and Monte Carlo)."""
+    """Thresholds at E_X for Delta/Gamma in [0, 3] (master equation and Monte Carlo).
+
+    Parameters
+    ----------
+    quick : bool, default False
+        Small ensembles and coarse grids: a smoke run of a few seconds, not a result.
+    progress : bool, default False
+        Show progress bars.
+
+    Returns
+    -------
+    xarray.Dataset
+        The study's data, every variable with ``units`` and ``long_name``, provenance
+        attributes from :func:`ncgain.studies._common.attach`.
+    """
     base = _base()
     ratios = np.linspace(0.0, 3.0, 7 if quick else 31)
     n_nc = 20_000 if quick else 200_000
@@ -89,7 +103,18 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
 
 
 def plot(ds: xr.Dataset):
-    """Thresholds versus Delta/Gamma, the paper's formula as a line."""
+    """Thresholds versus Delta/Gamma, the paper's formula as a line.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run` (or read back from its netCDF file).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not attached to pyplot; save it with ``fig.savefig``).
+    """
     fig = figure(figsize=(6.4, 4.6), layout="constrained")
     ax = fig.add_subplot()
     x = ds.delta_over_gamma.values
@@ -124,7 +149,19 @@ def _at(ds, key, ratio):
 
 
 def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Paper versus ncgain for Fig. 1c, every ncgain number read from ``ds``."""
+    """Paper versus ncgain for Fig. 1c, every ncgain number read from ``ds``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    list of dict
+        One row per compared quantity, keys ``quantity``, ``paper``, ``ncgain`` and
+        ``agreement`` (plain text).
+    """
     finite = np.isfinite(ds.threshold_formula) & np.isfinite(ds.threshold_single_exact) \
         & (ds.delta_over_gamma > 0)
     dev_exact = float(abs(ds.threshold_single_exact - ds.threshold_formula).where(finite).max())
@@ -169,7 +206,18 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
 
 def notes(ds: xr.Dataset) -> str:
-    """What the figure shows and where the paper's idealization holds."""
+    """What the figure shows and where the paper's idealization holds.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    str
+        Markdown paragraphs for the validation report; numbers read from ``ds``.
+    """
     r = float(models.presets.TYPE_II_CDS_ZNSE.delta_xx / models.presets.TYPE_II_CDS_ZNSE.linewidth)
     return (
         "The paper's formula is exact for its premise (at most one exciton per NC, S = 0, "

@@ -79,8 +79,21 @@ def subtract_long_time(energy, early, late) -> dict:
     """The paper's method: t = 0 spectrum minus the scaled long-time spectrum.
 
     The scale is the least-squares match on the red side E <= E_peak(late),
-    where the XX band contributes least. Returns the scale, the residual and its
-    peak energy (parabolic refinement).
+    where the XX band contributes least.
+
+    Parameters
+    ----------
+    energy : ndarray, shape (E,)
+        Photon energies (eV).
+    early, late : ndarray, shape (E,)
+        PL spectra at t = 0 and at a long time (any common unit).
+
+    Returns
+    -------
+    dict
+        ``scale`` (float, late -> early), ``residual`` (ndarray, the XX band in the
+        unit of the spectra), ``x_peak`` and ``xx_peak`` (eV, peaks of the long-time
+        spectrum and of the residual, parabolic refinement).
     """
     e_x = _peak(energy, late)
     red = energy <= e_x
@@ -91,9 +104,25 @@ def subtract_long_time(energy, early, late) -> dict:
 
 
 def deconvolve(energy, early, late) -> dict:
-    """Two-Gaussian least-squares fit of the t = 0 spectrum (free centres, widths,
-    amplitudes). Initial guesses from the data: X from the long-time spectrum
-    (peak, RMS width, scaled height), XX from the peak of the residual."""
+    """Two-Gaussian least-squares fit of the t = 0 spectrum.
+
+    Centres, widths and amplitudes are free. Initial guesses from the data: X from
+    the long-time spectrum (peak, RMS width, scaled height), XX from the peak of the
+    residual of :func:`subtract_long_time`.
+
+    Parameters
+    ----------
+    energy : ndarray, shape (E,)
+        Photon energies (eV).
+    early, late : ndarray, shape (E,)
+        PL spectra at t = 0 and at a long time.
+
+    Returns
+    -------
+    dict
+        ``popt`` (ndarray: amplitude, centre in eV and 1/e half-width in eV of the X
+        band, then of the XX band) and the entries of :func:`subtract_long_time`.
+    """
     sub = subtract_long_time(energy, early, late)
     e_x = sub["x_peak"]
     w = late / np.trapezoid(late, energy)
@@ -109,8 +138,22 @@ def deconvolve(energy, early, late) -> dict:
 
 
 def band_amplitudes(energy, spectra, popt) -> np.ndarray:
-    """Amplitudes (X, XX) of the fixed fitted Gaussian shapes in ``spectra[..., e]``
-    by linear least squares; returns shape (2, ...)."""
+    """Amplitudes of the X and XX bands, their fitted shapes held fixed.
+
+    Parameters
+    ----------
+    energy : ndarray, shape (E,)
+        Photon energies (eV).
+    spectra : ndarray, shape (..., E)
+        PL spectra.
+    popt : ndarray
+        Band parameters from :func:`deconvolve`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (2, ...)
+        Linear least-squares amplitudes of the X and the XX band in each spectrum.
+    """
     basis = np.stack([_gauss(energy, 1.0, popt[1], popt[2]),
                       _gauss(energy, 1.0, popt[4], popt[5])], axis=1)
     flat = np.asarray(spectra).reshape(-1, energy.size).T
@@ -119,7 +162,21 @@ def band_amplitudes(energy, spectra, popt) -> np.ndarray:
 
 
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
-    """PL spectra, two-band deconvolution, XX decay and pump dependences."""
+    """PL spectra, two-band deconvolution, XX decay and pump dependences.
+
+    Parameters
+    ----------
+    quick : bool, default False
+        Small ensembles and coarse grids: a smoke run of a few seconds, not a result.
+    progress : bool, default False
+        Show progress bars.
+
+    Returns
+    -------
+    xarray.Dataset
+        The study's data, every variable with ``units`` and ``long_name``, provenance
+        attributes from :func:`ncgain.studies._common.attach`.
+    """
     sample = models.presets.TYPE_II_CDS_ZNSE
     n_nc = 4_000_000 if quick else 16_000_000
     energy = np.round(np.linspace(*ENERGY_RANGE, 126 if quick else 251), 9)
@@ -269,7 +326,18 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
 
 
 def plot(ds: xr.Dataset):
-    """Three panels: spectra with the fitted bands, XX decay, pump dependences."""
+    """Three panels: spectra with the fitted bands, XX decay, pump dependences.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run` (or read back from its netCDF file).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not attached to pyplot; save it with ``fig.savefig``).
+    """
     fig = figure(figsize=(14, 4.4), layout="constrained")
     ax, bx, cx = fig.subplots(1, 3)
     e = ds.energy.values
@@ -322,7 +390,19 @@ def _yes_no(ok: bool, why: str = "") -> str:
 
 
 def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Paper versus ncgain for Fig. 4."""
+    """Paper versus ncgain for Fig. 4.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    list of dict
+        One row per compared quantity, keys ``quantity``, ``paper``, ``ncgain`` and
+        ``agreement`` (plain text).
+    """
     ex, dxx = float(ds.fit_exciton_energy), float(ds.fit_delta_xx)
     dxx_res = float(ds.residual_delta_xx)
     tau, tau_full, tau_xx = (float(ds.xx_decay_time), float(ds.xx_decay_time_full),
@@ -368,7 +448,18 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
 
 def notes(ds: xr.Dataset) -> str:
-    """What the model's Fig. 4 does and does not reproduce, with numbers."""
+    """What the model's Fig. 4 does and does not reproduce, with numbers.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    str
+        Markdown paragraphs for the validation report; numbers read from ``ds``.
+    """
     sample = models.Sample.from_json(ds.attrs["sample_0"])
     tau, tau_full = float(ds.xx_decay_time), float(ds.xx_decay_time_full)
     tau_xx = float(ds.biexciton_lifetime)

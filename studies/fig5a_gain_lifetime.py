@@ -74,7 +74,21 @@ def fit_two_exponentials(t, y, *, start: float = FIT_START) -> dict:
 
     Variable projection: for given (tau_f, tau_s) the amplitudes are linear;
     the two times are optimized in log space from a grid of starting points.
-    Returns tau_fast < tau_slow (ps), their amplitudes (at t = 0) and the RMS residual.
+
+    Parameters
+    ----------
+    t : ndarray
+        Times (ps).
+    y : ndarray
+        Values at ``t`` (e.g. the bleach, dimensionless).
+    start : float, default FIT_START
+        Only points with t >= start (ps) are fitted.
+
+    Returns
+    -------
+    dict
+        ``tau_fast`` < ``tau_slow`` (ps), their amplitudes ``amp_fast`` and ``amp_slow``
+        (at t = 0, in the unit of ``y``) and ``rms``, the root-mean-square residual.
     """
     t, y = np.asarray(t, float), np.asarray(y, float)
     sel = t >= start
@@ -105,13 +119,38 @@ def fit_two_exponentials(t, y, *, start: float = FIT_START) -> dict:
 
 
 def gain_decay_time(fit: dict) -> float:
-    """tau_slow if the slow component alone is net gain (A_s > 1), else tau_fast."""
+    """The decay time of the gain from a two-exponential fit.
+
+    Parameters
+    ----------
+    fit : dict
+        The result of :func:`fit_two_exponentials` on the bleach.
+
+    Returns
+    -------
+    float
+        ``tau_slow`` (ps) if the slow component alone is net gain (A_s > 1), else
+        ``tau_fast``.
+    """
     return fit["tau_slow"] if fit["amp_slow"] > 1.0 else fit["tau_fast"]
 
 
 def gain_lifetime(t, bleach) -> float:
-    """Time (ps) at which the bleach last falls below 1 (net gain ends); 0 if never gain,
-    the last time if the gain outlasts the record (linear interpolation)."""
+    """Time at which the bleach last falls below 1: the end of net gain.
+
+    Parameters
+    ----------
+    t : ndarray
+        Times (ps), increasing.
+    bleach : ndarray
+        Bleach -dalpha/alpha_0 at ``t`` (dimensionless; > 1 is net gain).
+
+    Returns
+    -------
+    float
+        The time (ps, linear interpolation); 0 if there is never gain, ``t[-1]`` if
+        the gain outlasts the record.
+    """
     t, b = np.asarray(t, float), np.asarray(bleach, float)
     gain = np.flatnonzero(b > 1.0)
     if gain.size == 0:
@@ -123,8 +162,21 @@ def gain_lifetime(t, bleach) -> float:
 
 
 def one_over_e_time(t, bleach) -> float:
-    """Alternative definition, for the notes: the time after the maximum at which
-    (bleach - bleach(t_end)) has fallen to 1/e of its value at the maximum."""
+    """A 1/e decay time of the bleach, the alternative definition for the notes.
+
+    Parameters
+    ----------
+    t : ndarray
+        Times (ps), increasing.
+    bleach : ndarray
+        Bleach -dalpha/alpha_0 at ``t``.
+
+    Returns
+    -------
+    float
+        The time (ps) after the maximum at which bleach - bleach(t_end) has fallen to
+        1/e of its value at the maximum.
+    """
     t, b = np.asarray(t, float), np.asarray(bleach, float)
     k = int(np.argmax(b))
     y = b - b[-1]
@@ -136,7 +188,21 @@ def one_over_e_time(t, bleach) -> float:
 
 
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
-    """Bleaching dynamics at the gain onset, fits and gain lifetimes."""
+    """Bleaching dynamics at the gain onset, fits and gain lifetimes.
+
+    Parameters
+    ----------
+    quick : bool, default False
+        Small ensembles and coarse grids: a smoke run of a few seconds, not a result.
+    progress : bool, default False
+        Show progress bars.
+
+    Returns
+    -------
+    xarray.Dataset
+        The study's data, every variable with ``units`` and ``long_name``, provenance
+        attributes from :func:`ncgain.studies._common.attach`.
+    """
     n_nc = 1_000_000 if quick else 4_000_000
     times = np.unique(np.r_[0.0, PROBE_TIME, np.geomspace(0.1, T_END, 50 if quick else 160)])
     probes = _probes()
@@ -257,7 +323,18 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
 
 
 def plot(ds: xr.Dataset):
-    """Bleach vs time (log axis) at the gain onset; gain (bleach > 1) shaded."""
+    """Bleach vs time (log axis) at the gain onset; gain (bleach > 1) shaded.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run` (or read back from its netCDF file).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not attached to pyplot; save it with ``fig.savefig``).
+    """
     fig = figure(figsize=(12, 4.6), layout="constrained")
     ax, bx = fig.subplots(1, 2)
     t = ds.time.values
@@ -293,7 +370,19 @@ def _val(ds, var, curve):
 
 
 def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Paper versus ncgain for the Fig. 5a inset."""
+    """Paper versus ncgain for the Fig. 5a inset.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    list of dict
+        One row per compared quantity, keys ``quantity``, ``paper``, ``ncgain`` and
+        ``agreement`` (plain text).
+    """
     v = lambda var, c: _val(ds, var, c)  # noqa: E731
     t1 = v("gain_decay_time", "type-I gain band")
     t2x = v("gain_decay_time", "type-II E_X")
@@ -351,7 +440,18 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
 
 def notes(ds: xr.Dataset) -> str:
-    """What the model's Fig. 5a inset does and does not reproduce, with numbers."""
+    """What the model's Fig. 5a inset does and does not reproduce, with numbers.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    str
+        Markdown paragraphs for the validation report; numbers read from ``ds``.
+    """
     v = lambda var, c: _val(ds, var, c)  # noqa: E731
     a = ds.attrs
     gx, g1, gg = "type-II E_X", "type-I gain band", "type-II gain band"

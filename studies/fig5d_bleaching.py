@@ -43,7 +43,22 @@ def _probe_energies() -> dict[str, tuple[models.Sample, float, float]]:
 
 
 def linear_coefficient(sample: models.Sample, energies) -> np.ndarray:
-    """d(-dalpha/alpha_0)/d<N> at <N> -> 0 and t = 3 ps (exact, central difference at 0)."""
+    """Initial slope of the bleaching, d(-dalpha/alpha_0)/d<N> at <N> -> 0, t = 3 ps.
+
+    Exact (master equation), by a central difference at ⟨N⟩ = 0.
+
+    Parameters
+    ----------
+    sample : Sample
+        The sample.
+    energies : array_like
+        Probe photon energies (eV).
+
+    Returns
+    -------
+    numpy.ndarray
+        The slope at each energy (per exciton per NC), same length as ``energies``.
+    """
     small = 1e-6
     ds = kinetics.simulate_pulsed(sample, [small], [PROBE_TIME], energies=energies,
                                   method="master-equation")
@@ -51,7 +66,21 @@ def linear_coefficient(sample: models.Sample, energies) -> np.ndarray:
 
 
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
-    """Bleaching versus <N> at the probes, Monte Carlo and exact."""
+    """Bleaching versus <N> at the probes, Monte Carlo and exact.
+
+    Parameters
+    ----------
+    quick : bool, default False
+        Small ensembles and coarse grids: a smoke run of a few seconds, not a result.
+    progress : bool, default False
+        Show progress bars.
+
+    Returns
+    -------
+    xarray.Dataset
+        The study's data, every variable with ``units`` and ``long_name``, provenance
+        attributes from :func:`ncgain.studies._common.attach`.
+    """
     mean = np.geomspace(0.01, 10.0, 13 if quick else 41)
     n_nc = 20_000 if quick else 400_000
     seed = 447
@@ -115,7 +144,18 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
 
 
 def plot(ds: xr.Dataset):
-    """Log-log bleaching versus <N> (paper's axes) and the same on linear axes."""
+    """Log-log bleaching versus <N> (paper's axes) and the same on linear axes.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run` (or read back from its netCDF file).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not attached to pyplot; save it with ``fig.savefig``).
+    """
     fig = figure(figsize=(10, 4.4), layout="constrained")
     ax, ax2 = fig.subplots(1, 2)
     colours = {"type-II gain band": "C1", "type-II E_X": "C3", "type-II paper ASE band": "C5",
@@ -153,7 +193,19 @@ def _fluence(mean_excitons: float) -> float:
 
 
 def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Paper versus ncgain for Fig. 5d."""
+    """Paper versus ncgain for Fig. 5d.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    list of dict
+        One row per compared quantity, keys ``quantity``, ``paper``, ``ncgain`` and
+        ``agreement`` (plain text).
+    """
     def val(var, probe):
         return float(ds[var].sel(probe=probe))
 
@@ -200,7 +252,18 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
 
 def notes(ds: xr.Dataset) -> str:
-    """Why the model's Fig. 5d differs from the paper's."""
+    """Why the model's Fig. 5d differs from the paper's.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    str
+        Markdown paragraphs for the validation report; numbers read from ``ds``.
+    """
     def val(var, probe):
         return float(ds[var].sel(probe=probe))
     th1 = val("threshold", "type-I gain band")

@@ -28,7 +28,23 @@ STUDIES = (
 
 
 def load_study(name: str):
-    """Import ``studies.<name>``."""
+    """Import the study module ``ncgain.studies.<name>``.
+
+    Parameters
+    ----------
+    name : str
+        The module name, e.g. "fig4_xx_repulsion".
+
+    Returns
+    -------
+    module
+        The study module (with ``NAME``, ``TITLE``, ``run``, ``plot``, ``report_rows``).
+
+    Raises
+    ------
+    ModuleNotFoundError
+        If there is no such study.
+    """
     return importlib.import_module(f"ncgain.studies.{name}")
 
 
@@ -75,6 +91,14 @@ def run_all(out: Path, *, quick: bool = False, progress: bool = True,
     report : Path, optional
         Where to write the report (default ``out / "report.md"``); figure links
         are relative to it.
+    studies : sequence of str, default STUDIES
+        Names of the study modules to run, in order (see :func:`load_study`).
+
+    Returns
+    -------
+    pathlib.Path
+        The report's path. Each study also writes ``out/<NAME>.nc`` and
+        ``out/<NAME>.png``.
     """
     import matplotlib
     matplotlib.use("Agg")

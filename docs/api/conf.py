@@ -1,0 +1,50 @@
+"""Sphinx configuration of the ncgain API reference.
+
+Build: ``sphinx-build -W -b html docs/api docs/api/_build`` (tests/test_api_docs.py builds
+it with warnings as errors). The pages are generated from the numpydoc docstrings of the
+installed package; autosummary walks ncgain.models, ncgain.kinetics and ncgain.studies
+recursively, so a new public module appears without editing this folder.
+"""
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import ncgain  # noqa: E402
+
+project = "ncgain"
+author = "the ncgain developers"
+copyright = "2026, the ncgain developers"
+release = ncgain.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build"]
+root_doc = "index"
+
+# One page per module (its members documented in place), written to generated/.
+autosummary_generate = True
+autosummary_imported_members = False
+autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_member_order = "bysource"
+autodoc_typehints = "none"          # the numpydoc Parameters sections carry the types
+
+numpydoc_show_class_members = False  # members are documented by autodoc on the same page
+numpydoc_class_members_toctree = False
+numpydoc_attributes_as_param_list = False
+# Docstrings are checked while the reference is built: a public function or class without
+# a docstring (GL08), with undocumented or unknown parameters (PR01, PR02) or without a
+# Returns section where it returns something (RT01) is a warning, hence an error under -W.
+numpydoc_validation_checks = {"GL08", "PR01", "PR02", "RT01"}
+# Private helpers, and dunder methods whose meaning the language defines.
+numpydoc_validation_exclude = {r"\._[a-z]", r"\.__\w+__$"}
+
+html_theme = "alabaster"
+html_title = f"ncgain {release} API reference"
