@@ -1,6 +1,6 @@
 """Performance benchmark of the pulsed Monte Carlo: ``python -m ncgain.studies.benchmark``.
 
-Workload (the issue's): one excitation level <N> = 2 (Poisson), 64 log-spaced
+Workload (:data:`WORKLOAD`): one excitation level <N> = 2 (Poisson), 64 log-spaced
 record times from 0.1 ps to 10 ns, tau_XX = 50 ps, tau_X = 20 ns (the type-I
 CdSe preset otherwise). Measured, each in a fresh subprocess so that numba's
 thread count (fixed at import) and the resident-set high-water mark are clean:
@@ -42,7 +42,7 @@ import numpy as np
 __all__ = ["WORKLOAD", "workload_sample", "workload_times", "numpy_pulsed_counts",
            "rng_floor", "run", "main", "TARGETS"]
 
-#: The issue's workload.
+#: The fixed benchmark workload.
 WORKLOAD = {
     "mean_excitons": 2.0,
     "statistics": "poisson",
@@ -55,7 +55,7 @@ WORKLOAD = {
     "seed": 1,
 }
 
-#: Targets of the issue (the kernel alone, ``energy_bins=1``, 1e7 NCs where run).
+#: Design targets of the engine (the kernel alone, ``energy_bins=1``, 1e7 NCs where run).
 TARGETS = {
     "ncs_per_s_per_thread": 9.0e6,
     "speedup_1_to_2_threads": 1.8,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
+from matplotlib.lines import Line2D
 
 from ncgain import kinetics
 from ncgain import models
@@ -156,7 +157,7 @@ def plot(ds: xr.Dataset):
     matplotlib.figure.Figure
         The figure (not attached to pyplot; save it with ``fig.savefig``).
     """
-    fig = figure(figsize=(10, 4.4), layout="constrained")
+    fig = figure(figsize=(10, 5.0), layout="constrained")
     ax, ax2 = fig.subplots(1, 2)
     colours = {"type-II gain band": "C1", "type-II E_X": "C3", "type-II paper ASE band": "C5",
                "type-I gain band": "C0"}
@@ -181,7 +182,11 @@ def plot(ds: xr.Dataset):
     ax.set_ylim(1e-4, 5)
     ax2.set_xscale("log")
     ax2.set_ylim(-3, 3)
-    ax.legend(fontsize=7, loc="upper left")
+    # Below both panels, where it covers no data; circles are the Monte Carlo points.
+    handles, labels = ax.get_legend_handles_labels()
+    handles.append(Line2D([], [], marker="o", ls="none", color="0.3", ms=4, mfc="none"))
+    labels.append("Monte Carlo (lines: master equation)")
+    fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
     ax.set_title("Fig. 5d: bleaching (log-log; gain shaded)")
     ax2.set_title("same, linear axis (induced absorption < 0)")
     return fig
