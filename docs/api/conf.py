@@ -48,3 +48,20 @@ numpydoc_validation_exclude = {r"\._[a-z]", r"\.__\w+__$"}
 
 html_theme = "alabaster"
 html_title = f"ncgain {release} API reference"
+
+
+def _skip_foreign_members(app, what, name, obj, skip, options):
+    """Never document (or validate) what a module merely imports from another library.
+
+    Modules without ``__all__`` expose their imports (``Line2D``, ``optimize``...) as
+    members; autodoc would drop them later, but numpydoc would first validate their
+    docstrings against our rules.
+    """
+    module = getattr(obj, "__module__", None)
+    if what == "module" and isinstance(module, str) and not module.startswith("ncgain"):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_foreign_members)
