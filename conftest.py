@@ -24,7 +24,7 @@ from pathlib import Path
 
 # Before anything imports matplotlib: documentation snippets and doctests that plot must
 # not open windows.
-os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ["MPLBACKEND"] = "Agg"
 
 import pytest  # noqa: E402
 from _pytest.doctest import DoctestModule  # noqa: E402
