@@ -25,7 +25,8 @@ from scipy import optimize
 from ncgain.models import lineshapes
 from ncgain.models.state_table import StateTable
 
-__all__ = ["LineKernels", "line_kernels", "unexcited_absorption", "absorption_peak",
+__all__ = ["LineKernels", "line_kernels", "unexcited_absorption", "reference_absorption",
+           "absorption_peak",
            "spectra", "spectra_variance", "default_energies"]
 
 #: Smallest alpha_0(E) / alpha_0(peak) at which bleaching -dalpha/alpha_0 is reported.
@@ -59,73 +60,67 @@ class LineKernels:
     alpha0_peak: float
 
 
+def _class_line(table: StateTable, c: int, x, width: float):
+    """Ensemble line of class ``c`` (1/eV) for homogeneous half-width ``width``."""
+    return lineshapes.ensemble_line(x, table.inhomogeneous_width[c], table.lineshape, width)
+
+
 def unexcited_absorption(table: StateTable, energies) -> np.ndarray:
-    """alpha_0(E): absorption of the unexcited ensemble, exact.
+    """alpha_0(E): absorption of the unexcited ensemble (sigma_0 per eV), exact.
 
-    Parameters
-    ----------
-    table : StateTable
-        The sample's state table.
-    energies : array_like
-        Photon energies (eV).
-
-    Returns
-    -------
-    numpy.ndarray
-        alpha_0 at ``energies`` in units of sigma_0 per eV, same shape as ``energies``.
+    The sum over every absorption line of state n = 0 (band edge, higher
+    transitions), with the resident electrons of charged classes.
     """
     e = np.asarray(energies, float)
     out = np.zeros_like(e)
     for c in range(table.n_classes):
-        x = e - table.exciton_energy[c] - table.absorption_offset[c, 0]
-        out += table.class_weight[c] * table.absorption_strength[0] * lineshapes.ensemble_line(
-            x, table.inhomogeneous_width[c], table.lineshape, table.homogeneous_width[c])
+        for j in range(table.absorption_line_strength.shape[2]):
+            s = table.absorption_line_strength[c, 0, j]
+            if s > 0:
+                x = e - table.exciton_energy[c] - table.absorption_line_offset[c, 0, j]
+                out += table.class_weight[c] * s * _class_line(
+                    table, c, x, table.absorption_line_width[c, 0, j])
+    return out
+
+
+def reference_absorption(table: StateTable, energies) -> np.ndarray:
+    """Band-edge absorption of the same ensemble unexcited and neutral (sigma_0 per eV).
+
+    It sets the normalization alpha_0(peak) of every spectrum and the band where
+    spectra are defined; for a neutral sample without higher transitions it is
+    :func:`unexcited_absorption`.
+    """
+    e = np.asarray(energies, float)
+    out = np.zeros_like(e)
+    for c in range(table.n_classes):
+        x = e - table.exciton_energy[c] - table.reference_offset[c]
+        out += table.class_weight[c] * _class_line(table, c, x, table.reference_width[c])
     return out
 
 
 def absorption_peak(table: StateTable) -> tuple[float, float]:
-    """The maximum of the unexcited absorption alpha_0(E).
+    """Energy (eV) and value (sigma_0/eV) of the peak of :func:`reference_absorption`.
 
-    Parameters
-    ----------
-    table : StateTable
-        The sample's state table.
-
-    Returns
-    -------
-    energy : float
-        Photon energy of the maximum (eV).
-    value : float
-        alpha_0 there (sigma_0 per eV).
+    This alpha_0(peak), the band-edge peak of the unexcited neutral ensemble, is
+    the unit of every absorption spectrum and gain criterion.
     """
-    centres = table.exciton_energy + table.absorption_offset[:, 0]
-    width = float(np.max(np.hypot(table.inhomogeneous_width, table.homogeneous_width)))
+    centres = table.exciton_energy + table.reference_offset
+    width = float(np.max(np.hypot(table.inhomogeneous_width, table.reference_width)))
     grid = np.linspace(centres.min() - 3 * width, centres.max() + 3 * width, 4001)
-    values = unexcited_absorption(table, grid)
+    values = reference_absorption(table, grid)
     k = int(np.argmax(values))
     lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
-    res = optimize.minimize_scalar(lambda x: -unexcited_absorption(table, x), bounds=(lo, hi),
+    res = optimize.minimize_scalar(lambda x: -reference_absorption(table, x), bounds=(lo, hi),
                                    method="bounded", options={"xatol": 1e-10})
     e_peak = float(res.x) if -res.fun >= values[k] else float(grid[k])
-    return e_peak, float(unexcited_absorption(table, e_peak))
+    return e_peak, float(reference_absorption(table, e_peak))
 
 
 def resolvable_range(table: StateTable) -> tuple[float, float]:
-    """Energies between which alpha_0 >= MIN_RELATIVE_ALPHA0 * alpha_0(peak).
-
-    Parameters
-    ----------
-    table : StateTable
-        The sample's state table.
-
-    Returns
-    -------
-    low, high : float
-        The range (eV) where the bleaching -dalpha/alpha_0 is resolvable.
-    """
+    """Energies (eV) between which the reference band edge >= MIN_RELATIVE_ALPHA0 of its peak."""
     e_peak, peak = absorption_peak(table)
-    width = float(np.max(np.hypot(table.inhomogeneous_width, table.homogeneous_width)))
-    f = lambda e: unexcited_absorption(table, e) / peak - MIN_RELATIVE_ALPHA0  # noqa: E731
+    width = float(np.max(np.hypot(table.inhomogeneous_width, table.reference_width)))
+    f = lambda e: reference_absorption(table, e) / peak - MIN_RELATIVE_ALPHA0  # noqa: E731
     lo, hi = e_peak - width, e_peak + width
     while f(lo) > 0:
         lo -= width
@@ -138,27 +133,19 @@ def resolvable_range(table: StateTable) -> tuple[float, float]:
 def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
     """A photon-energy grid (eV) covering every band-edge line of the table.
 
-    It spans the lines with non-zero strength +-3 ensemble widths, cut to the
-    range where alpha_0 is resolvable (:func:`resolvable_range`) so that the
-    bleaching -dalpha/alpha_0 is defined everywhere on it.
-
-    Parameters
-    ----------
-    table : StateTable
-        The sample's state table.
-    n_points : int, default 241
-        Number of grid points.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``n_points`` evenly spaced photon energies (eV).
+    It spans the band-edge lines (line 0 of both lists) with non-zero strength
+    +-3 ensemble widths, cut to the range where the band edge is resolvable
+    (:func:`resolvable_range`) so that spectra are defined everywhere on it.
+    Higher transitions contribute to the spectra on this grid but do not widen it.
     """
     width = np.hypot(table.inhomogeneous_width, table.homogeneous_width)
-    offsets = np.concatenate([table.absorption_offset[:, table.absorption_strength > 0],
-                              table.emission_offset[:, table.emission_strength > 0]], axis=1)
-    lo = np.min(table.exciton_energy + offsets.min(axis=1) - 3 * width)
-    hi = np.max(table.exciton_energy + offsets.max(axis=1) + 3 * width)
+    lo, hi = np.inf, -np.inf
+    for c in range(table.n_classes):
+        for off, st in ((table.absorption_offset[c], table.absorption_strength[c]),
+                        (table.emission_offset[c], table.emission_strength[c])):
+            o = np.append(off[st > 0], table.reference_offset[c])
+            lo = min(lo, table.exciton_energy[c] + o.min() - 3 * width[c])
+            hi = max(hi, table.exciton_energy[c] + o.max() + 3 * width[c])
     r_lo, r_hi = resolvable_range(table)
     return np.round(np.linspace(max(lo, r_lo), min(hi, r_hi), n_points), 12)
 
@@ -166,45 +153,42 @@ def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
 def line_kernels(table: StateTable, energies, n_bins: int) -> LineKernels:
     """Compute the per-(class, state, bin) spectral contributions at ``energies``.
 
-    Parameters
-    ----------
-    table : StateTable
-        The sample's state table.
-    energies : array_like
-        Photon energies (eV), one-dimensional.
-    n_bins : int
-        Number of equal-probability bins of the inhomogeneous distribution
-        (see :func:`ncgain.models.lineshapes.binned_ensemble_line`).
-
-    Returns
-    -------
-    LineKernels
-        The absorption and PL contributions of one NC of every class, state and bin.
+    Sums over the table's line lists: absorption lines add, stimulated-emission
+    lines subtract; PL is k_rad times the strength-weighted emission line shapes
+    normalized to unit total area.
     """
     e = np.asarray(energies, float)
     n_states = table.n_max + 1
     f_abs = np.zeros((table.n_classes, n_states, n_bins, e.size))
     f_pl = np.zeros_like(f_abs)
     for c in range(table.n_classes):
-        args = (table.inhomogeneous_width[c], table.lineshape, table.homogeneous_width[c], n_bins)
         centre = e - table.exciton_energy[c]
-        # States share few distinct offsets (all n >= g emit at (g-1) Delta):
-        # evaluate each distinct line once.
-        cache: dict[float, np.ndarray] = {}
+        # States share few distinct lines (all n >= g emit at (g-1) Delta):
+        # evaluate each distinct (offset, width) once.
+        cache: dict[tuple[float, float], np.ndarray] = {}
 
-        def line(offset):
-            key = float(offset)
+        def line(offset, width):
+            key = (float(offset), float(width))
             if key not in cache:
-                cache[key] = lineshapes.binned_ensemble_line(centre - offset, *args)
+                cache[key] = lineshapes.binned_ensemble_line(
+                    centre - offset, table.inhomogeneous_width[c], table.lineshape,
+                    float(width), n_bins)
             return cache[key]
 
         for n in range(n_states):
-            if table.absorption_strength[n] > 0:
-                f_abs[c, n] += table.absorption_strength[n] * line(table.absorption_offset[c, n])
-            if table.emission_strength[n] > 0:
-                em = line(table.emission_offset[c, n])
-                f_abs[c, n] -= table.emission_strength[n] * em
-                f_pl[c, n] = table.radiative_rate[c, n] * em
+            for j in range(table.absorption_line_strength.shape[2]):
+                s = table.absorption_line_strength[c, n, j]
+                if s > 0:
+                    f_abs[c, n] += s * line(table.absorption_line_offset[c, n, j],
+                                            table.absorption_line_width[c, n, j])
+            total = table.emission_line_strength[c, n].sum()
+            for j in range(table.emission_line_strength.shape[2]):
+                s = table.emission_line_strength[c, n, j]
+                if s > 0:
+                    em = line(table.emission_line_offset[c, n, j],
+                              table.emission_line_width[c, n, j])
+                    f_abs[c, n] -= s * em
+                    f_pl[c, n] += table.radiative_rate[c, n] * (s / total) * em
     _, peak = absorption_peak(table)
     return LineKernels(energies=e, absorption=f_abs, pl=f_pl, alpha0_peak=peak)
 

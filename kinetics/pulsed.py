@@ -92,11 +92,11 @@ def validate_energies(values, table: StateTable, name: str = "energies") -> np.n
     if arr.size > 1 and not (np.diff(arr) > 0).all():
         raise ValueError(f"{name} must be strictly increasing (eV)")
     _, peak = observables.absorption_peak(table)
-    rel = observables.unexcited_absorption(table, arr) / peak
+    rel = observables.reference_absorption(table, arr) / peak
     bad = rel < observables.MIN_RELATIVE_ALPHA0
     if bad.any():
         fine = observables.default_energies(table, 20001)
-        ok = fine[observables.unexcited_absorption(table, fine) / peak
+        ok = fine[observables.reference_absorption(table, fine) / peak
                   >= observables.MIN_RELATIVE_ALPHA0]
         raise ValueError(
             f"{name} = {float(arr[bad][0])!r} eV is outside the allowed range "
@@ -126,7 +126,7 @@ class PulsedProblem:
     def build(cls, sample, times, *, energies=None, max_mean_excitons=1.0,
               n_nanocrystals=200_000, seed=0, statistics="poisson", n_max=None,
               energy_bins=16, method="monte-carlo",
-              energies_name="energies") -> "PulsedProblem":
+              energies_name="energies", need_bleach=True) -> "PulsedProblem":
         if not isinstance(sample, Sample):
             raise ValueError(f"sample must be a models.Sample (or a preset name), got {sample!r}")
         _check_choice("statistics", statistics, excitation.STATISTICS)
@@ -153,6 +153,17 @@ class PulsedProblem:
                     f"use n_max >= {need} or n_max=None")
         energies = (observables.default_energies(table) if energies is None
                     else validate_energies(energies, table, name=energies_name))
+        if need_bleach:
+            _, peak = observables.absorption_peak(table)
+            alpha0 = observables.unexcited_absorption(table, energies) / peak
+            if (alpha0 < observables.MIN_RELATIVE_ALPHA0).any():
+                raise ValueError(
+                    f"{energies_name} = {float(energies[alpha0 < observables.MIN_RELATIVE_ALPHA0][0])!r} "
+                    "eV is not allowed: the unexcited absorption alpha_0 of this sample (its "
+                    "resident electrons block the band edge) is below "
+                    f"{observables.MIN_RELATIVE_ALPHA0:g} of the neutral peak there, so the "
+                    "bleaching -dalpha/alpha_0 is undefined; use kinetics.gain_threshold or "
+                    "energies where alpha_0 > 0")
         kernels = observables.line_kernels(
             table, energies, energy_bins if method == "monte-carlo" else 1)
         return cls(sample, table, times, energies, statistics, n_nanocrystals, seed,

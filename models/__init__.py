@@ -9,13 +9,15 @@ structure in :mod:`models.coreshell`.
 
 from . import lineshapes, presets
 from .film import Film
-from .sample import AUGER_SCALINGS, RADIATIVE_SCALINGS, Sample
+from .sample import AUGER_SCALINGS, RADIATIVE_SCALINGS, TAU_XX_MEANINGS, HigherTransition, Sample
 from .state_table import StateTable, build_state_table
-from .thresholds import poisson_threshold_no_interaction, single_exciton_threshold
+from .thresholds import (poisson_threshold_charged, poisson_threshold_no_interaction,
+                         single_exciton_threshold)
 
 __all__ = ["Sample", "Film", "StateTable", "build_state_table", "single_exciton_threshold",
            "poisson_threshold_no_interaction", "presets", "lineshapes",
-           "RADIATIVE_SCALINGS", "AUGER_SCALINGS", "package_version"]
+           "RADIATIVE_SCALINGS", "AUGER_SCALINGS", "package_version",
+           "HigherTransition", "TAU_XX_MEANINGS", "poisson_threshold_charged"]
 
 
 def package_version() -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from .sample import Sample
+from .sample import HigherTransition, Sample
 
 __all__ = ["TYPE_II_CDS_ZNSE", "TYPE_I_CDSE", "PRESETS", "SOURCES", "get", "names"]
 
@@ -31,10 +31,13 @@ TYPE_II_CDS_ZNSE = Sample(
     stokes_shift=0.0,
     tau_x=1700.0,
     tau_xx=130.0,
+    tau_xx_meaning="total",
     sigma_pump=round(1.0 / _PHOTONS_AT_2_MJ, 19),
     pump_energy=3.0,
-    radiative_scaling="statistical",
+    radiative_scaling="einstein",
     auger_scaling="statistical",
+    higher_transitions=(HigherTransition(offset=0.200, strength=1.0, width=0.02,
+                                         stark_shift=0.106),),
     description="Klimov et al., Nature 447, 441 (2007), Figs 4 and 5",
 )
 
@@ -49,9 +52,10 @@ TYPE_I_CDSE = Sample(
     stokes_shift=0.0,
     tau_x=20000.0,
     tau_xx=30.0,
+    tau_xx_meaning="total",
     sigma_pump=round(1.0 / _PHOTONS_AT_2_MJ, 19),
     pump_energy=3.0,
-    radiative_scaling="statistical",
+    radiative_scaling="einstein",
     auger_scaling="statistical",
     description="Klimov et al., Nature 447, 441 (2007), Fig. 5",
 )
@@ -73,9 +77,19 @@ _COMMON = {
                   "(1/4.16e15 cm^2), the type-II ASE threshold. A volume-scaling estimate "
                   "gives ~1e-14 cm^2 (tens of excitons per mJ cm^-2), so this is an "
                   "assumption, not a measured cross-section",
-    "radiative_scaling": "assumption: statistical min(n, g)^2, each band-edge electron can "
-                         "recombine with each hole",
+    "radiative_scaling": "physics: Einstein relation, k_rad(n) proportional to the state's stimulated-"
+                         "emission strength, min(n, g) for the two-channel band edge (the v1 "
+                         "'statistical' min(n, g)^2 contradicts those strengths; docs/theory.md)",
     "auger_scaling": "Klimov et al., Science 287, 1011 (2000): statistical n^2 (n-1)/4",
+    "tau_xx_meaning": "physics: a measured decay time is a total lifetime, so tau_xx is the measured "
+                      "biexciton decay, the Auger time is derived (Sample.auger_time)",
+    "resident_electrons": "assumption: neutral NCs (the paper reports no charging)",
+    "trion_auger_time": "assumption: equal negative- and positive-trion Auger pathways, "
+                        "tau_A(X-) = 4 tau_A(XX) (only used for charged NCs; measured CdSe/CdS "
+                        "trion rates differ by up to ~10x with geometry, Nat. Commun. 10, 2084 "
+                        "(2019), doi:10.1038/s41467-019-09737-2)",
+    "xx_absorption_width": "assumption: None, the X -> XX absorption has the band-edge "
+                           "homogeneous width",
 }
 
 SOURCES: dict[str, dict[str, str]] = {
@@ -88,8 +102,15 @@ SOURCES: dict[str, dict[str, str]] = {
         "tau_x": "matched to Fig. 5a inset: the type-II gain lifetime 1,700 ps, identified "
                  "with the single-exciton lifetime (in this model single-exciton gain decays "
                  "with tau_x)",
-        "tau_xx": "paper: the XX PL band decays with ~130 ps (Fig. 4a text), identified with "
-                  "the biexciton Auger time",
+        "tau_xx": "paper: the XX PL band decays with ~130 ps (Fig. 4a text): the total "
+                  "biexciton lifetime (tau_xx_meaning = 'total'); the Auger time follows, "
+                  "1/(1/130 ps - 2/tau_x) = 153.5 ps",
+        "higher_transitions": "paper: 'the first optical transition involving excited electronic "
+                              "states ... is located at ~2.254 eV' (Fig. 4 text), offset 0.200 eV "
+                              "above E_X. Assumptions: strength 1 sigma_0 (unknown for CdS/ZnSe; "
+                              "higher CdSe transitions are of comparable strength), homogeneous "
+                              "width 0.02 eV (as the band edge), Stark shift +106 meV per exciton "
+                              "(the charge-separated exciton's field shifts it like the band edge)",
     },
     "type-i": {
         **_COMMON,
@@ -100,7 +121,10 @@ SOURCES: dict[str, dict[str, str]] = {
         "tau_x": "assumption: 20 ns, a typical room-temperature single-exciton lifetime of "
                  "CdSe NCs (radiative times of 10-30 ns)",
         "tau_xx": "matched to Fig. 5a inset: the type-I gain decay time 30 ps, identified "
-                  "with the biexciton Auger time",
+                  "with the total biexciton lifetime (tau_xx_meaning = 'total'; Auger time "
+                  "30.1 ps)",
+        "higher_transitions": "assumption: none in the preset; docs/validation.md sweeps CdSe's "
+                              "higher transitions (fig5d_bleaching study)",
     },
 }
 

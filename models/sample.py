@@ -23,13 +23,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Sample", "RADIATIVE_SCALINGS", "AUGER_SCALINGS", "HOMOGENEOUS_LINESHAPES"]
+__all__ = ["Sample", "HigherTransition", "RADIATIVE_SCALINGS", "AUGER_SCALINGS",
+           "HOMOGENEOUS_LINESHAPES", "TAU_XX_MEANINGS"]
 
 #: Named laws for the radiative rate k_rad(n) = s_rad(n) / tau_x (g = degeneracy).
+#: With r resident electrons the band edge holds E = min(n + r, g) electrons and
+#: H = min(n, g) holes (two-channel model, docs/theory.md section 1).
 RADIATIVE_SCALINGS = {
-    # Each of min(n, g) electrons can recombine with each of min(n, g) holes.
-    "statistical": "min(n, g)**2",
-    # One recombination channel per band-edge electron.
+    # Einstein relation (default): k_rad(n) / k_rad(X) = emission strength of the
+    # state / emission strength of the neutral single exciton. Two channels:
+    # g * (band-edge stimulated-emission strength) = min(n, g).
+    "einstein": "g * emission_strength(n) = min(n, g)",
+    # Each band-edge electron can recombine with each hole: E * H (min(n, g)**2 when
+    # neutral). NOT consistent with the two-channel emission strengths (4x vs 2x at
+    # n = 2); kept for comparison with v1 results.
+    "statistical": "min(n + r, g) * min(n, g)",
+    # One recombination channel per band-edge hole (equals "einstein" for two channels).
     "linear": "min(n, g)",
 }
 
@@ -43,6 +52,77 @@ AUGER_SCALINGS = {
     # Auger recombination switched off.
     "none": "0",
 }
+
+#: What ``Sample.tau_xx`` means: the biexciton Auger time, or the measured total
+#: biexciton lifetime from which the Auger time is derived.
+TAU_XX_MEANINGS = ("auger", "total")
+
+
+@dataclass(frozen=True)
+class HigherTransition:
+    """An absorption line above the band edge (for example 1S3/2-2S or 2S3/2-1S in CdSe).
+
+    It is present in unexcited and excited NCs alike (no state filling; see
+    docs/theory.md) and shifts by ``stark_shift`` per exciton present.
+
+    Parameters
+    ----------
+    offset : float
+        Position above the NC's band-edge emission line E_i (eV), in (0, 2].
+    strength : float
+        Cross-section relative to the band-edge absorption of an unexcited NC
+        (units of sigma_0), in [0, 100].
+    width : float
+        Homogeneous half-width of the line (eV), in [0, 2]: the 1/e half-width for
+        Gaussian samples, the HWHM for Lorentzian ones; it is convolved with the
+        sample's inhomogeneous distribution of E_i.
+    stark_shift : float, default 0
+        Shift of the line per exciton present in the NC (eV), in [-1, 1].
+
+    Raises
+    ------
+    ValueError
+        If a field is outside its range; the message names the field.
+
+    Examples
+    --------
+    >>> HigherTransition(offset=0.2, strength=1.0, width=0.03).stark_shift
+    0.0
+    """
+
+    offset: float
+    strength: float
+    width: float
+    stark_shift: float = 0.0
+
+    def __post_init__(self) -> None:
+        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen)
+        set_("offset", _check_range("higher_transitions.offset", self.offset, 0.0, 2.0,
+                                    lo_open=True, unit=" eV"))
+        set_("strength", _check_range("higher_transitions.strength", self.strength, 0.0,
+                                      100.0, unit=" sigma_0"))
+        set_("width", _check_range("higher_transitions.width", self.width, 0.0, 2.0,
+                                   unit=" eV"))
+        set_("stark_shift", _check_range("higher_transitions.stark_shift", self.stark_shift,
+                                         -1.0, 1.0, unit=" eV"))
+
+    def to_dict(self) -> dict:
+        """Plain dict of the four fields."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def coerce(cls, value: Any, k: int) -> "HigherTransition":
+        """Accept a HigherTransition, a dict of its fields or a 3/4-tuple."""
+        if isinstance(value, cls):
+            return value
+        try:
+            if isinstance(value, dict):
+                return cls(**value)
+            return cls(*value)
+        except TypeError as exc:
+            raise ValueError(f"higher_transitions[{k}] = {value!r} must be a HigherTransition, "
+                             "a dict with offset, strength, width[, stark_shift] or a tuple "
+                             f"(offset, strength, width[, stark_shift]): {exc}") from None
 
 #: Homogeneous (single-NC) line shapes.
 HOMOGENEOUS_LINESHAPES = ("gaussian", "lorentzian")
@@ -99,7 +179,11 @@ class Sample:
     tau_x : float
         Single-exciton lifetime (ps): k_rad(1) = 1 / tau_x.
     tau_xx : float
-        Biexciton Auger lifetime (ps): k_A(2) = 1 / tau_xx.
+        Biexciton time (ps); what it is depends on ``tau_xx_meaning``: by default
+        the biexciton Auger time, k_A(2) = 1 / tau_xx; with
+        ``tau_xx_meaning="total"`` the measured total biexciton lifetime
+        1 / (k_rad(2) + k_A(2)), from which the Auger time is derived
+        (:attr:`auger_time`).
     sigma_pump : float
         Absorption cross-section at ``pump_energy`` (cm^2); the mean number of
         excitons created by a pulse of photon fluence j is sigma_pump * j.
@@ -115,17 +199,43 @@ class Sample:
         with two electrons has g = 2).
     stokes_shift : float, default 0
         S (eV): the band-edge absorption of a NC lies S above its emission.
-    radiative_scaling : str, default "statistical"
+    radiative_scaling : str, default "einstein"
         Name of the law s_rad(n) in k_rad(n) = s_rad(n) / tau_x, one of
-        :data:`RADIATIVE_SCALINGS`.
+        :data:`RADIATIVE_SCALINGS`. "einstein" derives it from the state's
+        stimulated-emission strength (Einstein relation); "statistical"
+        (min(n, g)^2, the v1 default) contradicts the two-channel emission
+        strengths and is kept for comparison.
     auger_scaling : str, default "statistical"
-        Name of the law s_A(n) in k_A(n) = s_A(n) / tau_xx, one of
-        :data:`AUGER_SCALINGS`.
+        Name of the law s_A(n) in k_A(n) = s_A(n) / tau_A, one of
+        :data:`AUGER_SCALINGS` (tau_A = :attr:`auger_time`).
     components : tuple of (float, Sample), default ()
         Size classes of a dispersed sample, as (number fraction, homogeneous
         sample) pairs whose fractions sum to 1. Empty for a homogeneous sample.
     description : str, default ""
         Free text (for example how the sample was built).
+    tau_xx_meaning : {"auger", "total"}, default "auger"
+        What ``tau_xx`` is: the biexciton Auger time, or the measured total
+        biexciton lifetime (radiative plus Auger). With "total", tau_xx must be
+        shorter than the radiative biexciton lifetime 1 / k_rad(2).
+    resident_electrons : int, default 0
+        Extra (resident) electrons in the band-edge electron level of every NC
+        of this homogeneous sample, 0 ... degeneracy. They block absorption
+        (state filling) and form trions with photoexcited excitons. A
+        distribution over charge states is a mixture: see
+        :meth:`with_resident_electrons`.
+    trion_auger_time : float or None, default None
+        Auger time (ps) of the negative trion X- (one exciton plus one resident
+        electron), with the statistical Auger law split into negative-trion
+        (eeh) and positive-trion (hhe) pathways, 1/tau_A(XX) = 2/tau_A(X-) +
+        2/tau_A(X+) (superposition principle). None: equal pathways, so
+        tau_A(X-) = 4 tau_A(XX). Must be >= 2 tau_A(XX).
+    xx_absorption_width : float or None, default None
+        Homogeneous half-width (eV) of the excited-state (X -> XX, n -> n+1 for
+        n >= 1) band-edge absorption lines; None: ``homogeneous_linewidth``.
+        A broader biexciton absorption spreads induced absorption to the red.
+    higher_transitions : tuple of HigherTransition, default ()
+        Absorption lines above the band edge, present in every state (dicts or
+        tuples (offset, strength, width[, stark_shift]) are accepted).
 
     Raises
     ------
@@ -153,10 +263,15 @@ class Sample:
     homogeneous_lineshape: str = "gaussian"
     degeneracy: int = 2
     stokes_shift: float = 0.0
-    radiative_scaling: str = "statistical"
+    radiative_scaling: str = "einstein"
     auger_scaling: str = "statistical"
     components: tuple = field(default=())
     description: str = ""
+    tau_xx_meaning: str = "auger"
+    resident_electrons: int = 0
+    trion_auger_time: float | None = None
+    xx_absorption_width: float | None = None
+    higher_transitions: tuple = field(default=())
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -202,6 +317,56 @@ class Sample:
         if self.auger_scaling not in AUGER_SCALINGS:
             raise ValueError(f"auger_scaling = {self.auger_scaling!r} is not one of "
                              f"{tuple(AUGER_SCALINGS)}")
+        if self.tau_xx_meaning not in TAU_XX_MEANINGS:
+            raise ValueError(f"tau_xx_meaning = {self.tau_xx_meaning!r} is not one of "
+                             f"{TAU_XX_MEANINGS}")
+        r = self.resident_electrons
+        if isinstance(r, bool) or not isinstance(r, int) or not 0 <= r <= self.degeneracy:
+            raise ValueError(
+                f"resident_electrons = {r!r} is outside the allowed range: an integer in "
+                f"[0, degeneracy = {self.degeneracy}] (the band-edge electron level has "
+                f"{self.degeneracy} states)")
+        if r > 0 and self.auger_scaling == "pairwise":
+            raise ValueError("auger_scaling = 'pairwise' is defined for neutral NCs only; "
+                             f"with resident_electrons = {r} use 'statistical' or 'none'")
+        if self.xx_absorption_width is not None:
+            set_("xx_absorption_width", _check_range(
+                "xx_absorption_width", self.xx_absorption_width, 0.0, 2.0, unit=" eV"))
+        if not isinstance(self.higher_transitions, (tuple, list)):
+            raise ValueError(f"higher_transitions = {self.higher_transitions!r} must be a "
+                             "sequence of HigherTransition")
+        set_("higher_transitions", tuple(HigherTransition.coerce(t, k)
+                                         for k, t in enumerate(self.higher_transitions)))
+        if self.homogeneous_lineshape == "lorentzian":
+            widths = [("xx_absorption_width", self.xx_absorption_width)] + [
+                (f"higher_transitions[{k}].width", t.width)
+                for k, t in enumerate(self.higher_transitions)]
+            for name, w in widths:
+                if w is not None and not w > 0:
+                    raise ValueError(f"{name} = {w!r} eV is outside the allowed range (0, 2] eV "
+                                     "for Lorentzian lines")
+        if self.tau_xx_meaning == "total":
+            k_rad2 = self._radiative_scale(2, 0) / self.tau_x
+            if not 1.0 / self.tau_xx > k_rad2:
+                raise ValueError(
+                    f"tau_xx = {self.tau_xx!r} ps (tau_xx_meaning = 'total', the measured "
+                    f"biexciton lifetime) is outside the allowed range (0, {1.0 / k_rad2:g}) ps: "
+                    f"radiative recombination alone (k_rad(2) = {k_rad2:.4g}/ps, "
+                    f"radiative_scaling = {self.radiative_scaling!r}) decays a biexciton "
+                    "faster than that")
+        if self.trion_auger_time is not None:
+            tt = _check_range("trion_auger_time", self.trion_auger_time, 0.0, 1e9,
+                              lo_open=True, unit=" ps")
+            if self.auger_scaling != "statistical":
+                raise ValueError("trion_auger_time needs auger_scaling = 'statistical' (the "
+                                 f"carrier-triple law), got {self.auger_scaling!r}")
+            if tt < 2.0 * self.auger_time * (1 - 1e-12):
+                raise ValueError(
+                    f"trion_auger_time = {tt!r} ps is outside the allowed range "
+                    f"[2 tau_A(XX) = {2.0 * self.auger_time:g}, 1e9] ps: with "
+                    "1/tau_A(XX) = 2/tau_A(X-) + 2/tau_A(X+) the positive-trion rate "
+                    "would be negative")
+            set_("trion_auger_time", tt)
         set_("components", self._validated_components(self.components))
 
     def _validated_components(self, components: Any) -> tuple:
@@ -243,49 +408,145 @@ class Sample:
 
     # -- rates --------------------------------------------------------------------------
 
+    # -- band edge: the two-channel model --------------------------------------------
+
+    def band_edge_carriers(self, n: int) -> tuple[int, int]:
+        """Band-edge electrons and holes (E, H) of a NC holding ``n`` excitons.
+
+        E = min(n + r, g), H = min(n, g), r = ``resident_electrons``; carriers
+        beyond the band edge sit in higher levels.
+        """
+        g = self.degeneracy
+        return min(n + self.resident_electrons, g), min(n, g)
+
+    def band_edge_absorption(self, n: int) -> tuple[float, float]:
+        """(strength in sigma_0, offset from E_i in eV) of the band-edge absorption n -> n+1.
+
+        g channels, each an electron and a hole state coupled by light; a channel
+        absorbs when it holds neither carrier: strength max(g - r - n, 0) / g at
+        E_i + S + n Delta_XX.
+        """
+        g = self.degeneracy
+        return (max(g - self.resident_electrons - n, 0) / g,
+                self.stokes_shift + n * self.delta_xx)
+
+    def band_edge_emission(self, n: int) -> tuple[float, float]:
+        """(strength in sigma_0, offset from E_i in eV) of the stimulated emission n -> n-1.
+
+        A channel emits when it holds both carriers: strength min(n, g) / g at
+        E_i + (min(n, g) - 1) Delta_XX (0 strength for n = 0).
+        """
+        g = self.degeneracy
+        m = min(n, g)
+        return m / g, (max(m, 1) - 1) * self.delta_xx
+
+    def _radiative_scale(self, n: int, r: int) -> float:
+        g = self.degeneracy
+        e, h = min(n + r, g), min(n, g)
+        if self.radiative_scaling == "statistical":
+            return float(e * h)
+        # "einstein": g * emission strength = min(n, g); "linear": min(n, g).
+        return float(h)
+
     def radiative_rate(self, n: int) -> float:
-        """Radiative rate k_rad(n) of a NC holding ``n`` excitons.
+        """Radiative rate k_rad(n) (1/ps) of a NC holding ``n`` excitons.
+
+        With the default "einstein" law this is (stimulated-emission strength of
+        the state) / (that of the neutral single exciton) / tau_x.
+        """
+        return self._radiative_scale(n, self.resident_electrons) / self.tau_x
+
+    @property
+    def auger_time(self) -> float:
+        """tau_A (ps), the biexciton Auger time: k_A(2) = 1 / tau_A for a neutral NC.
+
+        ``tau_xx`` itself when ``tau_xx_meaning == "auger"``; with "total",
+        1 / (1/tau_xx - k_rad(2)), k_rad(2) of a neutral NC.
+        """
+        if self.tau_xx_meaning == "auger":
+            return self.tau_xx
+        return 1.0 / (1.0 / self.tau_xx - self._radiative_scale(2, 0) / self.tau_x)
+
+    @property
+    def biexciton_lifetime(self) -> float:
+        """Total lifetime (ps) of the neutral biexciton, 1 / (k_rad(2) + k_A(2))."""
+        k_a = 0.0 if self.auger_scaling == "none" else 1.0 / self.auger_time
+        return 1.0 / (self._radiative_scale(2, 0) / self.tau_x + k_a)
+
+    def auger_rate(self, n: int) -> float:
+        """Auger rate k_A(n) (1/ps) of a NC holding ``n`` excitons (and the resident electrons).
+
+        "statistical": a sum over carrier triples, C(N_e, 2) N_h k_eeh +
+        C(N_h, 2) N_e k_hhe with N_e = n + r, N_h = n; for neutral NCs
+        n^2 (n - 1) / 4 / tau_A whatever the split of k_eeh and k_hhe.
+        """
+        if self.auger_scaling == "none":
+            return 0.0
+        if self.auger_scaling == "pairwise":
+            return n * (n - 1) / 2.0 / self.auger_time
+        n_e, n_h = n + self.resident_electrons, n
+        k_eeh, k_hhe = self._triple_rates()
+        return (n_e * (n_e - 1) / 2.0 * n_h * k_eeh + n_h * (n_h - 1) / 2.0 * n_e * k_hhe)
+
+    def _triple_rates(self) -> tuple[float, float]:
+        """Auger rates (1/ps) of one eeh (negative-trion) and one hhe triple."""
+        k_xx = 1.0 / self.auger_time
+        if self.trion_auger_time is None:
+            return k_xx / 4.0, k_xx / 4.0
+        k_eeh = 1.0 / self.trion_auger_time
+        return k_eeh, max(k_xx / 2.0 - k_eeh, 0.0)
+
+    def with_resident_electrons(self, fractions) -> "Sample":
+        """A mixture of charge states: the NCs carry 0, 1, ... resident electrons.
 
         Parameters
         ----------
-        n : int
-            Number of excitons in the NC, >= 0.
+        fractions : dict {int: float} or sequence of float
+            Number fraction of NCs with r resident electrons (index r for a
+            sequence); fractions sum to 1. Each size class of a dispersed sample
+            is split in the same proportions.
 
         Returns
         -------
-        float
-            k_rad(n) in 1/ps: s(min(n, g)) / τ_X with s(m) = m² ("statistical") or m
-            ("linear") per :attr:`radiative_scaling`, g the :attr:`degeneracy`.
+        Sample
+            A mixture whose components are (weight, sample with r electrons);
+            the top-level ``resident_electrons`` is 0 (the components govern).
+
+        Raises
+        ------
+        ValueError
+            If a fraction is negative, they do not sum to 1, or r is outside
+            [0, degeneracy].
 
         Examples
         --------
         >>> from ncgain import models
-        >>> s = models.presets.TYPE_II_CDS_ZNSE
-        >>> s.radiative_rate(1) == 1 / s.tau_x
-        True
+        >>> s = models.presets.TYPE_II_CDS_ZNSE.with_resident_electrons({0: 0.5, 1: 0.5})
+        >>> [(w, c.resident_electrons) for w, c in s.components]
+        [(0.5, 0), (0.5, 1)]
         """
-        m = min(n, self.degeneracy)
-        s = {"statistical": m * m, "linear": m}[self.radiative_scaling]
-        return s / self.tau_x
-
-    def auger_rate(self, n: int) -> float:
-        """Auger rate k_A(n) of a NC holding ``n`` excitons.
-
-        Parameters
-        ----------
-        n : int
-            Number of excitons in the NC, >= 0.
-
-        Returns
-        -------
-        float
-            k_A(n) in 1/ps: s_A(n) / τ_XX with s_A(n) = n²(n − 1)/4 ("statistical"),
-            n(n − 1)/2 ("pairwise") or 0 ("none") per :attr:`auger_scaling`; s_A(2) = 1.
-        """
-        s = {"statistical": n * n * (n - 1) / 4.0,
-             "pairwise": n * (n - 1) / 2.0,
-             "none": 0.0}[self.auger_scaling]
-        return s / self.tau_xx
+        items = dict(fractions).items() if isinstance(fractions, dict) else enumerate(fractions)
+        pairs = []
+        for r, f in items:
+            f = _check_range(f"fractions[{r!r}]", f, 0.0, 1.0)
+            if isinstance(r, bool) or not isinstance(r, int) or not 0 <= r <= self.degeneracy:
+                raise ValueError(f"resident_electrons = {r!r} is outside the allowed range: an "
+                                 f"integer in [0, degeneracy = {self.degeneracy}]")
+            if f > 0:
+                pairs.append((r, f))
+        total = sum(f for _, f in pairs)
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"fractions sum to {total!r}; allowed: 1 (within 1e-9)")
+        comps = []
+        for w, base in self.size_classes():
+            for r, f in pairs:
+                comps.append((w * f, dataclasses.replace(base, resident_electrons=r,
+                                                         components=())))
+        mean_r = sum(r * f for r, f in pairs)
+        return dataclasses.replace(
+            self, resident_electrons=0, components=tuple(comps),
+            description=(self.description + "; " if self.description else "")
+            + f"charged: mean {mean_r:g} resident electrons per NC")
 
     @property
     def inhomogeneous_linewidth(self) -> float:
@@ -306,6 +567,7 @@ class Sample:
         """
         d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         d["components"] = [[w, s.to_dict()] for w, s in self.components]
+        d["higher_transitions"] = [t.to_dict() for t in self.higher_transitions]
         return d
 
     def to_json(self) -> str:

@@ -17,8 +17,37 @@ n < g      (g-n)/g at E_i + S + n Delta          n/g at E_i + (n-1) Delta
 n >= g     0                                    1 at E_i + (g-1) Delta
 =========  ===================================  ==========================================
 
+(with r resident electrons, see :class:`Sample`, absorption max(g-r-n, 0)/g and
+emission min(n, g)/g at the same positions.)
+
 Spontaneous emission (PL) of state n is k_rad(n) times its stimulated-emission
 line shape (normalized to unit area).
+
+The line list
+-------------
+The spectra are sums over a general *line list*: for every (class c, state n)
+a set of absorption lines (transitions n -> n+1 that a photon drives) and of
+stimulated-emission lines (n -> n-1), each with an offset from the NC's
+emission energy E_i (eV), a strength (units of sigma_0) and its own
+homogeneous half-width (eV; 1/e half-width for Gaussian samples, HWHM for
+Lorentzian ones), convolved with the class's inhomogeneous distribution of E_i.
+The arrays have shape (K, S, L) = (classes, n_max + 1 states, lines); unused
+slots have strength 0 (offset 0, width = the class's homogeneous width), so a
+consumer may sum over the last axis without masking.
+
+Absorption lines: index 0 is the band edge (strength above; width
+``homogeneous_linewidth`` for n = 0 and ``xx_absorption_width`` for n >= 1);
+indices 1 ... are the sample's ``higher_transitions`` (strength s_h at
+E_i + offset_h + n * stark_shift_h, in every state). Emission lines: index 0
+is the band edge. A photon absorbed in any line raises n by one; the higher
+transitions relax to the band edge much faster than any rate here.
+
+Einstein relation: with ``radiative_scaling="einstein"`` the radiative rate of
+every state is k_rad(c, n) = tau_x,c^-1 * sum_l emission_strength[c, n, l] /
+(band-edge emission strength of the neutral single exciton, 1/g): spontaneous and
+stimulated emission come from the same transitions (the nu^3 factor of the
+Einstein A coefficient, (E/E_X)^3 <= 1.2 over the band edge, is neglected, as
+the brief and docs/theory.md state).
 """
 
 from __future__ import annotations
@@ -34,7 +63,7 @@ __all__ = ["StateTable", "build_state_table"]
 
 @dataclass(frozen=True, eq=False)
 class StateTable:
-    """Per-class, per-state rates and line data of a sample (plain numpy arrays).
+    """Per-class, per-state rates and line lists of a sample (plain numpy arrays).
 
     Made by :func:`build_state_table`; the parameters are also the attributes.
 
@@ -43,7 +72,7 @@ class StateTable:
     n_max : int
         Highest exciton number represented; states are 0 ... n_max.
     class_weight : ndarray, shape (K,)
-        Number fraction of each size class (sums to 1).
+        Number fraction of each size (or charge) class (sums to 1).
     pump_scale : ndarray, shape (K,)
         sigma_pump of the class divided by the number-weighted mean sigma_pump:
         the class's mean exciton number is pump_scale * <N>.
@@ -58,13 +87,23 @@ class StateTable:
     inhomogeneous_width : ndarray, shape (K,)
         1/e half-width (eV) of each class's Gaussian distribution of E_i.
     homogeneous_width : ndarray, shape (K,)
-        Homogeneous half-width (eV) of each class.
+        Homogeneous half-width (eV) of each class's band-edge line.
     lineshape : str
         Homogeneous line shape, "gaussian" or "lorentzian".
-    absorption_strength, emission_strength : ndarray, shape (n_max + 1,)
-        Band-edge absorption and stimulated-emission strengths (units of sigma_0).
-    absorption_offset, emission_offset : ndarray, shape (K, n_max + 1)
-        Line positions relative to the NC's emission energy E_i (eV).
+    absorption_line_offset, absorption_line_strength, absorption_line_width : ndarray, shape (K, S, La)
+        Absorption line list (n -> n+1): offset from E_i (eV), strength (sigma_0),
+        homogeneous half-width (eV). Line 0 is the band edge.
+    emission_line_offset, emission_line_strength, emission_line_width : ndarray, shape (K, S, Le)
+        Stimulated-emission line list (n -> n-1), same conventions. Line 0 is
+        the band edge.
+    reference_offset, reference_width : ndarray, shape (K,)
+        The band-edge absorption line of an unexcited *neutral* NC of each class
+        (strength 1): the normalization alpha_0(peak) of every spectrum and the
+        band where spectra are defined, whatever the charging.
+    resident_electrons : ndarray of int, shape (K,)
+        Resident electrons per NC of each class.
+    degeneracy : int
+        g, band-edge channels; a neutral single exciton emits with strength 1/g.
     """
 
     n_max: int
@@ -77,15 +116,80 @@ class StateTable:
     inhomogeneous_width: np.ndarray
     homogeneous_width: np.ndarray
     lineshape: str
-    absorption_strength: np.ndarray
-    emission_strength: np.ndarray
-    absorption_offset: np.ndarray
-    emission_offset: np.ndarray
+    absorption_line_offset: np.ndarray
+    absorption_line_strength: np.ndarray
+    absorption_line_width: np.ndarray
+    emission_line_offset: np.ndarray
+    emission_line_strength: np.ndarray
+    emission_line_width: np.ndarray
+    reference_offset: np.ndarray
+    reference_width: np.ndarray
+    resident_electrons: np.ndarray
+    degeneracy: int
 
     @property
     def n_classes(self) -> int:
         """Number of size classes K (int)."""
         return self.class_weight.shape[0]
+
+    # Band-edge views (line 0), the v1 names; shape (K, S).
+    @property
+    def absorption_strength(self) -> np.ndarray:
+        """Band-edge absorption strength (sigma_0), shape (K, S): line 0 of the list."""
+        return self.absorption_line_strength[:, :, 0]
+
+    @property
+    def emission_strength(self) -> np.ndarray:
+        """Band-edge stimulated-emission strength (sigma_0), shape (K, S)."""
+        return self.emission_line_strength[:, :, 0]
+
+    @property
+    def absorption_offset(self) -> np.ndarray:
+        """Band-edge absorption position relative to E_i (eV), shape (K, S)."""
+        return self.absorption_line_offset[:, :, 0]
+
+    @property
+    def emission_offset(self) -> np.ndarray:
+        """Band-edge emission position relative to E_i (eV), shape (K, S)."""
+        return self.emission_line_offset[:, :, 0]
+
+    def radiative_strength_ratio(self) -> np.ndarray:
+        """sum_l emission strength / band-edge strength of a neutral X, shape (K, S).
+
+        Under the Einstein relation k_rad(c, n) * tau_x,c equals this ratio.
+        """
+        g = self.degeneracy
+        return self.emission_line_strength.sum(axis=-1) * g
+
+
+
+def _lines_of(c: Sample, n_states: int) -> tuple[list, list]:
+    """Absorption and emission line lists [(offset, strength, width), ...] per state."""
+    gamma = c.homogeneous_linewidth
+    xx_width = gamma if c.xx_absorption_width is None else c.xx_absorption_width
+    absorption, emission = [], []
+    for n in range(n_states):
+        s_abs, off_abs = c.band_edge_absorption(n)
+        row = [(off_abs, s_abs, gamma if n == 0 else xx_width)]
+        row += [(t.offset + n * t.stark_shift, t.strength, t.width)
+                for t in c.higher_transitions]
+        absorption.append(row)
+        s_em, off_em = c.band_edge_emission(n)
+        emission.append([(off_em, s_em, gamma)])
+    return absorption, emission
+
+
+def _pack(rows_per_class: list, gammas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n_classes, n_states = len(rows_per_class), len(rows_per_class[0])
+    n_lines = max(len(r) for rows in rows_per_class for r in rows)
+    offset = np.zeros((n_classes, n_states, n_lines))
+    strength = np.zeros_like(offset)
+    width = np.broadcast_to(gammas[:, None, None], offset.shape).copy()
+    for k, rows in enumerate(rows_per_class):
+        for n, row in enumerate(rows):
+            for j, (o, s, w) in enumerate(row):
+                offset[k, n, j], strength[k, n, j], width[k, n, j] = o, s, w
+    return offset, strength, width
 
 
 def build_state_table(sample: Sample, n_max: int) -> StateTable:
@@ -101,12 +205,18 @@ def build_state_table(sample: Sample, n_max: int) -> StateTable:
     Returns
     -------
     StateTable
-        Rates (1/ps), line positions (eV) and strengths of every class and state.
 
     Raises
     ------
     ValueError
         If ``n_max`` is not an integer in [degeneracy, 200].
+
+    Examples
+    --------
+    >>> from ncgain import models
+    >>> t = models.build_state_table(models.presets.TYPE_II_CDS_ZNSE, 3)
+    >>> t.absorption_line_strength.shape[:2], t.emission_line_strength[0, :, 0].tolist()
+    ((1, 4), [0.0, 0.5, 1.0, 1.0])
     """
     g = sample.degeneracy
     if isinstance(n_max, bool) or not isinstance(n_max, (int, np.integer)) or not g <= n_max <= 200:
@@ -119,9 +229,10 @@ def build_state_table(sample: Sample, n_max: int) -> StateTable:
     sigma = np.array([c.sigma_pump for _, c in classes])
     rad = np.array([[c.radiative_rate(k) for k in n] for _, c in classes])
     auger = np.array([[c.auger_rate(k) for k in n] for _, c in classes])
-    delta = np.array([c.delta_xx for _, c in classes])[:, None]
-    stokes = np.array([c.stokes_shift for _, c in classes])[:, None]
-    m = np.minimum(n, g)
+    gammas = np.array([c.homogeneous_linewidth for _, c in classes])
+    lists = [_lines_of(c, n_max + 1) for _, c in classes]
+    a_off, a_str, a_wid = _pack([a for a, _ in lists], gammas)
+    e_off, e_str, e_wid = _pack([e for _, e in lists], gammas)
     return StateTable(
         n_max=n_max,
         class_weight=weight,
@@ -131,10 +242,16 @@ def build_state_table(sample: Sample, n_max: int) -> StateTable:
         up_rate=np.zeros_like(rad),
         exciton_energy=np.array([c.exciton_energy for _, c in classes]),
         inhomogeneous_width=np.array([c.inhomogeneous_linewidth for _, c in classes]),
-        homogeneous_width=np.array([c.homogeneous_linewidth for _, c in classes]),
+        homogeneous_width=gammas,
         lineshape=sample.homogeneous_lineshape,
-        absorption_strength=np.clip(g - n, 0, None) / g,
-        emission_strength=m / g,
-        absorption_offset=stokes + n[None, :] * delta,
-        emission_offset=(m[None, :] - 1) * delta,
+        absorption_line_offset=a_off,
+        absorption_line_strength=a_str,
+        absorption_line_width=a_wid,
+        emission_line_offset=e_off,
+        emission_line_strength=e_str,
+        emission_line_width=e_wid,
+        reference_offset=np.array([c.stokes_shift for _, c in classes]),
+        reference_width=gammas.copy(),
+        resident_electrons=np.array([c.resident_electrons for _, c in classes], dtype=np.int64),
+        degeneracy=g,
     )

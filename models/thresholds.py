@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
-__all__ = ["single_exciton_threshold", "poisson_threshold_no_interaction"]
+__all__ = ["single_exciton_threshold", "poisson_threshold_no_interaction",
+           "poisson_threshold_charged"]
 
 
 def single_exciton_threshold(delta_xx, linewidth):
@@ -56,3 +57,54 @@ def poisson_threshold_no_interaction() -> float:
     1.1462
     """
     return optimize.brentq(lambda x: (2.0 + x) * np.exp(-x) - 1.0, 0.5, 3.0, xtol=1e-14)
+
+
+def poisson_threshold_charged(resident_electrons: int, degeneracy: int = 2) -> float:
+    """Gain threshold <N> at E_X of NCs with resident electrons, Poisson, Delta = 0, t = 0.
+
+    Independent of the state table: with Delta_XX = S = 0 every band-edge line of
+    a NC lies at E_i, so alpha(E_X) is proportional to sum_n p_n (a_n - e_n) with
+    the two-channel strengths a_n = max(g - r - n, 0)/g (absorption) and
+    e_n = min(n, g)/g (stimulated emission), p_n Poisson(<N>). The threshold is
+    the root of that sum: 1.1462 (r = 0, (2 + N) e^-N = 1), 0.5831 (r = 1, g = 2:
+    e^N = 3/2 + N/2) and 0 (r = g: no absorption left, any exciton gives gain).
+
+    Parameters
+    ----------
+    resident_electrons : int
+        r, in [0, degeneracy].
+    degeneracy : int, default 2
+        g, in [1, 8].
+
+    Returns
+    -------
+    float
+        The threshold <N> (to 1e-12).
+
+    Raises
+    ------
+    ValueError
+        If r or g is outside its range.
+
+    Examples
+    --------
+    >>> [round(poisson_threshold_charged(r), 3) for r in (0, 1, 2)]
+    [1.146, 0.583, 0.0]
+    """
+    g, r = degeneracy, resident_electrons
+    if isinstance(g, bool) or not isinstance(g, (int, np.integer)) or not 1 <= g <= 8:
+        raise ValueError(f"degeneracy = {g!r} is outside the allowed range: an integer in [1, 8]")
+    if isinstance(r, bool) or not isinstance(r, (int, np.integer)) or not 0 <= r <= g:
+        raise ValueError(f"resident_electrons = {r!r} is outside the allowed range: an integer "
+                         f"in [0, degeneracy = {g}]")
+    if r == g:
+        return 0.0
+    from scipy import stats
+    n = np.arange(200)
+    a = np.maximum(g - r - n, 0) / g
+    e = np.minimum(n, g) / g
+
+    def alpha(lam):
+        return float(np.dot(stats.poisson.pmf(n, lam), a - e))
+
+    return optimize.brentq(alpha, 1e-9, 20.0, xtol=1e-14)

@@ -14,7 +14,8 @@ def test_every_preset_value_cites_a_source(key):
     sources = presets.SOURCES[key]
     assert set(sources) == CITED
     for field, text in sources.items():
-        assert text.startswith(("paper", "assumption", "matched to Fig", "Klimov et al.")), field
+        assert text.startswith(("paper", "assumption", "matched to Fig", "Klimov et al.",
+                                "physics:")), field
 
 
 def test_paper_numbers():

@@ -63,7 +63,11 @@ def test_gaussian_ensemble_width_convention():
 
 def test_rates_follow_named_scalings():
     s = Sample(**BASE)
-    assert [s.radiative_rate(n) * s.tau_x for n in range(5)] == [0, 1, 4, 4, 4]
+    # Default "einstein": k_rad proportional to the emission strength min(n, g)/g
+    # (v1's default was "statistical" min(n, g)^2, still available below).
+    assert [s.radiative_rate(n) * s.tau_x for n in range(5)] == [0, 1, 2, 2, 2]
+    stat = dataclasses.replace(s, radiative_scaling="statistical")
+    assert [stat.radiative_rate(n) * s.tau_x for n in range(5)] == [0, 1, 4, 4, 4]
     assert [s.auger_rate(n) * s.tau_xx for n in range(5)] == [0, 0, 1, 4.5, 12]
     lin = dataclasses.replace(s, radiative_scaling="linear", auger_scaling="pairwise")
     assert [lin.radiative_rate(n) * s.tau_x for n in range(4)] == [0, 1, 2, 2]

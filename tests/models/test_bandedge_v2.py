@@ -1,0 +1,197 @@
+"""Band-edge physics v2: Einstein-consistent rates, measured XX lifetime, line lists, charges."""
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from ncgain import kinetics, models
+from ncgain.models import HigherTransition, Sample, build_state_table
+
+BASE = dict(name="t", exciton_energy=2.0, delta_xx=0.05, linewidth=0.05, tau_x=1000.0,
+            tau_xx=50.0, sigma_pump=1e-15, pump_energy=3.0)
+
+
+def _einstein_samples():
+    """Every preset, charged mixtures of them and samples with extra lines, g = 1 ... 4."""
+    out = list(models.presets.PRESETS.values())
+    out += [p.with_resident_electrons({0: 0.5, 1: 0.3, 2: 0.2})
+            for p in models.presets.PRESETS.values()]
+    for g in (1, 2, 3, 4):
+        s = Sample(**BASE, degeneracy=g, xx_absorption_width=0.03,
+                   higher_transitions=[(0.15, 2.0, 0.02, -0.01)])
+        out += [s, s.with_resident_electrons([0.4] + [0.6 / g] * g)]
+    return out
+
+
+@pytest.mark.parametrize("sample", _einstein_samples(), ids=lambda s: s.name[:20])
+def test_einstein_relation_holds_for_every_state(sample):
+    """k_rad(c, n) tau_x = (emission strength of the state) / (that of a neutral X)."""
+    t = build_state_table(sample, 8)
+    tau_x = np.array([c.tau_x for _, c in sample.size_classes()])[:, None]
+    assert np.allclose(t.radiative_rate * tau_x, t.radiative_strength_ratio(), rtol=1e-14,
+                       atol=0)
+
+
+def test_statistical_law_breaks_einstein_relation():
+    """The v1 law is kept for comparison and is *not* Einstein-consistent at n = 2."""
+    t = build_state_table(Sample(**BASE, radiative_scaling="statistical"), 3)
+    ratio = t.radiative_rate * 1000.0 / t.radiative_strength_ratio().clip(1e-300)
+    assert ratio[0, 1] == pytest.approx(1.0) and ratio[0, 2] == pytest.approx(2.0)
+
+
+def test_measured_biexciton_lifetime_is_total():
+    s = models.presets.TYPE_II_CDS_ZNSE
+    assert s.tau_xx == 130.0 and s.tau_xx_meaning == "total"
+    assert s.biexciton_lifetime == pytest.approx(130.0, rel=1e-14)
+    # 1/130 = 2/1700 + 1/tau_A
+    assert s.auger_time == pytest.approx(1.0 / (1 / 130.0 - 2 / 1700.0), rel=1e-14)
+    assert 1.0 / (s.radiative_rate(2) + s.auger_rate(2)) == pytest.approx(130.0, rel=1e-14)
+    # The default meaning keeps users' files: tau_xx is the Auger time.
+    a = Sample(**BASE)
+    assert a.auger_time == 50.0 and a.biexciton_lifetime == pytest.approx(1 / (2e-3 + 1 / 50))
+
+
+def test_measured_lifetime_shorter_than_radiative_is_rejected():
+    # k_rad(2) = 2/tau_x = 1/500 ps: a measured total lifetime of 600 ps is impossible.
+    with pytest.raises(ValueError, match=r"tau_xx = 600.0 ps .*allowed range \(0, 500\) ps"):
+        Sample(**{**BASE, "tau_xx": 600.0}, tau_xx_meaning="total")
+    with pytest.raises(ValueError, match="tau_xx_meaning = 'measured'"):
+        Sample(**BASE, tau_xx_meaning="measured")
+
+
+@pytest.mark.parametrize("field, value, fragment", [
+    ("resident_electrons", 3, "resident_electrons = 3"),
+    ("resident_electrons", -1, "resident_electrons = -1"),
+    ("resident_electrons", 1.0, "resident_electrons = 1.0"),
+    ("higher_transitions", [(0.1, -1.0, 0.02)], "higher_transitions.strength = -1.0"),
+    ("higher_transitions", [(0.0, 1.0, 0.02)], "higher_transitions.offset = 0.0"),
+    ("higher_transitions", [(0.1, 1.0, -0.02)], "higher_transitions.width = -0.02"),
+    ("higher_transitions", [(0.1, 1.0)], "higher_transitions[0]"),
+    ("higher_transitions", [{"offset": 0.1, "strength": 1.0, "colour": 1}],
+     "higher_transitions[0]"),
+    ("xx_absorption_width", -0.01, "xx_absorption_width = -0.01"),
+    ("trion_auger_time", 10.0, "trion_auger_time = 10.0"),
+    ("trion_auger_time", float("nan"), "trion_auger_time must be finite"),
+])
+def test_bad_new_fields_raise_naming_the_field(field, value, fragment):
+    with pytest.raises(ValueError) as info:
+        Sample(**BASE, **{field: value})
+    assert fragment in str(info.value)
+
+
+def test_bad_charge_distributions():
+    s = Sample(**BASE)
+    with pytest.raises(ValueError, match="resident_electrons = 3"):
+        s.with_resident_electrons({0: 0.5, 3: 0.5})
+    with pytest.raises(ValueError, match="fractions sum to 0.5"):
+        s.with_resident_electrons([0.5])
+    with pytest.raises(ValueError, match=r"fractions\[1\] = -0.5"):
+        s.with_resident_electrons([0.5, -0.5, 1.0])
+    with pytest.raises(ValueError, match="pairwise"):
+        Sample(**BASE, resident_electrons=1, auger_scaling="pairwise")
+    with pytest.raises(ValueError, match="lorentzian|Lorentzian"):
+        Sample(**BASE, homogeneous_lineshape="lorentzian", homogeneous_linewidth=0.01,
+               higher_transitions=[(0.1, 1.0, 0.0)])
+
+
+def test_new_fields_round_trip_json_and_toml(tmp_path):
+    s = Sample(**BASE, tau_xx_meaning="total", resident_electrons=1, trion_auger_time=400.0,
+               xx_absorption_width=0.03, higher_transitions=[(0.2, 1.5, 0.02, 0.1)])
+    assert Sample.from_json(s.to_json()) == s
+    assert json.loads(s.to_json())["higher_transitions"][0]["stark_shift"] == 0.1
+    mix = s.with_resident_electrons({0: 0.25, 2: 0.75})
+    assert Sample.from_json(mix.to_json()) == mix
+    path = tmp_path / "s.toml"
+    path.write_text('preset = "type-ii"\nresident_electrons = 1\nxx_absorption_width = 0.04\n'
+                    "[[higher_transitions]]\noffset = 0.25\nstrength = 0.5\nwidth = 0.03\n")
+    t = Sample.from_toml(path)
+    assert t.resident_electrons == 1 and t.tau_xx_meaning == "total"
+    assert t.higher_transitions == (HigherTransition(0.25, 0.5, 0.03),)
+
+
+def test_trion_auger_rates_superposition():
+    s = Sample(**BASE, resident_electrons=1)
+    # X-: one eeh triple; equal pathways give tau_A(X-) = 4 tau_A(XX).
+    assert s.auger_rate(1) == pytest.approx(1 / 200.0)
+    t = dataclasses.replace(s, trion_auger_time=120.0)
+    assert t.auger_rate(1) == pytest.approx(1 / 120.0)
+    # Neutral rates do not depend on the split: 1/tau_XX = 2/tau_X- + 2/tau_X+.
+    n0 = dataclasses.replace(t, resident_electrons=0)
+    assert [n0.auger_rate(n) * 50.0 for n in range(5)] == pytest.approx([0, 0, 1, 4.5, 12])
+    k_eeh, k_hhe = 1 / 120.0, 1 / 50.0 / 2 - 1 / 120.0
+    assert 2 * k_eeh + 2 * k_hhe == pytest.approx(1 / 50.0)
+
+
+def test_line_list_shapes_padding_and_band_edge_views():
+    s = Sample(**BASE, xx_absorption_width=0.03,
+               higher_transitions=[(0.15, 2.0, 0.02, -0.01), (0.3, 0.5, 0.04)])
+    t = build_state_table(s, 4)
+    assert t.absorption_line_strength.shape == (1, 5, 3)
+    assert t.emission_line_strength.shape == (1, 5, 1)
+    assert np.allclose(t.absorption_strength, [1, 0.5, 0, 0, 0])
+    assert np.allclose(t.absorption_line_strength[0, :, 1], 2.0)
+    assert np.allclose(t.absorption_line_offset[0, :, 1], 0.15 - 0.01 * np.arange(5))
+    assert np.allclose(t.absorption_line_width[0, :, 0], [0, 0.03, 0.03, 0.03, 0.03])
+    assert np.allclose(t.absorption_line_width[0, :, 2], 0.04)
+    # Charged classes: state filling by resident electrons.
+    c = build_state_table(Sample(**BASE).with_resident_electrons([0, 0.5, 0.5]), 3)
+    assert np.allclose(c.absorption_strength, [[0.5, 0, 0, 0], [0, 0, 0, 0]])
+    assert np.allclose(c.emission_strength, [[0, 0.5, 1, 1], [0, 0.5, 1, 1]])
+    assert c.resident_electrons.tolist() == [1, 2]
+
+
+def test_neutral_two_level_tables_unchanged_by_v2():
+    """A sample with only v1 fields gives v1's band-edge lines (the paper's model)."""
+    t = build_state_table(Sample(**BASE, stokes_shift=0.01), 4)
+    assert np.allclose(t.absorption_strength, [1, 0.5, 0, 0, 0])
+    assert np.allclose(t.absorption_offset[0], 0.01 + 0.05 * np.arange(5))
+    assert np.allclose(t.emission_offset[0, 1:], [0, 0.05, 0.05, 0.05])
+    assert t.absorption_line_strength.shape[2] == 1
+
+
+@pytest.mark.parametrize("r, expected", [(0, 1.1461932206), (1, 0.5830738760), (2, 0.0)])
+def test_charged_poisson_thresholds_exact(r, expected):
+    """Two-level, Delta = 0, Poisson at t = 0, gain at E_X: 1.146, 0.583, 0."""
+    s = Sample(**{**BASE, "delta_xx": 0.0}, resident_electrons=r)
+    assert models.poisson_threshold_charged(r) == pytest.approx(expected, abs=1e-9)
+    got = kinetics.gain_threshold(s, time=0.0)
+    assert float(got) == pytest.approx(models.poisson_threshold_charged(r), abs=2e-5)
+
+
+def test_charged_mixture_threshold_against_direct_sum():
+    """A 50/50 mixture of r = 0 and r = 1 NCs: root of the weighted alpha(E_X)."""
+    from scipy import optimize, stats
+    s = Sample(**{**BASE, "delta_xx": 0.0}).with_resident_electrons([0.5, 0.5])
+    n = np.arange(100)
+
+    def alpha(lam):
+        p = stats.poisson.pmf(n, lam)
+        e = np.minimum(n, 2) / 2
+        return sum(0.5 * np.dot(p, np.maximum(2 - r - n, 0) / 2 - e) for r in (0, 1))
+
+    exact = optimize.brentq(alpha, 1e-6, 5.0, xtol=1e-12)
+    assert float(kinetics.gain_threshold(s)) == pytest.approx(exact, abs=2e-5)
+    assert models.poisson_threshold_charged(1) < exact < models.poisson_threshold_charged(0)
+
+
+def test_charged_monte_carlo_matches_master_equation():
+    from tests.kinetics.test_monte_carlo import compare
+    s = dataclasses.replace(models.presets.TYPE_I_CDSE).with_resident_electrons([0.5, 0.3, 0.2])
+    mc, me = compare(s, [0.3, 1.0], [0.0, 20.0, 200.0], n_nanocrystals=50_000, seed=3)
+    assert float(abs(me.population.isel(time=0) - me.population.isel(time=-1)).max()) > 0.05
+
+
+def test_higher_transition_adds_to_spectra_exactly():
+    """alpha_0 with a higher transition = band edge + strength x its ensemble line."""
+    s = Sample(**BASE, higher_transitions=[(0.12, 1.5, 0.02, 0.03)])
+    e = np.linspace(1.95, 2.1, 7)
+    ds = kinetics.simulate_pulsed(s, [0.5], [0.0], energies=e, method="master-equation")
+    from ncgain.models import lineshapes
+    width = 0.05  # Gaussian lines: ensemble width hypot(inh, gamma) = Gamma for the band edge
+    band = lineshapes.gaussian(e - 2.0, width)
+    inh = s.inhomogeneous_linewidth
+    higher = 1.5 * lineshapes.gaussian(e - 2.12, np.hypot(inh, 0.02))
+    peak = lineshapes.gaussian(0.0, width)
+    assert np.allclose(ds.alpha0.values, (band + higher) / peak, rtol=1e-12)
