@@ -278,7 +278,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     k = {s: s.radiative_rate(2) + s.auger_rate(2)
          for s in (models.presets.TYPE_I_CDSE, models.presets.TYPE_II_CDS_ZNSE)}
     data["biexciton_lifetime"] = per_curve([1.0 / k[s] for _, s, *_ in probes], "ps",
-                                           "model biexciton lifetime 1/(4/tau_x + 1/tau_xx)")
+                                           "model biexciton lifetime 1/(k_rad(2) + k_A(2))")
     data["exciton_lifetime"] = per_curve([s.tau_x for _, s, *_ in probes], "ps",
                                          "single-exciton lifetime tau_x (preset input)")
     coords = {
@@ -398,9 +398,9 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
     return [
         {"quantity": "type-I gain decay time (at its gain band)",
          "paper": f"{p1:g} ps",
-         "ncgain": f"{t1:.1f} ps ({where('type-I gain band')}); 1/(4/tau_x + 1/tau_xx) = "
+         "ncgain": f"{t1:.1f} ps ({where('type-I gain band')}); 1/(k_rad(2) + k_A(2)) = "
                    f"{b1:.1f} ps",
-         "agreement": ("yes (input: tau_xx = 30 ps is matched to this figure; triexcitons "
+         "agreement": ("yes (input: tau_xx = 30 ps, the total biexciton lifetime, is matched to this figure; triexcitons "
                        "feeding the biexcitons lengthen the fit slightly)"
                        if rel(t1, p1) < 0.15 else "no: see notes")},
         {"quantity": "type-II gain decay time at the X band E_X",
@@ -417,7 +417,7 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
         {"quantity": "type-II gain decay time at the model's gain band (first detectable "
                      "gain, 3 ps)",
          "paper": f"{p2:,.0f} ps",
-         "ncgain": f"{t2g:.0f} ps ({where('type-II gain band')}); 1/(4/tau_x + 1/tau_xx) = "
+         "ncgain": f"{t2g:.0f} ps ({where('type-II gain band')}); 1/(k_rad(2) + k_A(2)) = "
                    f"{b2:.0f} ps",
          "agreement": ("no: with Poisson pumping the first gain at 3 ps is biexcitonic, at the "
                        "XX band, and decays with the biexciton; the long-lived gain is at the "

@@ -9,7 +9,7 @@ from ncgain import models
 from ncgain.studies import fig4_xx_repulsion as fig4
 
 SAMPLE = models.presets.TYPE_II_CDS_ZNSE
-#: Biexciton lifetime of the model: 1/(k_rad(2) + k_A(2)) = 1/(4/tau_x + 1/tau_xx).
+#: Biexciton lifetime of the model: 1/(k_rad(2) + k_A(2)) (= the preset's measured 130 ps).
 TAU_XX_MODEL = 1.0 / (SAMPLE.radiative_rate(2) + SAMPLE.auger_rate(2))
 
 
@@ -51,9 +51,10 @@ def test_report_rows_and_notes(ds):
     assert len(rows) == 5
     for row in rows:
         assert set(row) == {"quantity", "paper", "ncgain", "agreement"}
-    # the XX decay row must say honestly that 100 ps is not the paper's 130 ps
+    # The preset's 130 ps is the total biexciton lifetime (v2), so the fitted decay
+    # agrees within 10 % and the row says it is an input.
     xx = next(r for r in rows if "decay" in r["quantity"])
-    assert xx["agreement"].startswith("no")
+    assert xx["agreement"].startswith("yes (input")
     assert f"{float(ds.xx_decay_time):.0f} ps" in xx["ncgain"]
     text = fig4.notes(ds)
     assert f"{TAU_XX_MODEL:.0f} ps" in text
