@@ -24,6 +24,7 @@ STUDIES = (
     "fig4_xx_repulsion",
     "fig5d_bleaching",
     "fig5a_gain_lifetime",
+    "fig5_bandedge_sweep",
 )
 
 
