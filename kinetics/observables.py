@@ -93,8 +93,11 @@ def reference_absorption(table: StateTable, energies) -> np.ndarray:
     e = np.asarray(energies, float)
     out = np.zeros_like(e)
     for c in range(table.n_classes):
-        x = e - table.exciton_energy[c] - table.reference_offset[c]
-        out += table.class_weight[c] * _class_line(table, c, x, table.reference_width[c])
+        for j in range(table.reference_strength.shape[1]):
+            if table.reference_strength[c, j] > 0:
+                x = e - table.exciton_energy[c] - table.reference_offset[c, j]
+                out += table.class_weight[c] * table.reference_strength[c, j] * _class_line(
+                    table, c, x, table.reference_width[c, j])
     return out
 
 
@@ -104,8 +107,8 @@ def absorption_peak(table: StateTable) -> tuple[float, float]:
     This alpha_0(peak), the band-edge peak of the unexcited neutral ensemble, is
     the unit of every absorption spectrum and gain criterion.
     """
-    centres = table.exciton_energy + table.reference_offset
-    width = float(np.max(np.hypot(table.inhomogeneous_width, table.reference_width)))
+    centres = table.exciton_energy[:, None] + table.reference_offset
+    width = float(np.max(np.hypot(table.inhomogeneous_width[:, None], table.reference_width)))
     grid = np.linspace(centres.min() - 3 * width, centres.max() + 3 * width, 4001)
     values = reference_absorption(table, grid)
     k = int(np.argmax(values))
@@ -119,7 +122,7 @@ def absorption_peak(table: StateTable) -> tuple[float, float]:
 def resolvable_range(table: StateTable) -> tuple[float, float]:
     """Energies (eV) between which the reference band edge >= MIN_RELATIVE_ALPHA0 of its peak."""
     e_peak, peak = absorption_peak(table)
-    width = float(np.max(np.hypot(table.inhomogeneous_width, table.reference_width)))
+    width = float(np.max(np.hypot(table.inhomogeneous_width[:, None], table.reference_width)))
     f = lambda e: reference_absorption(table, e) / peak - MIN_RELATIVE_ALPHA0  # noqa: E731
     lo, hi = e_peak - width, e_peak + width
     while f(lo) > 0:
@@ -141,8 +144,10 @@ def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
     width = np.hypot(table.inhomogeneous_width, table.homogeneous_width)
     lo, hi = np.inf, -np.inf
     for c in range(table.n_classes):
-        for off, st in ((table.absorption_offset[c], table.absorption_strength[c]),
-                        (table.emission_offset[c], table.emission_strength[c])):
+        nb = table.n_band_edge_absorption_lines
+        for off, st in ((table.absorption_line_offset[c, :, :nb],
+                         table.absorption_line_strength[c, :, :nb]),
+                        (table.emission_line_offset[c], table.emission_line_strength[c])):
             o = np.append(off[st > 0], table.reference_offset[c])
             lo = min(lo, table.exciton_energy[c] + o.min() - 3 * width[c])
             hi = max(hi, table.exciton_energy[c] + o.max() + 3 * width[c])

@@ -90,6 +90,12 @@ _COMMON = {
                         "(2019), doi:10.1038/s41467-019-09737-2)",
     "xx_absorption_width": "assumption: None, the X -> XX absorption has the band-edge "
                            "homogeneous width",
+    "state_model": "paper: 'a two-level system that has two electrons in its ground state' "
+                   "(the two-channel band edge); the electron-hole model with fine structure "
+                   "is compared in the fig5_bandedge_sweep study",
+    "hole_degeneracy": "assumption: 4 (1S3/2 hole); unused by the two-channel model",
+    "hole_levels": "assumption: none (unused by the two-channel model)",
+    "temperature": "paper: room-temperature measurements (300 K)",
 }
 
 SOURCES: dict[str, dict[str, str]] = {

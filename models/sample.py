@@ -16,6 +16,7 @@ Units: energy eV, time ps, cross-section cm^2.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import math
 import tomllib
@@ -23,8 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 __all__ = ["Sample", "HigherTransition", "RADIATIVE_SCALINGS", "AUGER_SCALINGS",
-           "HOMOGENEOUS_LINESHAPES", "TAU_XX_MEANINGS"]
+           "HOMOGENEOUS_LINESHAPES", "TAU_XX_MEANINGS", "STATE_MODELS"]
 
 #: Named laws for the radiative rate k_rad(n) = s_rad(n) / tau_x (g = degeneracy).
 #: With r resident electrons the band edge holds E = min(n + r, g) electrons and
@@ -52,6 +55,13 @@ AUGER_SCALINGS = {
     # Auger recombination switched off.
     "none": "0",
 }
+
+#: Band-edge state models: the paper's correlated two-channel band edge, or
+#: independent electrons and holes with thermally occupied hole sublevels.
+STATE_MODELS = ("two-channel", "electron-hole")
+
+#: Boltzmann constant (eV/K).
+K_BOLTZMANN = 8.617333262e-5
 
 #: What ``Sample.tau_xx`` means: the biexciton Auger time, or the measured total
 #: biexciton lifetime from which the Auger time is derived.
@@ -236,6 +246,23 @@ class Sample:
     higher_transitions : tuple of HigherTransition, default ()
         Absorption lines above the band edge, present in every state (dicts or
         tuples (offset, strength, width[, stark_shift]) are accepted).
+    state_model : {"two-channel", "electron-hole"}, default "two-channel"
+        "two-channel": the paper's band edge, g channels each holding a
+        correlated electron-hole pair (``degeneracy`` = g). "electron-hole":
+        independent carriers, ``degeneracy`` electron states and
+        ``hole_degeneracy`` hole states grouped into ``hole_levels``, thermally
+        occupied at ``temperature`` (docs/theory.md, section 6).
+    hole_degeneracy : int, default 4
+        g_h, band-edge hole states (CdSe 1S3/2: 4); electron-hole model only.
+    hole_levels : tuple of (energy, states, strength), default ()
+        Hole sublevels of the electron-hole model: energy above the lowest
+        sublevel (eV, shifts its lines to the blue; [0, 0.5]), number of states
+        (integer >= 1, summing to ``hole_degeneracy``) and relative oscillator
+        strength per state (>= 0; zero = dark). Empty: one level of
+        ``hole_degeneracy`` equal states.
+    temperature : float, default 300
+        Sample temperature (K), in (0, 2000]; sets the thermal occupation of
+        the hole sublevels.
 
     Raises
     ------
@@ -272,6 +299,10 @@ class Sample:
     trion_auger_time: float | None = None
     xx_absorption_width: float | None = None
     higher_transitions: tuple = field(default=())
+    state_model: str = "two-channel"
+    hole_degeneracy: int = 4
+    hole_levels: tuple = field(default=())
+    temperature: float = 300.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -337,6 +368,15 @@ class Sample:
                              "sequence of HigherTransition")
         set_("higher_transitions", tuple(HigherTransition.coerce(t, k)
                                          for k, t in enumerate(self.higher_transitions)))
+        if self.state_model not in STATE_MODELS:
+            raise ValueError(f"state_model = {self.state_model!r} is not one of {STATE_MODELS}")
+        gh = self.hole_degeneracy
+        if isinstance(gh, bool) or not isinstance(gh, int) or not 1 <= gh <= 8:
+            raise ValueError(f"hole_degeneracy = {gh!r} is outside the allowed range: an "
+                             "integer in [1, 8]")
+        set_("temperature", _check_range("temperature", self.temperature, 0.0, 2000.0,
+                                         lo_open=True, unit=" K"))
+        set_("hole_levels", self._validated_hole_levels(self.hole_levels))
         if self.homogeneous_lineshape == "lorentzian":
             widths = [("xx_absorption_width", self.xx_absorption_width)] + [
                 (f"higher_transitions[{k}].width", t.width)
@@ -369,6 +409,33 @@ class Sample:
             set_("trion_auger_time", tt)
         set_("components", self._validated_components(self.components))
 
+    def _validated_hole_levels(self, levels: Any) -> tuple:
+        if not isinstance(levels, (tuple, list)):
+            raise ValueError(f"hole_levels = {levels!r} must be a sequence of "
+                             "(energy, states, strength)")
+        out = []
+        for k, lev in enumerate(levels):
+            if isinstance(lev, dict):
+                lev = (lev.get("energy"), lev.get("states"), lev.get("strength"))
+            if not isinstance(lev, (tuple, list)) or len(lev) != 3:
+                raise ValueError(f"hole_levels[{k}] = {lev!r} must be (energy, states, strength)")
+            energy = _check_range(f"hole_levels[{k}].energy", lev[0], 0.0, 0.5, unit=" eV")
+            states = lev[1]
+            if isinstance(states, bool) or not isinstance(states, int) or states < 1:
+                raise ValueError(f"hole_levels[{k}].states = {states!r} is outside the allowed "
+                                 "range: an integer >= 1")
+            strength = _check_range(f"hole_levels[{k}].strength", lev[2], 0.0, 100.0)
+            out.append((energy, states, strength))
+        if out:
+            total = sum(st for _, st, _ in out)
+            if total != self.hole_degeneracy:
+                raise ValueError(f"hole_levels states sum to {total}; allowed: hole_degeneracy "
+                                 f"= {self.hole_degeneracy}")
+            if not sum(st * f for _, st, f in out) > 0:
+                raise ValueError("hole_levels strengths are all 0; allowed: at least one "
+                                 "bright level (strength > 0)")
+        return tuple(out)
+
     def _validated_components(self, components: Any) -> tuple:
         components = tuple(tuple(c) for c in components)
         if not components:
@@ -382,7 +449,7 @@ class Sample:
             if sub.components:
                 raise ValueError(f"components[{k}] must be a homogeneous sample "
                                  "(its own components must be empty)")
-            for attr in ("degeneracy", "homogeneous_lineshape", "pump_energy"):
+            for attr in ("degeneracy", "homogeneous_lineshape", "pump_energy", "state_model"):
                 if getattr(sub, attr) != getattr(self, attr):
                     raise ValueError(
                         f"components[{k}].{attr} = {getattr(sub, attr)!r} must equal the "
@@ -440,12 +507,87 @@ class Sample:
         m = min(n, g)
         return m / g, (max(m, 1) - 1) * self.delta_xx
 
+    # -- band edge: the electron-hole model --------------------------------------------
+
+    def _hole_states(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per hole state: energy (eV), normalized strength w_h (sum 1), level index."""
+        levels = self.hole_levels or ((0.0, self.hole_degeneracy, 1.0),)
+        energy = np.concatenate([[e] * st for e, st, _ in levels])
+        strength = np.concatenate([[f] * st for _, st, f in levels])
+        index = np.concatenate([[k] * st for k, (_, st, _) in enumerate(levels)])
+        return energy, strength / strength.sum(), index
+
+    def hole_occupation(self, n_holes: int) -> np.ndarray:
+        """Thermal occupation f_h of every hole state with ``n_holes`` holes (canonical).
+
+        The holes are fermions in the hole states of :attr:`hole_levels`; each
+        configuration has Boltzmann weight exp(-sum of its energies / k T).
+        """
+        energy, _, _ = self._hole_states()
+        gh = energy.size
+        n_holes = min(n_holes, gh)
+        occ = np.zeros(gh)
+        if n_holes == 0:
+            return occ
+        kt = K_BOLTZMANN * self.temperature
+        z = 0.0
+        for config in itertools.combinations(range(gh), n_holes):
+            idx = list(config)
+            w = math.exp(-(energy[idx].sum() - np.sort(energy)[:n_holes].sum()) / kt)
+            occ[idx] += w
+            z += w
+        return occ / z
+
+    def band_edge_lines(self, n: int) -> tuple[list, list]:
+        """Band-edge absorption and stimulated-emission lines of a NC holding ``n`` excitons.
+
+        Returns
+        -------
+        absorption, emission : list of (offset eV, strength sigma_0)
+            Offsets from E_i. Two-channel model: one line each (see
+            :meth:`band_edge_absorption`). Electron-hole model: one line per
+            hole sublevel at its energy, with strengths
+            (1 - f_e) sum_h w_h (1 - f_h) (absorption) and f_e sum_h w_h f_h
+            (emission); f_e = min(n + r, g)/g, f_h thermal (:meth:`hole_occupation`).
+        """
+        if self.state_model == "two-channel":
+            a, e = self.band_edge_absorption(n), self.band_edge_emission(n)
+            return [(a[1], a[0])], [(e[1], e[0])]
+        g = self.degeneracy
+        f_e = min(n + self.resident_electrons, g) / g
+        f_h = self.hole_occupation(n)
+        energy, w, index = self._hole_states()
+        m = min(n, g)
+        absorption, emission = [], []
+        for k in range(int(index.max()) + 1):
+            sel = index == k
+            e_k = float(energy[sel][0])
+            absorption.append((self.stokes_shift + n * self.delta_xx + e_k,
+                               float((1 - f_e) * np.dot(w[sel], 1 - f_h[sel]))))
+            emission.append(((max(m, 1) - 1) * self.delta_xx + e_k,
+                             float(f_e * np.dot(w[sel], f_h[sel]))))
+        return absorption, emission
+
+    def emission_strength_total(self, n: int, r: int | None = None) -> float:
+        """Sum of the band-edge stimulated-emission strengths of state n (sigma_0)."""
+        s = self if r is None or r == self.resident_electrons else dataclasses.replace(
+            self, resident_electrons=r, components=())
+        return float(sum(st for _, st in s.band_edge_lines(n)[1]))
+
     def _radiative_scale(self, n: int, r: int) -> float:
         g = self.degeneracy
+        if self.radiative_scaling == "einstein":
+            # k_rad(n) / k_rad(neutral X) = emission strength ratio (Einstein relation).
+            if self.state_model == "two-channel":
+                return float(min(n, g))
+            ref = dataclasses.replace(self, resident_electrons=0, components=(),
+                                      tau_xx_meaning="auger", trion_auger_time=None)
+            return (ref.emission_strength_total(n, r) if r else ref.emission_strength_total(n)) \
+                / ref.emission_strength_total(1)
         e, h = min(n + r, g), min(n, g)
         if self.radiative_scaling == "statistical":
             return float(e * h)
-        # "einstein": g * emission strength = min(n, g); "linear": min(n, g).
+        # "linear": min(n, g).
         return float(h)
 
     def radiative_rate(self, n: int) -> float:

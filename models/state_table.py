@@ -52,6 +52,7 @@ the brief and docs/theory.md state).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,14 +97,20 @@ class StateTable:
     emission_line_offset, emission_line_strength, emission_line_width : ndarray, shape (K, S, Le)
         Stimulated-emission line list (n -> n-1), same conventions. Line 0 is
         the band edge.
-    reference_offset, reference_width : ndarray, shape (K,)
-        The band-edge absorption line of an unexcited *neutral* NC of each class
-        (strength 1): the normalization alpha_0(peak) of every spectrum and the
-        band where spectra are defined, whatever the charging.
+    reference_offset, reference_strength, reference_width : ndarray, shape (K, Lr)
+        The band-edge absorption lines of an unexcited *neutral* NC of each class
+        (strengths sum to 1): the normalization alpha_0(peak) of every spectrum
+        and the band where spectra are defined, whatever the charging.
     resident_electrons : ndarray of int, shape (K,)
         Resident electrons per NC of each class.
     degeneracy : int
-        g, band-edge channels; a neutral single exciton emits with strength 1/g.
+        g, band-edge electron states (channels of the two-channel model).
+    n_higher_transitions : int
+        The last ``n_higher_transitions`` absorption lines are higher transitions
+        (the same index in every class; zero-strength padding where a class has fewer).
+    reference_emission : ndarray, shape (K,)
+        Total stimulated-emission strength of a neutral single exciton of each
+        class (1/g for two channels): the unit of the Einstein relation.
     """
 
     n_max: int
@@ -123,9 +130,17 @@ class StateTable:
     emission_line_strength: np.ndarray
     emission_line_width: np.ndarray
     reference_offset: np.ndarray
+    reference_strength: np.ndarray
     reference_width: np.ndarray
     resident_electrons: np.ndarray
     degeneracy: int
+    reference_emission: np.ndarray
+    n_higher_transitions: int = 0
+
+    @property
+    def n_band_edge_absorption_lines(self) -> int:
+        """Absorption lines 0 ... this - 1 are band-edge lines; the rest are higher transitions."""
+        return self.absorption_line_strength.shape[2] - self.n_higher_transitions
 
     @property
     def n_classes(self) -> int:
@@ -154,28 +169,35 @@ class StateTable:
         return self.emission_line_offset[:, :, 0]
 
     def radiative_strength_ratio(self) -> np.ndarray:
-        """sum_l emission strength / band-edge strength of a neutral X, shape (K, S).
+        """sum_l emission strength / that of a neutral single exciton, shape (K, S).
 
         Under the Einstein relation k_rad(c, n) * tau_x,c equals this ratio.
         """
-        g = self.degeneracy
-        return self.emission_line_strength.sum(axis=-1) * g
+        return self.emission_line_strength.sum(axis=-1) / self.reference_emission[:, None]
 
 
 
-def _lines_of(c: Sample, n_states: int) -> tuple[list, list]:
-    """Absorption and emission line lists [(offset, strength, width), ...] per state."""
+def _lines_of(c: Sample, n_states: int, n_band: int | None = None,
+              n_higher: int | None = None) -> tuple[list, list]:
+    """Absorption and emission line lists [(offset, strength, width), ...] per state.
+
+    Band-edge absorption lines are padded to ``n_band`` and higher transitions to
+    ``n_higher`` zero-strength slots, so that every class uses the same indices.
+    """
     gamma = c.homogeneous_linewidth
     xx_width = gamma if c.xx_absorption_width is None else c.xx_absorption_width
     absorption, emission = [], []
     for n in range(n_states):
-        s_abs, off_abs = c.band_edge_absorption(n)
-        row = [(off_abs, s_abs, gamma if n == 0 else xx_width)]
+        band_abs, band_em = c.band_edge_lines(n)
+        row = [(off, st, gamma if n == 0 else xx_width) for off, st in band_abs]
+        if n_band is not None:
+            row += [(0.0, 0.0, gamma)] * (n_band - len(row))
         row += [(t.offset + n * t.stark_shift, t.strength, t.width)
                 for t in c.higher_transitions]
+        if n_higher is not None:
+            row += [(0.0, 0.0, gamma)] * (n_higher - len(c.higher_transitions))
         absorption.append(row)
-        s_em, off_em = c.band_edge_emission(n)
-        emission.append([(off_em, s_em, gamma)])
+        emission.append([(off, st, gamma) for off, st in band_em])
     return absorption, emission
 
 
@@ -230,9 +252,15 @@ def build_state_table(sample: Sample, n_max: int) -> StateTable:
     rad = np.array([[c.radiative_rate(k) for k in n] for _, c in classes])
     auger = np.array([[c.auger_rate(k) for k in n] for _, c in classes])
     gammas = np.array([c.homogeneous_linewidth for _, c in classes])
-    lists = [_lines_of(c, n_max + 1) for _, c in classes]
+    n_band = max(len(c.band_edge_lines(0)[0]) for _, c in classes)
+    n_higher = max(len(c.higher_transitions) for _, c in classes)
+    lists = [_lines_of(c, n_max + 1, n_band, n_higher) for _, c in classes]
     a_off, a_str, a_wid = _pack([a for a, _ in lists], gammas)
     e_off, e_str, e_wid = _pack([e for _, e in lists], gammas)
+    neutral = [dataclasses.replace(c, resident_electrons=0, components=(), higher_transitions=(),
+                                   tau_xx_meaning="auger", trion_auger_time=None)
+               for _, c in classes]
+    r_off, r_str, r_wid = _pack([_lines_of(c, 1)[0] for c in neutral], gammas)
     return StateTable(
         n_max=n_max,
         class_weight=weight,
@@ -250,8 +278,14 @@ def build_state_table(sample: Sample, n_max: int) -> StateTable:
         emission_line_offset=e_off,
         emission_line_strength=e_str,
         emission_line_width=e_wid,
-        reference_offset=np.array([c.stokes_shift for _, c in classes]),
-        reference_width=gammas.copy(),
+        reference_offset=r_off[:, 0, :],
+        reference_strength=r_str[:, 0, :],
+        reference_width=r_wid[:, 0, :],
         resident_electrons=np.array([c.resident_electrons for _, c in classes], dtype=np.int64),
         degeneracy=g,
+        n_higher_transitions=n_higher,
+        reference_emission=np.array([
+            dataclasses.replace(c, resident_electrons=0, components=(), tau_xx_meaning="auger",
+                                trion_auger_time=None).emission_strength_total(1)
+            for _, c in classes]),
     )

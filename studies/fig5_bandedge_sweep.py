@@ -99,8 +99,12 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         rows = tqdm(rows, desc=NAME, leave=False)
     params, out = [], []
     for (d, w, h), s in rows:
-        e, th = gain_band(s, time=PROBE_TIME)
-        slope, coef = _slope_and_coefficient(s, e)
+        try:
+            e, th = gain_band(s, time=PROBE_TIME)
+        except ValueError:  # no gain up to <N> = 10: the higher transition outweighs it
+            e, th, slope, coef = np.nan, np.inf, np.nan, np.nan
+        else:
+            slope, coef = _slope_and_coefficient(s, e)
         params.append((d, w) + ((np.nan, 0.0, 0.0) if h is None else h))
         out.append((e, th, slope, coef))
     params, out = np.array(params), np.array(out)
@@ -120,7 +124,8 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
             "gain_band": (v, out[:, 0], {"units": "eV", "long_name":
                           f"type-I gain band at {PROBE_TIME:g} ps"}),
             "threshold": (v, out[:, 1], {**one, "long_name": "type-I threshold <N> at its gain "
-                          f"band (net gain >= {DETECTABLE_GAIN:g} alpha_0(peak))"}),
+                          f"band (net gain >= {DETECTABLE_GAIN:g} alpha_0(peak)); inf: no "
+                          "gain up to <N> = 10"}),
             "slope": (v, out[:, 2], {**one, "long_name": "log-log slope of the bleach at the "
                       "gain band, 0.01 <= <N> <= 0.1 (nan: induced absorption)"}),
             "linear_coefficient": (v, out[:, 3], {**one, "long_name":
@@ -173,7 +178,8 @@ def plot(ds: xr.Dataset):
 def _best(ds):
     slope = np.where(np.isfinite(ds.slope.values), ds.slope.values, -np.inf)
     k_slope = int(np.argmax(slope))
-    k_ratio = int(np.argmax(ds.ratio_to_type_ii_gain_band.values))
+    ratio = ds.ratio_to_type_ii_gain_band.values
+    k_ratio = int(np.argmax(np.where(np.isfinite(ratio), ratio, -np.inf)))
     both = (slope >= float(ds.quadratic_slope)) & (
         ds.ratio_to_type_ii_gain_band.values >= float(ds.several_times))
     return k_slope, k_ratio, both
@@ -195,9 +201,13 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
     s_max = float(ds.slope[k_slope])
     r_max = float(ds.ratio_to_type_ii_gain_band[k_ratio])
     n_quad = int(np.sum(np.nan_to_num(ds.slope.values, nan=-1) >= float(ds.quadratic_slope)))
+    n_none = int(np.sum(~np.isfinite(ds.threshold.values)))
     return [
         {"quantity": "type-I sets swept (plausible ranges, sources in the notes)",
-         "paper": "-", "ncgain": f"{n}", "agreement": "n/a"},
+         "paper": "-", "ncgain": f"{n} ({n_none} without any detectable gain up to <N> = 10: "
+                                 "a strong higher transition close above the band edge "
+                                 "out-absorbs the biexciton emission)",
+         "agreement": "n/a"},
         {"quantity": "largest type-I bleach slope at its gain band (0.01 <= <N> <= 0.1)",
          "paper": "~2 (quadratic)",
          "ncgain": f"{s_max:.2f} ({_describe(ds, k_slope)}; gain band "
@@ -206,7 +216,7 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
                    f"{float(ds.quadratic_slope):g}",
          "agreement": "yes for some sets" if n_quad else "no: no plausible set bleaches "
                       "quadratically at its gain band"},
-        {"quantity": "largest type-I / type-II threshold ratio (gain bands, 3 ps)",
+        {"quantity": "largest finite type-I / type-II threshold ratio (gain bands, 3 ps)",
          "paper": "~5",
          "ncgain": f"{r_max:.2f} ({_describe(ds, k_ratio)}; type-I "
                    f"{float(ds.threshold[k_ratio]):.2f} / type-II "
@@ -244,6 +254,9 @@ def notes(ds: xr.Dataset) -> str:
     def span(sel, var):
         x = ds[var].values[sel]
         x = x[np.isfinite(x)]
+        if var == "threshold" and (~np.isfinite(ds[var].values[sel])).any():
+            return (f"{x.min():.2f}-{x.max():.2f} (and no gain in "
+                    f"{int((~np.isfinite(ds[var].values[sel])).sum())} sets)")
         return f"{x.min():.2f}-{x.max():.2f}" if x.size else "-"
     text = (
         "**Ranges swept** (type-I preset otherwise unchanged; every set evaluated with the "

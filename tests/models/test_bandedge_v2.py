@@ -22,6 +22,10 @@ def _einstein_samples():
         s = Sample(**BASE, degeneracy=g, xx_absorption_width=0.03,
                    higher_transitions=[(0.15, 2.0, 0.02, -0.01)])
         out += [s, s.with_resident_electrons([0.4] + [0.6 / g] * g)]
+    for levels in ((), ((0.0, 2, 0.0), (0.010, 2, 1.0)), ((0.0, 1, 0.5), (0.005, 3, 1.0))):
+        eh = Sample(**BASE, state_model="electron-hole", hole_degeneracy=4, hole_levels=levels,
+                    temperature=77.0, higher_transitions=[(0.1, 1.0, 0.02)])
+        out += [eh, eh.with_resident_electrons([0.5, 0.25, 0.25])]
     return out
 
 
@@ -195,3 +199,59 @@ def test_higher_transition_adds_to_spectra_exactly():
     higher = 1.5 * lineshapes.gaussian(e - 2.12, np.hypot(inh, 0.02))
     peak = lineshapes.gaussian(0.0, width)
     assert np.allclose(ds.alpha0.values, (band + higher) / peak, rtol=1e-12)
+
+
+# ----------------------------------------------------------------- electron-hole model
+
+EH = dict(BASE, delta_xx=0.0, state_model="electron-hole")
+
+
+def test_electron_hole_two_by_two_exact_lines():
+    """g_e = g_h = 2, independent carriers: X has f_e = f_h = 1/2, so A = E = 1/4."""
+    s = Sample(**EH, hole_degeneracy=2)
+    lines = [s.band_edge_lines(n) for n in range(4)]
+    assert [a[0][1] for a, _ in lines] == [1.0, 0.25, 0.0, 0.0]
+    assert [e[0][1] for _, e in lines] == [0.0, 0.25, 1.0, 1.0]
+    # Einstein: k_rad(XX) = 4 k_rad(X), the v1 'statistical' law, *with* weaker X emission.
+    assert [s.radiative_rate(n) * s.tau_x for n in range(4)] == pytest.approx([0, 1, 4, 4])
+    # At Delta = 0 the single exciton is transparent at E_X in both models: 1.146.
+    assert float(kinetics.gain_threshold(s)) == pytest.approx(
+        models.poisson_threshold_no_interaction(), abs=2e-5)
+
+
+def test_thermal_hole_occupation():
+    s = Sample(**EH, hole_levels=[(0.0, 2, 0.0), (0.010, 2, 1.0)], temperature=300.0)
+    f = s.hole_occupation(1)
+    ratio = np.exp(-0.010 / (models.sample.K_BOLTZMANN * 300.0))
+    assert f[2] / f[0] == pytest.approx(ratio, rel=1e-12) and f.sum() == pytest.approx(1.0)
+    assert s.hole_occupation(4).tolist() == [1, 1, 1, 1]
+    hot = dataclasses.replace(s, temperature=2000.0).hole_occupation(1)
+    cold = dataclasses.replace(s, temperature=4.0).hole_occupation(1)
+    assert cold[2] < 1e-10 < hot[2] < 0.25
+    # Dark lowest level: the single exciton's stimulated emission falls as T drops.
+    em = [dataclasses.replace(s, temperature=t).emission_strength_total(1) for t in (4, 300)]
+    assert em[0] < 1e-10 < em[1] < 0.25
+
+
+@pytest.mark.parametrize("field, value, fragment", [
+    ("state_model", "quantum", "state_model = 'quantum'"),
+    ("hole_degeneracy", 0, "hole_degeneracy = 0"),
+    ("hole_degeneracy", 2.5, "hole_degeneracy = 2.5"),
+    ("temperature", 0.0, "temperature = 0.0"),
+    ("temperature", -5.0, "temperature = -5.0"),
+    ("hole_levels", [(0.0, 2, 1.0)], "hole_levels states sum to 2"),
+    ("hole_levels", [(0.0, 2.0, 1.0), (0.01, 2, 1.0)], "hole_levels[0].states = 2.0"),
+    ("hole_levels", [(0.0, 2, -1.0), (0.01, 2, 1.0)], "hole_levels[0].strength = -1.0"),
+    ("hole_levels", [(-0.01, 2, 1.0), (0.01, 2, 1.0)], "hole_levels[0].energy = -0.01"),
+    ("hole_levels", [(0.0, 4, 0.0)], "all 0"),
+])
+def test_bad_electron_hole_fields(field, value, fragment):
+    with pytest.raises(ValueError) as info:
+        Sample(**{**EH, field: value})
+    assert fragment in str(info.value)
+
+
+def test_electron_hole_fields_round_trip():
+    s = Sample(**EH, hole_levels=[(0.0, 2, 0.0), (0.01, 2, 1.0)], temperature=77.0)
+    assert Sample.from_json(s.to_json()) == s
+    assert build_state_table(s, 4).absorption_line_strength.shape == (1, 5, 2)
