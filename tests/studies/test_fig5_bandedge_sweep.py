@@ -21,7 +21,8 @@ def test_schema_and_round_trip(ds, tmp_path):
         xr.testing.assert_identical(back.load(), ds)
     rows = study.report_rows(ds)
     assert all(set(r) == {"quantity", "paper", "ncgain", "agreement"} for r in rows)
-    assert f"{float(ds.type_ii_threshold):.2f}" in rows[-1]["ncgain"]
+    assert f"{float(ds.type_ii_threshold):.2f}" in rows[-2]["ncgain"]
+    assert f"{float(ds.type_ii_film_x_threshold):.2f}" in rows[-1]["ncgain"]
     assert "Answer" in study.notes(ds)
     assert len(study.plot(ds).axes) == 2
 
@@ -41,8 +42,9 @@ def test_thresholds_are_the_kinetics_thresholds(ds):
 
 def test_higher_transition_raises_thresholds(ds):
     has_h = np.isfinite(ds.higher_offset.values)
+    two_channel = ~np.isfinite(ds.dark_bright_splitting.values)
     for w in np.unique(ds.xx_absorption_width.values):
-        sel = np.isclose(ds.xx_absorption_width.values, w)
+        sel = np.isclose(ds.xx_absorption_width.values, w) & two_channel
         assert ds.threshold.values[sel & has_h].min() > ds.threshold.values[sel & ~has_h].max()
     assert float(ds.type_ii_threshold) > float(ds.type_ii_no_higher_threshold)
 
@@ -50,3 +52,12 @@ def test_higher_transition_raises_thresholds(ds):
 def test_slopes_are_finite_and_bleach_grows(ds):
     assert np.isfinite(ds.slope.values).all()
     assert (ds.linear_coefficient.values > 0).all()
+
+
+def test_fine_structure_variants_use_the_electron_hole_model(ds):
+    eh = np.isfinite(ds.dark_bright_splitting.values)
+    assert eh.any() and (~eh).any()
+    # A dark lowest hole sublevel weakens the single exciton's bleach at the gain band.
+    plain = eh & ~np.isfinite(ds.higher_offset.values)
+    tc = ~eh & ~np.isfinite(ds.higher_offset.values)
+    assert ds.linear_coefficient.values[plain].max() < ds.linear_coefficient.values[tc].min()
