@@ -25,6 +25,7 @@ STUDIES = (
     "fig5d_bleaching",
     "fig5a_gain_lifetime",
     "fig5_bandedge_sweep",
+    "charging",
 )
 
 
