@@ -383,7 +383,9 @@ def notes(ds: xr.Dataset) -> str:
             f"{int(big.sum())} sets, "
             + (f"all with a higher transition (offset <= "
                f"{1e3 * np.nanmax(ds.higher_offset.values[big]):.0f} meV, strength >= "
-               f"{np.min(ds.higher_strength.values[big]):g})"
+               f"{np.min(ds.higher_strength.values[big]):g}"
+               + (", red Stark shift" if (ds.higher_stark_shift.values[big] < 0).all() else "")
+               + ")"
                if big.any() and np.isfinite(ds.higher_offset.values[big]).all() else
                "not all with a higher transition")
             + " (threshold ratios up to "
@@ -396,7 +398,10 @@ def notes(ds: xr.Dataset) -> str:
             f"({float(ds.ratio_to_type_ii_gain_band[k_slope]):.1f}x type II); the smallest "
             "single-exciton bleach coefficient at a gain band is "
             f"{np.nanmin(ds.linear_coefficient.values):.2f} "
-            f"({_describe(ds, int(np.nanargmin(ds.linear_coefficient.values)))}). So the "
+            f"({_describe(ds, int(np.nanargmin(ds.linear_coefficient.values)))}; threshold "
+            f"{float(ds.threshold[int(np.nanargmin(ds.linear_coefficient.values))]):.2f}, "
+            f"{float(ds.ratio_to_type_ii_gain_band[int(np.nanargmin(ds.linear_coefficient.values))]):.1f}x "
+            "type II). So the "
             "ingredient that moves type I towards quadratic growth is induced absorption of "
             "the single exciton at the gain band - a red-Stark-shifted higher transition, "
             "strongest when the fine structure has already weakened the single-exciton "
