@@ -119,6 +119,9 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         dataclasses.replace(line, offset=line.offset + t2.exciton_energy - FIG5_TYPE_II_EX),))
     e2f, th2f = gain_band(film, time=PROBE_TIME)
     th2fx = float(kinetics.gain_threshold(film, time=PROBE_TIME))
+    fs = models.presets.TYPE_I_CDSE_FINE_STRUCTURE
+    e_fs, th_fs = gain_band(fs, time=PROBE_TIME)
+    slope_fs, coef_fs = _slope_and_coefficient(fs, e_fs)
     rows = list(_variants(quick))
     if progress:
         from tqdm.auto import tqdm
@@ -174,6 +177,16 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                                        "type-II gain-band threshold, Fig. 5 film"}),
             "type_ii_film_x_threshold": ((), th2fx, {**one, "long_name":
                                          "type-II threshold at E_X = 2.01 eV, Fig. 5 film"}),
+            "fine_structure_preset": ((), th_fs, {**one, "long_name": "type-i-fine-structure "
+                                      "preset: threshold at its gain band"}),
+            "fine_structure_preset_gain_band": ((), e_fs, {"units": "eV", "long_name":
+                                               "type-i-fine-structure preset: gain band"}),
+            "fine_structure_preset_slope": ((), slope_fs, {**one, "long_name":
+                                           "type-i-fine-structure preset: bleach log-log slope "
+                                           "at its gain band, 0.01 <= <N> <= 0.1"}),
+            "fine_structure_preset_coefficient": ((), coef_fs, {**one, "long_name":
+                                                 "type-i-fine-structure preset: d(bleach)/d<N> "
+                                                 "at <N> -> 0 at its gain band"}),
             "type_ii_no_higher_gain_band": ((), e2b, {"units": "eV", "long_name":
                                             "type-II gain band without the 2.254 eV line"}),
             "type_ii_no_higher_threshold": ((), th2b, {**one, "long_name":
@@ -301,6 +314,20 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
                                    f"{_span(ds, sel, 'linear_coefficient')}",
                          "agreement": "see notes"})
     rows += [
+        {"quantity": "preset type-i-fine-structure (electron-hole, dark/bright 10 meV, 300 K): "
+                     "gain band; threshold (ratio to type II); slope; bleach coefficient",
+         "paper": "quadratic, ~5x type II",
+         "ncgain": f"{float(ds.fine_structure_preset_gain_band):.3f} eV; "
+                   f"{float(ds.fine_structure_preset):.2f} "
+                   f"({float(ds.fine_structure_preset) / float(ds.type_ii_threshold):.2f}x); "
+                   f"{float(ds.fine_structure_preset_slope):.2f}; "
+                   f"{float(ds.fine_structure_preset_coefficient):.2f}",
+         "agreement": ("yes" if float(ds.fine_structure_preset_slope) >= q and
+                       float(ds.fine_structure_preset) / float(ds.type_ii_threshold) >= several
+                       else f"no: slope {float(ds.fine_structure_preset_slope):.2f} "
+                            f"(quadratic: >= {q:g}), ratio "
+                            f"{float(ds.fine_structure_preset) / float(ds.type_ii_threshold):.2f}x "
+                            f"(several: >= {several:g}x)")},
         {"quantity": "type-II XX-band threshold at 3 ps with / without the 2.254 eV transition",
          "paper": "XX-band ASE only at ~6 mJ cm^-2 (after the X band, ~2)",
          "ncgain": f"{float(ds.type_ii_threshold):.2f} at {float(ds.type_ii_gain_band):.3f} eV"

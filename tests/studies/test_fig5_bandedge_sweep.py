@@ -22,6 +22,7 @@ def test_schema_and_round_trip(ds, tmp_path):
     rows = study.report_rows(ds)
     assert all(set(r) == {"quantity", "paper", "ncgain", "agreement"} for r in rows)
     assert f"{float(ds.type_ii_threshold):.2f}" in rows[-2]["ncgain"]
+    assert f"{float(ds.fine_structure_preset):.2f}" in rows[-3]["ncgain"]
     assert f"{float(ds.type_ii_film_x_threshold):.2f}" in rows[-1]["ncgain"]
     assert "Answer" in study.notes(ds)
     assert len(study.plot(ds).axes) == 2
