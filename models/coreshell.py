@@ -868,7 +868,7 @@ def sample_from_core_shell(core: str | Material = "CdS", shell: str | Material =
                            intrinsic_linewidth: float = INTRINSIC_LINEWIDTH,
                            homogeneous_linewidth: float = 0.02,
                            homogeneous_lineshape: str = "gaussian", degeneracy: int = 2,
-                           stokes_shift: float = 0.0, radiative_scaling: str = "statistical",
+                           stokes_shift: float = 0.0, radiative_scaling: str = "einstein",
                            auger_scaling: str = "statistical",
                            tau_x_ref: float = TAU_X_REF, tau_xx_ref: float = TAU_XX_REF,
                            sigma_pump_ref: float = SIGMA_PUMP_REF,

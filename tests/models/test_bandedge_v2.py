@@ -255,3 +255,14 @@ def test_electron_hole_fields_round_trip():
     s = Sample(**EH, hole_levels=[(0.0, 2, 0.0), (0.01, 2, 1.0)], temperature=77.0)
     assert Sample.from_json(s.to_json()) == s
     assert build_state_table(s, 4).absorption_line_strength.shape == (1, 5, 2)
+
+
+def test_electron_hole_multiline_monte_carlo_matches_master_equation():
+    """Several absorption/emission lines per state (fine structure + a Stark-shifted higher
+    transition + broad X->XX absorption): Monte Carlo spectra = exact within noise."""
+    from tests.kinetics.test_monte_carlo import compare
+    s = dataclasses.replace(models.presets.TYPE_I_CDSE_FINE_STRUCTURE, xx_absorption_width=0.04,
+                            higher_transitions=[(0.08, 1.0, 0.02, -0.02)])
+    mc, me = compare(s, [0.3, 1.5], [0.0, 30.0, 3000.0], n_nanocrystals=40_000, seed=9)
+    # not vacuous: the higher transition and the fine structure both shape alpha_0
+    assert float(me.alpha0.max()) > 1.0
