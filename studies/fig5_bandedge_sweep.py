@@ -45,7 +45,9 @@ RANGES = {
     "xx_absorption_width": ((0.02, 0.04, 0.06),
                             "assumption: from the band-edge homogeneous width (0.02 eV) up to "
                             "the ensemble width Gamma = 0.06 eV (a biexciton line broader than "
-                            "the X line; room-temperature single-NC widths are tens of meV)"),
+                            "the X line; room-temperature single-NC widths are tens of meV, e.g. "
+                            "40 meV FWHM in 'Spectroscopy of Single CdSe Nanoplatelets' "
+                            "(room temperature))"),
     "higher_offset": ((0.05, 0.10, 0.15),
                       "assumption: the next CdSe transitions (1S_e-2S3/2, 1S_e-1S1/2) lie "
                       "~50-150 meV above the band edge for NCs emitting near 2.0-2.1 eV "

@@ -266,3 +266,17 @@ def test_electron_hole_multiline_monte_carlo_matches_master_equation():
     mc, me = compare(s, [0.3, 1.5], [0.0, 30.0, 3000.0], n_nanocrystals=40_000, seed=9)
     # not vacuous: the higher transition and the fine structure both shape alpha_0
     assert float(me.alpha0.max()) > 1.0
+
+
+def test_electron_hole_radiative_ratios_xx_trion_x():
+    """Independent carriers without fine structure: k_rad(XX) : k_rad(X-) : k_rad(X) = 4 : 2 : 1,
+    the strong-confinement ratios computed for spherical CdSe dots (Rajadell et al.,
+    J. Phys. Chem. C 113, 11268 (2009)); the two-channel model gives 2 : 1 : 1."""
+    eh = Sample(**EH, hole_degeneracy=2)
+    trion = dataclasses.replace(eh, resident_electrons=1)
+    assert [eh.radiative_rate(2) * 1000, trion.radiative_rate(1) * 1000,
+            eh.radiative_rate(1) * 1000] == pytest.approx([4, 2, 1])
+    tc = Sample(**BASE)
+    assert [tc.radiative_rate(2) * 1000,
+            dataclasses.replace(tc, resident_electrons=1).radiative_rate(1) * 1000,
+            tc.radiative_rate(1) * 1000] == pytest.approx([2, 1, 1])
