@@ -298,9 +298,8 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
                    f"{float(ds.threshold[k_ratio]):.2f} / type-II "
                    f"{float(ds.type_ii_threshold):.2f}, slope there "
                    f"{float(ds.slope[k_ratio]):.2f}); {n_several} of {n} sets >= {several:g}x",
-         "agreement": (f"yes in {n_several} sets, all with a strong higher transition "
-                       "close above the band edge" if n_several else
-                       f"no: every set stays below {several:g}x")},
+         "agreement": (f"yes in {n_several} set(s) (which ingredients: notes)" if n_several
+                       else f"no: every set stays below {several:g}x")},
         {"quantity": f"sets with quadratic growth (slope >= {q:g}) AND a threshold >= "
                      f"{several:g}x type II",
          "paper": "the paper's type-I film",
