@@ -21,8 +21,9 @@ def test_schema_and_round_trip(ds, tmp_path):
         xr.testing.assert_identical(back.load(), ds)
     rows = study.report_rows(ds)
     assert all(set(r) == {"quantity", "paper", "ncgain", "agreement"} for r in rows)
-    assert f"{float(ds.type_ii_threshold):.2f}" in rows[-2]["ncgain"]
-    assert f"{float(ds.fine_structure_preset):.2f}" in rows[-3]["ncgain"]
+    assert f"{float(ds.type_ii_threshold):.2f}" in rows[-3]["ncgain"]
+    assert f"{float(ds.stripe_threshold_xx):.2f}" in rows[-2]["ncgain"]
+    assert f"{float(ds.fine_structure_preset):.2f}" in rows[-4]["ncgain"]
     assert f"{float(ds.type_ii_film_x_threshold):.2f}" in rows[-1]["ncgain"]
     assert "Answer" in study.notes(ds)
     assert len(study.plot(ds).axes) == 2
@@ -62,3 +63,13 @@ def test_fine_structure_variants_use_the_electron_hole_model(ds):
     plain = eh & ~np.isfinite(ds.higher_offset.values)
     tc = ~eh & ~np.isfinite(ds.higher_offset.values)
     assert ds.linear_coefficient.values[plain].max() < ds.linear_coefficient.values[tc].min()
+
+
+def test_stripe_estimate_is_consistent(ds):
+    """The recorded stripe thresholds reach the stated amplification (log interpolation)."""
+    t2 = models.presets.TYPE_II_CDS_ZNSE
+    for key, energy in (("x", t2.exciton_energy), ("xx", float(ds.type_ii_gain_band))):
+        th = float(ds[f"stripe_threshold_{key}"])
+        r = study.stripe_amplification(t2, energy, [0.97 * th, th, 1.03 * th])
+        assert r[0] < study.STRIPE_AMPLIFICATION < r[2]
+        assert r[1] == pytest.approx(study.STRIPE_AMPLIFICATION, rel=0.05)
