@@ -66,10 +66,22 @@ def _class_line(table: StateTable, c: int, x, width: float):
 
 
 def unexcited_absorption(table: StateTable, energies) -> np.ndarray:
-    """alpha_0(E): absorption of the unexcited ensemble (sigma_0 per eV), exact.
+    """alpha_0(E): absorption of the unexcited ensemble, exact.
 
     The sum over every absorption line of state n = 0 (band edge, higher
     transitions), with the resident electrons of charged classes.
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+    energies : array_like
+        Photon energies (eV).
+
+    Returns
+    -------
+    numpy.ndarray
+        alpha_0 at ``energies`` in units of sigma_0 per eV, same shape as ``energies``.
     """
     e = np.asarray(energies, float)
     out = np.zeros_like(e)
@@ -84,11 +96,23 @@ def unexcited_absorption(table: StateTable, energies) -> np.ndarray:
 
 
 def reference_absorption(table: StateTable, energies) -> np.ndarray:
-    """Band-edge absorption of the same ensemble unexcited and neutral (sigma_0 per eV).
+    """Band-edge absorption of the same ensemble unexcited and neutral.
 
     It sets the normalization alpha_0(peak) of every spectrum and the band where
     spectra are defined; for a neutral sample without higher transitions it is
     :func:`unexcited_absorption`.
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+    energies : array_like
+        Photon energies (eV).
+
+    Returns
+    -------
+    numpy.ndarray
+        The reference absorption in units of sigma_0 per eV, same shape as ``energies``.
     """
     e = np.asarray(energies, float)
     out = np.zeros_like(e)
@@ -102,10 +126,22 @@ def reference_absorption(table: StateTable, energies) -> np.ndarray:
 
 
 def absorption_peak(table: StateTable) -> tuple[float, float]:
-    """Energy (eV) and value (sigma_0/eV) of the peak of :func:`reference_absorption`.
+    """The peak of :func:`reference_absorption`, alpha_0(peak).
 
-    This alpha_0(peak), the band-edge peak of the unexcited neutral ensemble, is
-    the unit of every absorption spectrum and gain criterion.
+    This band-edge peak of the unexcited neutral ensemble is the unit of every
+    absorption spectrum and gain criterion.
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+
+    Returns
+    -------
+    energy : float
+        Photon energy of the maximum (eV).
+    value : float
+        The reference absorption there (sigma_0 per eV).
     """
     centres = table.exciton_energy[:, None] + table.reference_offset
     width = float(np.max(np.hypot(table.inhomogeneous_width[:, None], table.reference_width)))
@@ -120,7 +156,18 @@ def absorption_peak(table: StateTable) -> tuple[float, float]:
 
 
 def resolvable_range(table: StateTable) -> tuple[float, float]:
-    """Energies (eV) between which the reference band edge >= MIN_RELATIVE_ALPHA0 of its peak."""
+    """Energies between which the reference band edge >= MIN_RELATIVE_ALPHA0 of its peak.
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+
+    Returns
+    -------
+    low, high : float
+        The range (eV) where spectra and the bleaching are defined.
+    """
     e_peak, peak = absorption_peak(table)
     width = float(np.max(np.hypot(table.inhomogeneous_width[:, None], table.reference_width)))
     f = lambda e: reference_absorption(table, e) / peak - MIN_RELATIVE_ALPHA0  # noqa: E731
@@ -140,6 +187,18 @@ def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
     +-3 ensemble widths, cut to the range where the band edge is resolvable
     (:func:`resolvable_range`) so that spectra are defined everywhere on it.
     Higher transitions contribute to the spectra on this grid but do not widen it.
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+    n_points : int, default 241
+        Number of grid points.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n_points`` evenly spaced photon energies (eV).
     """
     width = np.hypot(table.inhomogeneous_width, table.homogeneous_width)
     lo, hi = np.inf, -np.inf
@@ -161,6 +220,21 @@ def line_kernels(table: StateTable, energies, n_bins: int) -> LineKernels:
     Sums over the table's line lists: absorption lines add, stimulated-emission
     lines subtract; PL is k_rad times the strength-weighted emission line shapes
     normalized to unit total area.
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+    energies : array_like
+        Photon energies (eV), one-dimensional.
+    n_bins : int
+        Number of equal-probability bins of the inhomogeneous distribution
+        (see :func:`ncgain.models.lineshapes.binned_ensemble_line`).
+
+    Returns
+    -------
+    LineKernels
+        The absorption and PL contributions of one NC of every class, state and bin.
     """
     e = np.asarray(energies, float)
     n_states = table.n_max + 1

@@ -117,12 +117,35 @@ class HigherTransition:
                                          -1.0, 1.0, unit=" eV"))
 
     def to_dict(self) -> dict:
-        """Plain dict of the four fields."""
+        """The transition as a plain dict.
+
+        Returns
+        -------
+        dict
+            ``offset``, ``strength``, ``width``, ``stark_shift``.
+        """
         return dataclasses.asdict(self)
 
     @classmethod
     def coerce(cls, value: Any, k: int) -> "HigherTransition":
-        """Accept a HigherTransition, a dict of its fields or a 3/4-tuple."""
+        """Accept a HigherTransition, a dict of its fields or a 3/4-tuple.
+
+        Parameters
+        ----------
+        value : HigherTransition, dict or tuple
+            The description.
+        k : int
+            Its index in ``higher_transitions`` (for error messages).
+
+        Returns
+        -------
+        HigherTransition
+
+        Raises
+        ------
+        ValueError
+            If ``value`` has the wrong form or a field is out of range.
+        """
         if isinstance(value, cls):
             return value
         try:
@@ -482,6 +505,16 @@ class Sample:
 
         E = min(n + r, g), H = min(n, g), r = ``resident_electrons``; carriers
         beyond the band edge sit in higher levels.
+
+        Parameters
+        ----------
+        n : int
+            Number of excitons in the NC, >= 0.
+
+        Returns
+        -------
+        electrons, holes : int
+            Carriers in the band-edge levels.
         """
         g = self.degeneracy
         return min(n + self.resident_electrons, g), min(n, g)
@@ -492,6 +525,18 @@ class Sample:
         g channels, each an electron and a hole state coupled by light; a channel
         absorbs when it holds neither carrier: strength max(g - r - n, 0) / g at
         E_i + S + n Delta_XX.
+
+        Parameters
+        ----------
+        n : int
+            Number of excitons in the NC, >= 0.
+
+        Returns
+        -------
+        strength : float
+            In units of sigma_0.
+        offset : float
+            Line position relative to the NC's emission energy E_i (eV).
         """
         g = self.degeneracy
         return (max(g - self.resident_electrons - n, 0) / g,
@@ -502,6 +547,18 @@ class Sample:
 
         A channel emits when it holds both carriers: strength min(n, g) / g at
         E_i + (min(n, g) - 1) Delta_XX (0 strength for n = 0).
+
+        Parameters
+        ----------
+        n : int
+            Number of excitons in the NC, >= 0.
+
+        Returns
+        -------
+        strength : float
+            In units of sigma_0.
+        offset : float
+            Line position relative to the NC's emission energy E_i (eV).
         """
         g = self.degeneracy
         m = min(n, g)
@@ -522,6 +579,23 @@ class Sample:
 
         The holes are fermions in the hole states of :attr:`hole_levels`; each
         configuration has Boltzmann weight exp(-sum of its energies / k T).
+
+        Parameters
+        ----------
+        n_holes : int
+            Number of holes, >= 0 (at most ``hole_degeneracy`` are placed).
+
+        Returns
+        -------
+        numpy.ndarray, shape (hole_degeneracy,)
+            Mean occupation of every hole state, in [0, 1], summing to the holes placed.
+
+        Examples
+        --------
+        >>> from ncgain import models
+        >>> s = models.presets.TYPE_I_CDSE_FINE_STRUCTURE
+        >>> float(s.hole_occupation(4).sum()), bool(s.hole_occupation(1)[0] > 0.25)
+        (4.0, True)
         """
         energy, _, _ = self._hole_states()
         gh = energy.size
@@ -540,6 +614,11 @@ class Sample:
 
     def band_edge_lines(self, n: int) -> tuple[list, list]:
         """Band-edge absorption and stimulated-emission lines of a NC holding ``n`` excitons.
+
+        Parameters
+        ----------
+        n : int
+            Number of excitons in the NC, >= 0.
 
         Returns
         -------
@@ -569,7 +648,20 @@ class Sample:
         return absorption, emission
 
     def emission_strength_total(self, n: int, r: int | None = None) -> float:
-        """Sum of the band-edge stimulated-emission strengths of state n (sigma_0)."""
+        """Sum of the band-edge stimulated-emission strengths of a state.
+
+        Parameters
+        ----------
+        n : int
+            Number of excitons, >= 0.
+        r : int, optional
+            Resident electrons; default the sample's ``resident_electrons``.
+
+        Returns
+        -------
+        float
+            Total stimulated-emission strength (sigma_0).
+        """
         s = self if r is None or r == self.resident_electrons else dataclasses.replace(
             self, resident_electrons=r, components=())
         return float(sum(st for _, st in s.band_edge_lines(n)[1]))
@@ -595,6 +687,23 @@ class Sample:
 
         With the default "einstein" law this is (stimulated-emission strength of
         the state) / (that of the neutral single exciton) / tau_x.
+
+        Parameters
+        ----------
+        n : int
+            Number of excitons in the NC, >= 0.
+
+        Returns
+        -------
+        float
+            k_rad(n) in 1/ps, per :attr:`radiative_scaling`.
+
+        Examples
+        --------
+        >>> from ncgain import models
+        >>> s = models.presets.TYPE_II_CDS_ZNSE
+        >>> s.radiative_rate(1) == 1 / s.tau_x, s.radiative_rate(2) * s.tau_x
+        (True, 2.0)
         """
         return self._radiative_scale(n, self.resident_electrons) / self.tau_x
 
@@ -621,6 +730,23 @@ class Sample:
         "statistical": a sum over carrier triples, C(N_e, 2) N_h k_eeh +
         C(N_h, 2) N_e k_hhe with N_e = n + r, N_h = n; for neutral NCs
         n^2 (n - 1) / 4 / tau_A whatever the split of k_eeh and k_hhe.
+
+        Parameters
+        ----------
+        n : int
+            Number of excitons in the NC, >= 0.
+
+        Returns
+        -------
+        float
+            k_A(n) in 1/ps, per :attr:`auger_scaling` and :attr:`auger_time`.
+
+        Examples
+        --------
+        >>> from ncgain import models
+        >>> s = models.presets.TYPE_II_CDS_ZNSE
+        >>> round(1 / (s.radiative_rate(2) + s.auger_rate(2)), 6)
+        130.0
         """
         if self.auger_scaling == "none":
             return 0.0

@@ -172,6 +172,11 @@ class StateTable:
         """sum_l emission strength / that of a neutral single exciton, shape (K, S).
 
         Under the Einstein relation k_rad(c, n) * tau_x,c equals this ratio.
+
+        Returns
+        -------
+        numpy.ndarray, shape (K, n_max + 1)
+            Dimensionless strength ratio.
         """
         return self.emission_line_strength.sum(axis=-1) / self.reference_emission[:, None]
 

@@ -22,7 +22,7 @@ from scipy import stats
 
 from ncgain import kinetics, models
 from ncgain.kinetics import observables
-from ncgain.kinetics.pulsed import PulsedProblem
+from ncgain.kinetics import pulsed as _pulsed
 
 from ._common import DETECTABLE_GAIN, attach, figure
 
@@ -39,7 +39,21 @@ LIFETIME_TIMES = np.concatenate([[PROBE_TIME], np.geomspace(5.0, 2e4, 120)])
 
 
 def charge_fractions(kind: str, value: float) -> list[float]:
-    """Fractions of NCs with r = 0, 1, 2 resident electrons."""
+    """Fractions of NCs with r = 0, 1, 2 resident electrons.
+
+    Parameters
+    ----------
+    kind : {"uniform", "poisson"}
+        Every NC carries ``value`` electrons, or Poisson-distributed charges of mean
+        ``value`` (mass above 2 at r = 2).
+    value : float
+        The charge (uniform) or the mean charge (Poisson).
+
+    Returns
+    -------
+    list of float
+        Fractions for r = 0, 1, 2 (sum 1).
+    """
     if kind == "uniform":
         return [1.0 if r == int(value) else 0.0 for r in range(3)]
     p = stats.poisson.pmf([0, 1], value)
@@ -52,7 +66,7 @@ def _charged(sample, fractions):
 
 def _gain_duration(sample, energy, mean):
     """Last time (ps) with alpha(E) < -DETECTABLE_GAIN alpha_0(peak) after a pulse <N> = mean."""
-    problem = PulsedProblem.build(sample, LIFETIME_TIMES, energies=[energy],
+    problem = _pulsed.PulsedProblem.build(sample, LIFETIME_TIMES, energies=[energy],
                                   max_mean_excitons=mean, method="master-equation",
                                   need_bleach=False)
     alpha, _ = observables.spectra(problem.exact_occupation(np.array([mean])), problem.kernels)
@@ -64,7 +78,21 @@ def _gain_duration(sample, energy, mean):
 
 
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
-    """Thresholds and gain durations for both presets and every charge distribution."""
+    """Thresholds and gain durations for both presets and every charge distribution.
+
+    Parameters
+    ----------
+    quick : bool, default False
+        Small grids: a smoke run of seconds, not a result.
+    progress : bool, default False
+        Show a progress bar.
+
+    Returns
+    -------
+    xarray.Dataset
+        The study's data, every variable with ``units`` and ``long_name``, provenance
+        attributes from :func:`ncgain.studies._common.attach`.
+    """
     presets = {"type-ii": models.presets.TYPE_II_CDS_ZNSE, "type-i": models.presets.TYPE_I_CDSE}
     cases = [("uniform", float(r)) for r in UNIFORM] + [
         ("poisson", m) for m in (POISSON_MEANS[-1:] if quick else POISSON_MEANS)]
@@ -111,7 +139,18 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
 
 
 def plot(ds: xr.Dataset):
-    """Threshold and gain duration against the mean charge."""
+    """Threshold and gain duration against the mean charge.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of :func:`run`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (no pyplot state).
+    """
     fig = figure(figsize=(9, 3.8), layout="constrained")
     ax, ax2 = fig.subplots(1, 2)
     for p, c in zip(ds.preset.values, ("C1", "C0")):
@@ -135,7 +174,18 @@ def plot(ds: xr.Dataset):
 
 
 def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Thresholds and gain durations, uniform charging, with the published anchors."""
+    """Thresholds and gain durations, uniform charging, with the published anchors.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of :func:`run`.
+
+    Returns
+    -------
+    list of dict
+        Rows with keys ``quantity``, ``paper``, ``ncgain``, ``agreement``.
+    """
     rows = []
     for p in ds.preset.values:
         d = ds.sel(preset=p)
@@ -162,7 +212,18 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
 
 def notes(ds: xr.Dataset) -> str:
-    """What charging does in the model, with numbers."""
+    """What charging does in the model, with numbers.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of :func:`run`.
+
+    Returns
+    -------
+    str
+        Markdown paragraphs with numbers read from ``ds``.
+    """
     i2 = ds.sel(preset="type-i")
     return (
         "Resident electrons enter through the state table only (kernels unchanged): a NC "

@@ -87,6 +87,20 @@ def stripe_amplification(sample, energy, means) -> np.ndarray:
 
     ratio = int pl(t) F(t) dt / int pl(t) dt with F = (exp(g) - 1)/g,
     g = -alpha(E, t)/alpha_0(peak) * STRIPE_ALPHA0_LENGTH (exact master equation).
+
+    Parameters
+    ----------
+    sample : ncgain.models.Sample
+        The sample.
+    energy : float
+        Photon energy (eV).
+    means : array_like
+        Mean excitons per NC after the pulse.
+
+    Returns
+    -------
+    numpy.ndarray
+        The amplification ratio for each <N> (dimensionless).
     """
     ds = kinetics.simulate_pulsed(sample, means, STRIPE_TIMES, energies=[energy],
                                   method="master-equation")
@@ -99,7 +113,22 @@ def stripe_amplification(sample, energy, means) -> np.ndarray:
 
 
 def stripe_threshold(sample, energy, quick: bool) -> float:
-    """<N> at which :func:`stripe_amplification` first reaches STRIPE_AMPLIFICATION."""
+    """<N> at which :func:`stripe_amplification` first reaches STRIPE_AMPLIFICATION.
+
+    Parameters
+    ----------
+    sample : ncgain.models.Sample
+        The sample.
+    energy : float
+        Photon energy (eV).
+    quick : bool
+        Coarser <N> grid.
+
+    Returns
+    -------
+    float
+        The threshold <N> (log-log interpolated), inf if not reached up to <N> = 8.
+    """
     means = np.geomspace(0.05, 8.0, 40 if quick else 120)
     ratio = stripe_amplification(sample, energy, means)
     above = np.flatnonzero(ratio >= STRIPE_AMPLIFICATION)
@@ -152,7 +181,21 @@ def _slope_and_coefficient(sample, energy):
 
 
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
-    """The sweep (exact master equation throughout)."""
+    """The sweep (exact master equation throughout).
+
+    Parameters
+    ----------
+    quick : bool, default False
+        Small grids: a smoke run of seconds, not a result.
+    progress : bool, default False
+        Show a progress bar.
+
+    Returns
+    -------
+    xarray.Dataset
+        The study's data, every variable with ``units`` and ``long_name``, provenance
+        attributes from :func:`ncgain.studies._common.attach`.
+    """
     t2 = models.presets.TYPE_II_CDS_ZNSE
     e2, th2 = gain_band(t2, time=PROBE_TIME)
     th2x = float(kinetics.gain_threshold(t2, time=PROBE_TIME))
@@ -260,7 +303,18 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
 
 
 def plot(ds: xr.Dataset):
-    """Slope at the gain band against the threshold ratio, one point per parameter set."""
+    """Slope at the gain band against the threshold ratio, one point per parameter set.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of :func:`run`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (no pyplot state).
+    """
     fig = figure(figsize=(6.4, 4.4), layout="constrained")
     ax = fig.subplots()
     has_h = np.isfinite(ds.higher_offset.values)
@@ -326,7 +380,18 @@ def _span(ds, sel, var, fmt=".2f"):
 
 
 def report_rows(ds: xr.Dataset) -> list[dict]:
-    """The answer, with numbers from the sweep."""
+    """The answer, with numbers from the sweep.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of :func:`run`.
+
+    Returns
+    -------
+    list of dict
+        Rows with keys ``quantity``, ``paper``, ``ncgain``, ``agreement``.
+    """
     k_slope, k_ratio, both = _best(ds)
     n = ds.sizes["variant"]
     s_max = float(ds.slope[k_slope])
@@ -437,7 +502,18 @@ def _fine_structure_sentence(ds, groups) -> str:
 
 
 def notes(ds: xr.Dataset) -> str:
-    """Which ingredient matters, and why none gives the paper's type I (numbers from ds)."""
+    """Which ingredient matters, and why none gives the paper's type I (numbers from ds).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of :func:`run`.
+
+    Returns
+    -------
+    str
+        Markdown paragraphs with numbers read from ``ds``.
+    """
     import json
     ranges = json.loads(ds.attrs["ranges"])
     k_slope, k_ratio, both = _best(ds)
