@@ -702,7 +702,7 @@ class Sample:
         --------
         >>> from ncgain import models
         >>> s = models.presets.TYPE_II_CDS_ZNSE
-        >>> s.radiative_rate(1) == 1 / s.tau_x, s.radiative_rate(2) * s.tau_x
+        >>> s.radiative_rate(1) == 1 / s.tau_x, round(s.radiative_rate(2) * s.tau_x, 12)
         (True, 2.0)
         """
         return self._radiative_scale(n, self.resident_electrons) / self.tau_x
