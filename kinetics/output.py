@@ -11,7 +11,7 @@ from ncgain import models
 
 from . import observables
 
-__all__ = ["pulsed_dataset", "sample_from_dataset"]
+__all__ = ["pulsed_dataset", "cw_dataset", "sample_from_dataset"]
 
 COORD_ATTRS = {
     "mean_excitons": {"units": "1", "long_name": "mean excitons per NC after the pulse, <N>"},
@@ -122,3 +122,99 @@ def sample_from_dataset(ds: xr.Dataset) -> models.Sample:
         If the attribute does not describe a valid sample.
     """
     return models.Sample.from_dict(json.loads(ds.attrs["sample"]))
+
+
+CW_COORD_ATTRS = {
+    "generation_rate": {"units": "ps-1",
+                        "long_name": "c.w. generation rate G, excitons created per NC per ps "
+                                     "(ensemble mean; class c gets G sigma_c / mean sigma)"},
+    "pump_intensity": {"units": "W cm-2",
+                       "long_name": "c.w. pump intensity I = G h nu_pump / mean sigma_pump "
+                                    "(the same for every size class)"},
+    "time": {"units": "ps", "long_name": "time after the c.w. pump is switched on (dark start)"},
+    "size_class": {"units": "1", "long_name": "size class index"},
+}
+
+
+def cw_dataset(problem, occupation, *, n_events: int | None, burn_in=None) -> xr.Dataset:
+    """Wrap a c.w. occupation tensor P[m, t, c, n, b] of ``problem`` as the public dataset.
+
+    The steady state (``problem.times is None``) has no time dimension.
+    """
+    from .cw import pump_intensity  # local: cw imports this module lazily
+
+    alpha, pl = observables.spectra(occupation, problem.kernels)
+    table = problem.table
+    alpha0 = observables.unexcited_absorption(table, problem.energies) \
+        / problem.kernels.alpha0_peak
+    bleach = (alpha0[None, None, :] - alpha) / alpha0[None, None, :]
+    population = occupation.sum(axis=(2, 4))
+    n = np.arange(table.n_max + 1)
+    g = problem.generation_rate
+    steady = problem.times is None
+    coords = {
+        "generation_rate": ("generation_rate", g, CW_COORD_ATTRS["generation_rate"]),
+        "pump_intensity": ("generation_rate", pump_intensity(g, problem.sample),
+                           CW_COORD_ATTRS["pump_intensity"]),
+        "energy": ("energy", problem.energies, COORD_ATTRS["energy"]),
+        "excitons": ("excitons", n, COORD_ATTRS["excitons"]),
+        "size_class": ("size_class", np.arange(table.n_classes), CW_COORD_ATTRS["size_class"]),
+    }
+    if steady:
+        lead = ("generation_rate",)
+        population, alpha, pl, bleach = (a[:, 0] for a in (population, alpha, pl, bleach))
+    else:
+        lead = ("generation_rate", "time")
+        coords["time"] = ("time", problem.times, CW_COORD_ATTRS["time"])
+    when = "in the steady state" if steady else "at time t"
+    data_vars = {
+        "population": (lead + ("excitons",), population,
+                       {"units": "1", "long_name": f"fraction of NCs holding n excitons {when}"}),
+        "mean_excitons": (lead, population @ n,
+                          {"units": "1", "long_name": f"mean excitons per NC {when}"}),
+        "absorption": (lead + ("energy",), alpha,
+                       {"units": "1", "long_name": "absorption alpha / alpha_0(peak)"}),
+        "bleach": (lead + ("energy",), bleach,
+                   {"units": "1", "long_name": "normalized bleaching -dalpha/alpha_0"}),
+        "pl": (lead + ("energy",), pl,
+               {"units": "ps-1 eV-1",
+                "long_name": "spontaneous emission per NC (photons per ps per eV)"}),
+        "alpha0": (("energy",), alpha0,
+                   {"units": "1", "long_name": "unexcited absorption alpha_0 / alpha_0(peak)"}),
+        "class_generation_rate": (("generation_rate", "size_class"),
+                                  g[:, None] * table.pump_scale[None, :],
+                                  {"units": "ps-1", "long_name": "generation rate G_c of each "
+                                                                "size class"}),
+        "class_weight": (("size_class",), table.class_weight,
+                         {"units": "1", "long_name": "number fraction of each size class"}),
+    }
+    if burn_in is not None:
+        data_vars["burn_in_time"] = (("generation_rate",), np.asarray(burn_in, float),
+                                     {"units": "ps", "long_name": "Monte Carlo burn-in before "
+                                      "the steady-state sample (dark start forgotten)"})
+    attrs = {
+        "title": f"ncgain c.w. excitation: {problem.sample.name}",
+        "sample": problem.sample.to_json(),
+        "sample_name": problem.sample.name,
+        "method": problem.method,
+        "regime": "steady state" if steady else "transient from a dark start",
+        "steady_state": ("exact closed form, detailed balance p(n)/p(n-1) = G_c/k_c(n)"
+                         if problem.method == "master-equation"
+                         else "one sample per NC after its burn-in time"),
+        "pump_model": "excitons created at G_c in every state (no saturation of the pump)",
+        "seed": problem.seed,
+        "n_nanocrystals": problem.n_nanocrystals,
+        "n_max": table.n_max,
+        "energy_bins": problem.energy_bins if problem.method == "monte-carlo" else 1,
+        "alpha0_peak_energy_eV": observables.absorption_peak(table)[0],
+        "ncgain_version": models.package_version(),
+        "random_streams": "counter-based SplitMix64, one stream per NC (seed, NC index)",
+        "conventions": "units: eV, ps, nm, cm2, W cm-2",
+    }
+    if n_events is not None:
+        attrs["n_events"] = int(n_events)
+    for name, value in (("alpha", alpha), ("pl", pl), ("bleach", bleach),
+                        ("population", population)):
+        if not np.all(np.isfinite(value)):  # a bug, never an input problem (inputs are checked)
+            raise RuntimeError(f"non-finite values in {name}")
+    return xr.Dataset(data_vars=data_vars, coords=coords, attrs=attrs)
