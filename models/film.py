@@ -18,6 +18,10 @@ stripe's small-signal ASE) threshold is where ``g_mod`` reaches 0, i.e. where
 :func:`ncgain.kinetics.gain_threshold`.
 
 Units: cm^-1 throughout.
+
+:meth:`Film.close_packed` is a cited default for a close-packed film of CdSe-based
+NCs (values and sources in :data:`CLOSE_PACKED_SOURCES`); most of its numbers
+are stated assumptions, so pass your own film for a real device.
 """
 
 from __future__ import annotations
@@ -30,7 +34,42 @@ from pathlib import Path
 
 from .sample import _check_range
 
-__all__ = ["Film"]
+__all__ = ["Film", "CLOSE_PACKED", "CLOSE_PACKED_SOURCES"]
+
+# Leatherdale et al., J. Phys. Chem. B 106, 7619 (2002): per-NC absorption cross-section of
+# CdSe NCs at 350 nm, C_abs = 5.501e5 a^3 cm^-1 (a the radius in cm), i.e. 5.501e5 / (4 pi / 3)
+# = 1.313e5 cm^-1 per unit NC volume, independent of size.
+_ALPHA_350_PER_VOLUME = 5.501e5 / (4.0 * 3.141592653589793 / 3.0)
+#: Assumption: NC volume fraction of a close-packed film of ligand-capped NCs.
+_VOLUME_FRACTION = 0.2
+#: Assumption: band-edge (1S) peak absorption / absorption at 350 nm of a 3-4 nm CdSe NC.
+_BAND_EDGE_TO_350NM = 0.2
+
+#: Field values of :meth:`Film.close_packed` (cm^-1 for alpha_0 and loss).
+CLOSE_PACKED = {
+    "absorption_coefficient": round(_ALPHA_350_PER_VOLUME * _VOLUME_FRACTION
+                                    * _BAND_EDGE_TO_350NM, -2),
+    "confinement_factor": 0.5,
+    "loss": 50.0,
+    "name": "close-packed NC film (ncgain default)",
+}
+
+#: Where each value of :data:`CLOSE_PACKED` comes from.
+CLOSE_PACKED_SOURCES = {
+    "absorption_coefficient":
+        "derived: Leatherdale et al., J. Phys. Chem. B 106, 7619 (2002), C_abs(350 nm) = "
+        "5.501e5 a^3 cm^-1 per CdSe NC, i.e. 1.31e5 cm^-1 per unit NC volume; times "
+        "an NC volume fraction of 0.2 (assumption: close-packed ligand-capped NCs, random "
+        "close packing ~0.64 of spheres whose ligand shell dilutes the core volume ~3x) and a "
+        "band-edge-peak/350-nm absorption ratio of 0.2 (assumption: typical of 3-4 nm CdSe "
+        "NC spectra, not confirmed by search) = 5.3e3, rounded to 5,300 cm^-1",
+    "confinement_factor":
+        "assumption: 0.5, a ~100-200 nm NC film (n ~ 1.8-2) on glass guides a mode with "
+        "about half its intensity in the film (not confirmed by search)",
+    "loss":
+        "assumption: 50 cm^-1, scattering and waveguide loss of a spin-coated NC film of "
+        "the order of tens of cm^-1 (not confirmed by search)",
+}
 
 
 @dataclass(frozen=True)
@@ -105,6 +144,31 @@ class Film:
             ``Gamma_c * alpha_0 * gain - loss`` in cm^-1.
         """
         return self.confinement_factor * self.absorption_coefficient * gain - self.loss
+
+    @classmethod
+    def close_packed(cls, **changes) -> "Film":
+        """The default close-packed NC film (:data:`CLOSE_PACKED`), optionally changed.
+
+        alpha_0 = 5,300 cm^-1 (derived from Leatherdale et al. 2002 with two stated
+        assumptions), confinement 0.5 and loss 50 cm^-1 (assumptions); see
+        :data:`CLOSE_PACKED_SOURCES`. Its loss fraction is 50 / (0.5 * 5300) = 0.019.
+
+        Parameters
+        ----------
+        **changes
+            Fields to replace, e.g. ``loss=20.0``.
+
+        Returns
+        -------
+        Film
+
+        Examples
+        --------
+        >>> from ncgain.models import Film
+        >>> round(Film.close_packed().loss_fraction(), 4)
+        0.0189
+        """
+        return cls.from_dict({**CLOSE_PACKED, **changes})
 
     # -- serialisation ------------------------------------------------------------------
 

@@ -37,3 +37,18 @@ def test_file_round_trip(tmp_path):
     with pytest.raises(ValueError, match="bad.toml.*mirror"):
         Film.from_file(tmp_path / "bad.toml")
     assert json.loads(film.to_json())["loss"] == 20.0
+
+
+def test_close_packed_default_is_cited_and_consistent():
+    from ncgain.models import film as film_module
+    f = Film.close_packed()
+    assert set(film_module.CLOSE_PACKED_SOURCES) == {"absorption_coefficient",
+                                                     "confinement_factor", "loss"}
+    for text in film_module.CLOSE_PACKED_SOURCES.values():
+        assert "assumption" in text or "Leatherdale" in text
+    # alpha_0 follows from its stated derivation: 5.501e5 / (4 pi / 3) * 0.2 * 0.2.
+    assert f.absorption_coefficient == pytest.approx(5.501e5 / (4 * np.pi / 3) * 0.04, rel=0.01)
+    assert f.loss_fraction() == pytest.approx(50.0 / (0.5 * f.absorption_coefficient))
+    assert Film.close_packed(loss=10.0).loss == 10.0
+    with pytest.raises(ValueError, match="loss"):
+        Film.close_packed(loss=-1.0)

@@ -66,3 +66,33 @@ def test_bad_arguments_one_line_exit_2(args, fragment, tmp_path):
 def test_help():
     res = run("--help")
     assert res.returncode == 0 and "reproduce" in res.stdout and "simulate" in res.stdout
+
+
+def test_threshold_cw_prints_intensity_rate_and_assumptions(capsys, tmp_path):
+    from ncgain import kinetics, models
+    assert cli.main(["threshold", "--cw", "--preset", "type-ii"]) == 0
+    out = capsys.readouterr().out
+    th = kinetics.cw_threshold(models.presets.TYPE_II_CDS_ZNSE)
+    i = float(kinetics.pump_intensity(th, models.presets.TYPE_II_CDS_ZNSE)[0])
+    assert f"{i:.4g} W cm^-2" in out and f"G = {float(th):.4g}" in out
+    assert "assumptions:" in out and "no film: gain threshold" in out and "sigma_pump" in out
+    film = tmp_path / "film.toml"
+    film.write_text('absorption_coefficient = 4000.0\nconfinement_factor = 0.5\nloss = 100.0\n')
+    assert cli.main(["threshold", "--cw", "--preset", "type-ii", "--film", str(film)]) == 0
+    out = capsys.readouterr().out
+    lasing = kinetics.cw_threshold(models.presets.TYPE_II_CDS_ZNSE,
+                                   film=models.Film.from_file(film))
+    assert "c.w. lasing threshold" in out and f"G = {float(lasing):.4g}" in out
+    assert "loss = 100 cm^-1" in out and float(lasing) > float(th)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--cw", "--film", "missing.toml"], "no such file"),
+    (["--cw", "--time", "3"], "steady state"),
+    (["--cw", "--loss", "0.1", "--film", "close-packed"], "either --loss or --film"),
+    (["--film", "close-packed"], "--film needs --cw"),
+    (["--cw", "--loss", "5"], "no steady-state net gain"),
+])
+def test_threshold_cw_bad_arguments(args, message, capsys):
+    assert cli.main(["threshold", *args]) == 2
+    assert message in capsys.readouterr().err
