@@ -212,9 +212,14 @@ def _tails(p: np.ndarray, beyond: np.ndarray) -> np.ndarray:
         + beyond[..., None]
 
 
-def _required_n_max(sample: Sample, class_rate: np.ndarray, tol: float) -> int | None:
-    """Smallest n_max >= g with steady-state P(n > n_max) <= tol in every (m, c); None if > 200."""
-    big = build_state_table(sample, LARGEST_N_MAX)
+def _required_n_max(sample: Sample, class_rate: np.ndarray, tol: float,
+                    big: StateTable | None = None) -> int | None:
+    """Smallest n_max >= g with steady-state P(n > n_max) <= tol in every (m, c); None if > 200.
+
+    ``big`` is the sample's table with n_max = 200 (built here if not given).
+    """
+    if big is None:
+        big = build_state_table(sample, LARGEST_N_MAX)
     p, beyond = _steady_state_with_tail(big.decay_rate, class_rate)
     tails = _tails(p, beyond).reshape(-1, LARGEST_N_MAX + 1).max(axis=0)
     ok = np.flatnonzero(tails <= tol)
@@ -223,13 +228,14 @@ def _required_n_max(sample: Sample, class_rate: np.ndarray, tol: float) -> int |
     return max(int(ok[0]), sample.degeneracy)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)
 def _max_rate_cached(sample_json: str, tol: float) -> float:
     sample = Sample.from_json(sample_json)
-    scale = build_state_table(sample, sample.degeneracy).pump_scale
+    big = build_state_table(sample, LARGEST_N_MAX)
 
     def fits(g):
-        return _required_n_max(sample, np.array([[g]]) * scale[None, :], tol) is not None
+        return _required_n_max(sample, np.array([[g]]) * big.pump_scale[None, :], tol,
+                               big) is not None
 
     lo, hi = 0.0, 1.0
     while fits(hi):
@@ -583,6 +589,11 @@ def _finite(name, value, lo, hi, unit):
     return float(value)
 
 
+@functools.lru_cache(maxsize=256)
+def _mean_excitons_rate_cached(sample_json: str, target: float, g_cap: float) -> float:
+    return _mean_excitons_rate(Sample.from_json(sample_json), target, g_cap)
+
+
 def _mean_excitons_rate(sample: Sample, target: float, g_cap: float) -> float:
     """The G at which the steady-state ensemble <n> reaches ``target`` (capped at g_cap)."""
     table = build_state_table(sample, LARGEST_N_MAX)
@@ -665,7 +676,7 @@ def cw_threshold(sample, *, energy=None, loss=0.0, film=None,
         energy = sample.exciton_energy
     g_cap = max_generation_rate_fn(sample)
     if max_generation_rate is None:
-        g_hi = _mean_excitons_rate(sample, MAX_MEAN_EXCITONS, g_cap)
+        g_hi = _mean_excitons_rate_cached(sample.to_json(), MAX_MEAN_EXCITONS, g_cap)
     else:
         g_hi = _finite("max_generation_rate", max_generation_rate, 0.0, g_cap, "1/ps")
         if g_hi == 0.0:
@@ -677,11 +688,13 @@ def cw_threshold(sample, *, energy=None, loss=0.0, film=None,
     k1 = float(np.min(table.decay_rate[:, 1] / table.pump_scale))
     g_lo = min(1e-6 * k1, g_hi * 1e-3)
 
+    # One energy bin: alpha(E)/alpha_0(peak) = sum_{c,n} w_c p_c(n) F[c, n, E] / peak.
+    f_abs = kernels.absorption[:, :, 0, :] * (table.class_weight[:, None, None]
+                                             / kernels.alpha0_peak)
+
     def alpha_of(g):
         g = np.atleast_1d(np.asarray(g, float))
-        occ = (steady_state(table, g) * table.class_weight[None, :, None])[:, None, :, :, None]
-        alpha, _ = observables.spectra(occ, kernels)
-        return alpha[:, 0, :]
+        return np.einsum("mcn,cne->me", steady_state(table, g), f_abs)
 
     def margin(g):
         return alpha_of(g).min(axis=-1) + loss

@@ -26,6 +26,7 @@ STUDIES = (
     "fig5a_gain_lifetime",
     "fig5_bandedge_sweep",
     "charging",
+    "cw_threshold",
 )
 
 
