@@ -55,6 +55,10 @@ WORKLOAD = {
     "seed": 1,
 }
 
+#: The c.w. transient: the same sample and record times, a dark sample switched on
+#: at t = 0 under a c.w. pump of this generation rate (G tau_X = 4).
+CW_WORKLOAD = {"generation_rate_per_ps": 2e-4}
+
 #: Design targets of the engine (the kernel alone, ``energy_bins=1``, 1e7 NCs where run).
 TARGETS = {
     "ncs_per_s_per_thread": 9.0e6,
@@ -105,6 +109,14 @@ def _problem(n_nanocrystals: int, energy_bins: int, method: str = "monte-carlo")
                                n_nanocrystals=int(n_nanocrystals), seed=WORKLOAD["seed"],
                                statistics=WORKLOAD["statistics"], energy_bins=energy_bins,
                                method=method)
+
+
+def _cw_problem(n_nanocrystals: int, energy_bins: int):
+    from ncgain.kinetics.cw import CwProblem
+    return CwProblem.build(workload_sample(), [CW_WORKLOAD["generation_rate_per_ps"]],
+                           workload_times(), method="monte-carlo",
+                           n_nanocrystals=int(n_nanocrystals), seed=WORKLOAD["seed"],
+                           energy_bins=energy_bins)
 
 
 # ----------------------------------------------------------------------------- NumPy baseline
@@ -358,6 +370,14 @@ def _worker_throughput(spec: dict) -> dict:
                          "energy_bins": bins, "n_max": int(ds.attrs["n_max"]), "seconds": sec,
                          "events": int(ds.attrs["n_events"]),
                          "cpu_per_wall": _LAST_CPU["cpu_per_wall"]})
+    # The c.w. transient to 10 ns: same kernel, pump as an up rate, dark start.
+    for n in spec["sizes"]:
+        problem = _cw_problem(n, 1)
+        problem.monte_carlo_counts()
+        sec, (_, events, _) = _best_of(problem.monte_carlo_counts, repeats)
+        rows.append({"what": "c.w. kernel", "threads": threads, "n_nanocrystals": int(n),
+                     "energy_bins": 1, "n_max": problem.table.n_max, "seconds": sec,
+                     "events": int(events), "cpu_per_wall": _LAST_CPU["cpu_per_wall"]})
     for r in rows:
         r["ncs_per_s"] = r["n_nanocrystals"] / r["seconds"]
         r["ncs_per_s_per_thread"] = r["ncs_per_s"] / threads
@@ -475,7 +495,7 @@ def _meta(mode: str, sizes, repeats: int) -> dict:
             "python": platform.python_version(), "numpy": np.__version__,
             "numba": numba.__version__, "scipy": scipy.__version__,
             "ncgain": models.package_version(), "chunk_size": pulsed.CHUNK_SIZE,
-            "workload": dict(WORKLOAD),
+            "workload": dict(WORKLOAD), "cw_workload": dict(CW_WORKLOAD),
             # other processes on the machine disturb timings: recorded, not corrected
             "load_average_1min_at_start": os.getloadavg()[0]}
 
@@ -667,7 +687,9 @@ def report(res: dict) -> str:
              f"({m['logical_cpus']} logical CPUs), numba {m['numba']}, numpy {m['numpy']}",
              f"workload: <N> = {w['mean_excitons']} (Poisson), {w['n_times']} log-spaced times "
              f"{w['time_first_ps']} ps .. {w['time_last_ps'] / 1000:g} ns, tau_XX = "
-             f"{w['tau_xx_ps']:g} ps, tau_X = {w['tau_x_ps'] / 1000:g} ns; CHUNK_SIZE = "
+             f"{w['tau_xx_ps']:g} ps, tau_X = {w['tau_x_ps'] / 1000:g} ns (c.w. kernel: "
+             f"G = {CW_WORKLOAD['generation_rate_per_ps']:g} ps^-1 from a dark start, same "
+             "times); CHUNK_SIZE = "
              f"{m['chunk_size']}; best of {m['repeats']}", ""]
     c = res["compile"]
     parts.append(_table(["compile, cold (s)", "cached load (s)", "import kinetics (s)",
