@@ -80,14 +80,16 @@ def test_script_writes_json(tmp_path):
     assert res["compile"]["cached"]["first_call_seconds"] > 0
     rows = res["monte_carlo"]
     assert {(r["what"], r["threads"], r["energy_bins"]) for r in rows} == {
-        (w, t, b) for w in ("kernel", "simulate_pulsed") for t in (1, 2) for b in (1, 16)}
+        (w, t, b) for w in ("kernel", "simulate_pulsed") for t in (1, 2) for b in (1, 16)} | {
+        ("c.w. kernel", t, 1) for t in (1, 2)}
     for r in rows:
         for k in ("seconds", "ncs_per_s", "ncs_per_s_per_thread", "events", "events_per_s"):
             assert r[k] > 0, (k, r)
     # same seed, same events whatever the number of threads
     ev = {}
     for r in rows:
-        ev.setdefault((r["n_nanocrystals"], r["energy_bins"]), set()).add(r["events"])
+        ev.setdefault((r["what"] == "c.w. kernel", r["n_nanocrystals"], r["energy_bins"]),
+                      set()).add(r["events"])
     assert all(len(v) == 1 for v in ev.values())
     assert all(s["speedup"] > 0 for s in res["scaling"])
     assert set(res["rng_floor"]) == {"1", "2"}
