@@ -674,7 +674,7 @@ def cw_threshold(sample, *, energy=None, loss=0.0, film=None,
         raise ValueError(f"energy = {energy!r} must be a photon energy in eV or 'any'")
     if energy is None:
         energy = sample.exciton_energy
-    g_cap = max_generation_rate_fn(sample)
+    g_cap = _max_generation_rate(sample)
     if max_generation_rate is None:
         g_hi = _mean_excitons_rate_cached(sample.to_json(), MAX_MEAN_EXCITONS, g_cap)
     else:
@@ -728,4 +728,4 @@ def cw_threshold(sample, *, energy=None, loss=0.0, film=None,
 
 
 # The public name ``max_generation_rate`` is also a keyword of cw_threshold.
-max_generation_rate_fn = max_generation_rate
+_max_generation_rate = max_generation_rate

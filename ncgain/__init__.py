@@ -22,6 +22,7 @@ from importlib.metadata import version as _version
 
 from . import kinetics, models
 from .kinetics import gain_threshold, simulate_pulsed
+from .kinetics import cw_threshold, simulate_cw
 from .models import Sample, presets
 
 try:
@@ -30,4 +31,4 @@ except _PackageNotFoundError:  # running from a tree that was never installed
     __version__ = "unknown"
 
 __all__ = ["__version__", "models", "kinetics", "Sample", "presets", "simulate_pulsed",
-           "gain_threshold"]
+           "gain_threshold", "simulate_cw", "cw_threshold"]
