@@ -297,3 +297,41 @@ def test_threshold_errors():
     # A search range that ends below the threshold finds no gain.
     with pytest.raises(kinetics.NoGainError):
         kinetics.cw_threshold(TYPE_II, max_generation_rate=1e-4)
+
+
+def test_chunk_size_does_not_change_output(monkeypatch):
+    a = kinetics.simulate_cw(mixture(), [1e-3, 0.01], [0.0, 50.0, 500.0], method="monte-carlo",
+                             n_nanocrystals=20_001, seed=5)
+    monkeypatch.setattr(cw, "CHUNK_SIZE", 4_096)
+    b = kinetics.simulate_cw(mixture(), [1e-3, 0.01], [0.0, 50.0, 500.0], method="monte-carlo",
+                             n_nanocrystals=20_001, seed=5)
+    assert a.identical(b)
+
+
+_THREADS_SCRIPT = """
+import hashlib, numba
+from ncgain import kinetics, models
+s = models.presets.TYPE_I_CDSE
+h = hashlib.sha256()
+for times in (None, [0.0, 30.0, 3000.0]):
+    ds = kinetics.simulate_cw(s, [3e-4, 0.02], times, method="monte-carlo",
+                              n_nanocrystals=40_001, seed=77)
+    for name in ("population", "absorption", "pl"):
+        h.update(ds[name].values.tobytes())
+print(numba.get_num_threads(), h.hexdigest(), ds.attrs["n_events"])
+"""
+
+
+def test_bit_identical_for_one_and_two_threads():
+    import os
+    import subprocess
+    import sys
+    out = {}
+    for threads in ("1", "2"):
+        env = {**os.environ, "NUMBA_NUM_THREADS": threads}
+        res = subprocess.run([sys.executable, "-c", _THREADS_SCRIPT], env=env,
+                             capture_output=True, text=True, check=True)
+        n, digest, events = res.stdout.split()
+        assert n == threads
+        out[threads] = (digest, events)
+    assert out["1"] == out["2"]
