@@ -36,6 +36,13 @@ def test_type_ii_single_exciton_limit(ds):
     assert 2.0 < g * models.presets.TYPE_II_CDS_ZNSE.tau_x < 2.5
 
 
+def test_single_exciton_share(ds):
+    share = ds.single_exciton_share
+    assert ((share > 0) & (share < 1.0 + 1e-9)).all()
+    # Type II at E_X-like energies: single excitons carry the gain.
+    assert float(share.sel(preset="type-ii")) > 0.5
+
+
 def test_lifetime_slopes(ds):
     assert study._slope(ds, "threshold_vs_tau_x", "type-ii", "tau_x") == pytest.approx(-1, abs=0.05)
     assert abs(study._slope(ds, "threshold_vs_tau_xx", "type-ii", "tau_xx")) < 0.05
