@@ -31,7 +31,6 @@ import numpy as np
 import xarray as xr
 from scipy import linalg, optimize
 
-from ncgain import models
 from ncgain.models import Film, Sample
 from ncgain.models.state_table import StateTable, build_state_table
 
