@@ -397,7 +397,8 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
         "quantity": "published c.w. lasing of CdSe-based NC solids (Fan et al., Nature 544, "
                     "75 (2017))",
         "paper": "-", "ncgain": "-",
-        "agreement": "c.w. lasing of biaxially strained CdSe/CdS CQD films is confirmed; its "
+        "agreement": "c.w. lasing of CQD solids (CdSe cores with strain-inducing shells) is "
+                     "confirmed by search (title and abstract); its "
                      "threshold intensity could not be confirmed by search, so none is "
                      "compared"})
     return rows
