@@ -337,7 +337,28 @@ def validate_generation_rates(values) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class CwProblem:
-    """A validated c.w. problem: the state table, probe energies and Monte Carlo settings."""
+    """A validated c.w. problem: the state table, probe energies and Monte Carlo settings.
+
+    Built by :meth:`build` (which validates everything and chooses n_max); used by
+    :func:`simulate_cw`, :func:`cw_threshold`, the benchmark and the studies.
+
+    Attributes
+    ----------
+    sample : models.Sample
+    table : models.StateTable
+        The pulsed table (zero up rates); :meth:`table_at` adds the pump.
+    generation_rate : ndarray, shape (M,)
+        Ensemble generation rates G (1/ps).
+    times : ndarray or None
+        Record times (ps) of the transient; None for the steady state.
+    energies : ndarray
+        Probe photon energies (eV).
+    n_nanocrystals, seed, energy_bins : int
+        Monte Carlo settings.
+    kernels : observables.LineKernels
+        Spectral contributions of each (class, state, bin).
+    method : {"master-equation", "monte-carlo"}
+    """
 
     sample: Sample
     table: StateTable
