@@ -96,7 +96,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     samples = {k: models.presets.get(k) for k in PRESETS}
     energies = np.linspace(1.85, 2.30, 61 if quick else 181)
     spectrum_rates = np.geomspace(1e-4, 3e-2, 5 if quick else 8)
-    sweep_rates = np.geomspace(1e-5, 1e-1, 40 if quick else 200)
+    sweep_rates = np.geomspace(1e-6, 1e-1, 40 if quick else 200)
     ds = xr.Dataset(coords={
         "preset": ("preset", list(PRESETS), {"units": "1", "long_name": "sample preset"}),
         "criterion": ("criterion", crit_names, {"units": "1", "long_name": "gain criterion"}),
