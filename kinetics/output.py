@@ -140,6 +140,23 @@ def cw_dataset(problem, occupation, *, n_events: int | None, burn_in=None) -> xr
     """Wrap a c.w. occupation tensor P[m, t, c, n, b] of ``problem`` as the public dataset.
 
     The steady state (``problem.times is None``) has no time dimension.
+
+    Parameters
+    ----------
+    problem : CwProblem
+        The prepared c.w. problem (sample, state table, rates, times, energies, kernels).
+    occupation : ndarray, shape (M, T, K, n_max + 1, B)
+        Probabilities (exact) or count fractions (Monte Carlo); T = 1 for the steady state.
+    n_events : int or None
+        Number of Monte Carlo jumps (None for the exact method); an attribute.
+    burn_in : array_like or None
+        Monte Carlo burn-in time (ps) of each generation rate; stored as ``burn_in_time``.
+
+    Returns
+    -------
+    xarray.Dataset
+        The dataset :func:`ncgain.kinetics.simulate_cw` returns, every variable with
+        ``units`` and ``long_name``, the sample and run parameters as attributes.
     """
     from .cw import pump_intensity  # local: cw imports this module lazily
 

@@ -55,7 +55,18 @@ HEAT_FRACTION, SPOT_RADIUS_M, KAPPA_GLASS = 0.5, 5e-6, 1.0
 
 
 def heating(intensity_w_cm2: float) -> float:
-    """Steady temperature rise (K) of the assumed spot: f I sqrt(pi) r / (2 kappa)."""
+    """Steady temperature rise (K) of the assumed spot: f I sqrt(pi) r / (2 kappa).
+
+    Parameters
+    ----------
+    intensity_w_cm2 : float
+        Absorbed c.w. pump intensity (W cm^-2).
+
+    Returns
+    -------
+    float
+        Temperature rise in K (order-of-magnitude estimate, module constants).
+    """
     return HEAT_FRACTION * intensity_w_cm2 * 1e4 * math.sqrt(math.pi) * SPOT_RADIUS_M \
         / (2.0 * KAPPA_GLASS)
 
@@ -64,6 +75,18 @@ def gain_lifetime(key: str, sample: models.Sample) -> float:
     """The paper's gain lifetime of a preset (ps): tau_X (type II), tau_XX (type I).
 
     Both presets take these fields from Fig. 5a (1,700 ps and 30 ps).
+
+    Parameters
+    ----------
+    key : str
+        Preset name, "type-ii" or "type-i".
+    sample : models.Sample
+        The preset.
+
+    Returns
+    -------
+    float
+        Gain lifetime in ps.
     """
     return sample.tau_x if key == "type-ii" else sample.tau_xx
 
@@ -90,7 +113,21 @@ REGIME_LABEL = {"type-ii": "type-II preset", "type-i": "type-I preset",
 
 
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
-    """Spectra, thresholds, estimates and lifetime sweeps (all closed form)."""
+    """Spectra, thresholds, estimates and lifetime sweeps (all closed form).
+
+    Parameters
+    ----------
+    quick : bool, default False
+        Coarse grids: a smoke run of a few seconds.
+    progress : bool, default False
+        Unused (the study is closed form and fast); accepted for the study protocol.
+
+    Returns
+    -------
+    xarray.Dataset
+        The study's data, every variable with ``units`` and ``long_name``, provenance
+        attributes from :func:`ncgain.studies._common.attach`.
+    """
     criteria = _criteria()
     crit_names = list(criteria)
     samples = {k: models.presets.get(k) for k in PRESETS}
@@ -252,7 +289,17 @@ def _threshold(sample, loss) -> float:
 
 
 def plot(ds: xr.Dataset):
-    """Spectra versus pump, gain versus pump, and threshold versus Delta and lifetimes."""
+    """Spectra versus pump, gain versus pump, and threshold versus Delta and lifetimes.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig = figure(figsize=(11, 8), layout="constrained")
     axes = fig.subplots(2, 2)
     for i, key in enumerate(ds.preset.values):
@@ -312,7 +359,18 @@ def _slope(ds, var, regime, coord):
 
 
 def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Exact c.w. thresholds versus the paper's estimate, every number read from ``ds``."""
+    """Exact c.w. thresholds versus the paper's estimate, every number read from ``ds``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    list of dict
+        Rows with keys ``quantity``, ``paper``, ``ncgain``, ``agreement``.
+    """
     rows = []
     limit = float(ds.photostability_limit)
     for key in ds.preset.values:
@@ -405,7 +463,18 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
 
 def notes(ds: xr.Dataset) -> str:
-    """The model against the paper's c.w. argument, with the numbers."""
+    """The model against the paper's c.w. argument, with the numbers.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    str
+        Markdown paragraphs for the validation report; numbers read from ``ds``.
+    """
     t1 = models.presets.TYPE_I_CDSE
     g1 = float(ds.cw_threshold.sel(preset="type-i", criterion="film"))
     g2 = float(ds.cw_threshold.sel(preset="type-ii", criterion="film"))
