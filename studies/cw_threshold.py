@@ -501,7 +501,8 @@ def notes(ds: xr.Dataset) -> str:
         "not biexciton gain, and lower than type II's because its tau_X is longer. This "
         "rests on the two-channel model's picture of a single exciton (it bleaches half of "
         "the band edge and absorbs on the red side only); the electron-hole band-edge model "
-        "of the band-edge physics issue (hole degeneracy, dark excitons) may remove it - "
+        "(separate electron and hole levels, hole degeneracy, dark excitons; not yet in "
+        "ncgain) may remove it - "
         "untested here.\n"
         "- Biexciton gain proper (Delta_XX = 0): gain needs p(n>=2) > p0, i.e. "
         "G^2 tau_X / k(2) of order 1, so G_th scales as 1/sqrt(tau_X tau_XX), not as "
@@ -519,6 +520,6 @@ def notes(ds: xr.Dataset) -> str:
         "(the preset's sigma_pump is matched to Fig. 5c, not measured). The photostability "
         f"limit {float(ds.photostability_limit):g} W cm^-2 is an assumption "
         f"({ds.attrs['photostability_assumption']}). Charged NCs (trions) are not in the "
-        "model yet (band-edge physics issue), so their effect on the c.w. threshold is not "
+        "model yet, so their effect on the c.w. threshold is not "
         "computed."
     )
