@@ -585,7 +585,7 @@ def simulate_cw(sample, generation_rate, times=None, *, energies=None, method="m
     >>> s = models.presets.TYPE_II_CDS_ZNSE
     >>> ds = kinetics.simulate_cw(s, [0.0, 1e-3], energies=[s.exciton_energy])
     >>> [round(float(x), 4) for x in ds.population.sel(excitons=1)]
-    [0.0, 0.5915]
+    [0.0, 0.5805]
     """
     problem = CwProblem.build(sample, generation_rate, times, energies=energies, method=method,
                               n_nanocrystals=n_nanocrystals, seed=seed, n_max=n_max,
@@ -678,7 +678,7 @@ def cw_threshold(sample, *, energy=None, loss=0.0, film=None,
     >>> s = models.presets.TYPE_II_CDS_ZNSE
     >>> th = kinetics.cw_threshold(s)
     >>> round(th * s.tau_x, 3), th.units, th.time
-    (2.069, '1/ps', None)
+    (2.062, '1/ps', None)
     """
     sample = resolve_sample(sample)
     if not isinstance(sample, Sample):

@@ -88,7 +88,10 @@ def test_high_pump_needs_and_gets_a_large_n_max():
     ds = kinetics.simulate_cw(TYPE_II, [10.0], energies=[2.1])
     assert int(ds.n_max) > 10
     bigger = kinetics.simulate_cw(TYPE_II, [10.0], energies=[2.1], n_max=int(ds.n_max) + 20)
-    assert 0 < 1.0 - float(ds.population.sum()) <= 1e-10   # the mass beyond n_max
+    n = int(ds.n_max)
+    assert float(bigger.population.isel(excitons=slice(n + 1, None)).sum()) <= 1e-10
+    np.testing.assert_allclose(bigger.population.isel(excitons=slice(0, n + 1)),
+                               ds.population, atol=1e-10)
     assert float(abs(bigger.absorption - ds.absorption).max()) < 1e-9
     assert np.isfinite(ds.absorption).all()
 
@@ -154,12 +157,12 @@ def test_bad_other_input():
 
 
 def test_no_steady_state_without_auger_above_the_largest_decay_rate():
-    s = dataclasses.replace(BASE, auger_scaling="none")   # k(n >= 2) = 4 / tau_x
+    s = dataclasses.replace(BASE, auger_scaling="none")   # largest decay rate k_rad(2)
     g_max = cw.max_generation_rate(s)
-    assert g_max < 4 / s.tau_x
+    assert g_max < s.radiative_rate(2)   # k(n >= 2) = k_rad(2): no steady state above it
     kinetics.simulate_cw(s, [0.5 * g_max])
     with pytest.raises(ValueError, match=r"outside the allowed range \[0, "):
-        kinetics.simulate_cw(s, [4.0 / s.tau_x])
+        kinetics.simulate_cw(s, [s.radiative_rate(2)])
 
 
 # ----------------------------------------------------------------------------- Monte Carlo
@@ -242,13 +245,16 @@ def test_threshold_single_exciton_limit_is_two_over_tau_x():
         assert th.energy == pytest.approx(s.exciton_energy)
 
 
-def test_threshold_no_interaction_no_auger_closed_form():
-    # Delta = 0, Auger off, statistical radiative rates: k(1) = 1/tau_X, k(n>=2) = 4/tau_X.
-    # alpha(E_X) ~ p0 - P(n >= 2) = p0 [1 - x (x/4) / (1 - x/4)], x = G tau_X:
-    # zero at x^2 + x - 4 = 0.
-    s = dataclasses.replace(BASE, auger_scaling="none")
+@pytest.mark.parametrize("law, kappa", [("einstein", 2.0), ("statistical", 4.0)])
+def test_threshold_no_interaction_no_auger_closed_form(law, kappa):
+    # Delta = 0, Auger off: k(1) = 1/tau_X, k(n >= 2) = kappa/tau_X (kappa = 2 for the
+    # Einstein law min(n, g), 4 for min(n, g)^2). At E_X singly excited NCs are transparent
+    # and n >= 2 emit with strength 1, so alpha(E_X) ~ p0 - P(n >= 2)
+    # = p0 [1 - x (x/kappa) / (1 - x/kappa)], x = G tau_X: zero at x^2 + x - kappa = 0.
+    s = dataclasses.replace(BASE, auger_scaling="none", radiative_scaling=law)
+    assert s.radiative_rate(2) * s.tau_x == kappa
     th = kinetics.cw_threshold(s)
-    assert th * s.tau_x == pytest.approx((math.sqrt(17.0) - 1.0) / 2.0, rel=1e-5)
+    assert th * s.tau_x == pytest.approx((math.sqrt(1.0 + 4.0 * kappa) - 1.0) / 2.0, rel=1e-5)
 
 
 @pytest.mark.parametrize("sample", [TYPE_II, TYPE_I, mixture()], ids=["type-ii", "type-i", "mix"])
