@@ -368,7 +368,7 @@ def plot(ds: xr.Dataset):
         ax.loglog(ds.tau_x, ds.threshold_vs_tau_x.isel(regime=r), color=c,
                   label=f"{REGIME_LABEL[key]}: vs tau_X")
         ax.loglog(ds.tau_xx, ds.threshold_vs_tau_xx.isel(regime=r), color=c, ls="--",
-                  label="vs tau_XX")
+                  label="vs Auger time")
     ax.set(xlabel="lifetime (ps)", ylabel="c.w. lasing threshold G_th (ps^-1)",
            title="which lifetime controls the threshold")
     ax.legend(fontsize=6)
