@@ -16,6 +16,7 @@ import xarray as xr
 
 from ncgain import models
 from ncgain.models import Sample
+from ncgain.models._text import short
 from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _kernels, excitation, master_equation, observables
@@ -28,15 +29,24 @@ PHOTON_ENERGY_J_PER_EV = 1.602176634e-19
 #: (the kernel stores no per-NC arrays, so memory is flat in n_nanocrystals).
 CHUNK_SIZE = 1 << 21
 MAX_NANOCRYSTALS = 10 ** 12
+#: Largest number of values along one axis (<N>, times, energies).
+MAX_GRID_POINTS = 10 ** 6
 
 
 # ----------------------------------------------------------------------------- validation
 
 def _as_1d(name: str, values, *, unit: str) -> np.ndarray:
+    # Complex numbers and booleans are refused, not truncated or read as 0/1.
     try:
-        arr = np.atleast_1d(np.asarray(values, dtype=float))
+        raw = np.asarray(values)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} = {values!r} must be a sequence of real numbers ({unit})") from None
+        raw = np.asarray([object()])
+    if raw.dtype.kind not in "iuf":
+        raise ValueError(f"{name} = {short(values)} must be a sequence of real numbers ({unit}); "
+                         f"got {raw.dtype.name if raw.dtype.kind != 'O' else 'other'} values")
+    if raw.size > MAX_GRID_POINTS:
+        raise ValueError(f"{name} has {raw.size} values; allowed at most {MAX_GRID_POINTS}")
+    arr = np.atleast_1d(raw.astype(float))
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D sequence ({unit}), got shape {arr.shape}")
     bad = ~np.isfinite(arr)
@@ -47,13 +57,13 @@ def _as_1d(name: str, values, *, unit: str) -> np.ndarray:
 
 def _check_choice(name: str, value, allowed) -> str:
     if value not in allowed:
-        raise ValueError(f"{name} = {value!r} is not one of {tuple(allowed)}")
+        raise ValueError(f"{name} = {short(value)} is not one of {tuple(allowed)}")
     return value
 
 
 def _check_int(name: str, value, lo: int, hi: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
-        raise ValueError(f"{name} = {value!r} is outside the allowed range: an integer in "
+        raise ValueError(f"{name} = {short(value)} is outside the allowed range: an integer in "
                          f"[{lo}, {hi}]")
     return int(value)
 
@@ -82,7 +92,7 @@ def validate_times(values) -> np.ndarray:
     if (arr < 0).any():
         raise ValueError(f"times = {float(arr[arr < 0][0])!r} ps is outside the allowed range [0, inf) ps")
     if arr.size > 1 and not (np.diff(arr) > 0).all():
-        raise ValueError(f"times must be strictly increasing (ps), got {arr.tolist()}")
+        raise ValueError(f"times must be strictly increasing (ps), got {short(arr)}")
     return arr
 
 

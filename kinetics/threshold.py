@@ -9,6 +9,7 @@ import numpy as np
 from scipy import optimize
 
 from ncgain.models import Sample
+from ncgain.models._text import short
 from ncgain.models.state_table import build_state_table
 
 from . import excitation, observables
@@ -23,7 +24,7 @@ XTOL = 1e-5
 def _finite(name, value, lo, hi, unit):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
             or not math.isfinite(value) or not lo <= value <= hi:
-        raise ValueError(f"{name} = {value!r} is outside the allowed range [{lo:g}, {hi:g}] {unit}")
+        raise ValueError(f"{name} = {short(value)} is outside the allowed range [{lo:g}, {hi:g}] {unit}")
     return float(value)
 
 
