@@ -16,6 +16,9 @@ import numpy as np
 
 __all__ = ["main", "parse_values"]
 
+#: Largest number of values in one list option (--times, --energies, ...).
+MAX_VALUES = 1_000_000
+
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line on stderr and exit code 2."""
@@ -57,12 +60,18 @@ def parse_values(text: str, name: str) -> np.ndarray:
             if len(parts) != 3:
                 raise ValueError
             start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
-            if count < 1:
-                raise ValueError
+            if not 1 <= count <= MAX_VALUES:
+                raise ValueError(f"{name} = {text!r}: count must be in [1, {MAX_VALUES}]")
             return np.linspace(start, stop, count)
-        return np.array([float(v) for v in text.split(",") if v.strip()])
-    except ValueError:
-        raise ValueError(f"{name} = {text!r}: expected a comma list 'a,b,c' or "
+        values = [float(v) for v in text.split(",") if v.strip()]
+        if len(values) > MAX_VALUES:
+            raise ValueError(f"{name}: {len(values)} values; allowed at most {MAX_VALUES}")
+        return np.array(values)
+    except ValueError as exc:
+        if str(exc).startswith(name):
+            raise
+        from ncgain.models._text import short
+        raise ValueError(f"{name} = {short(text)}: expected a comma list 'a,b,c' or "
                          "'start:stop:count'") from None
 
 
@@ -94,12 +103,30 @@ def _cmd_simulate(args) -> int:
     out = Path(args.out)
     if out.suffix != ".nc":
         raise ValueError(f"--out {out}: the output file must end in .nc (netCDF)")
+    with _exclusive_file_output(out, "--out"):
+        return _simulate_to(out, args, kinetics, sample, mean, times, energies)
+
+
+def _exclusive_file_output(out: Path, what: str):
+    """Check ``out``'s folder before any work and lock ``out`` against concurrent runs.
+
+    A second run writing the same file while the first runs fails at once with a
+    message naming the first process; runs one after another overwrite (atomically).
+    """
+    from . import _io
+    if out.is_dir():
+        raise ValueError(f"{what} {out}: is a folder; give a file name ending in .nc")
+    _io.check_writable_dir(out.parent if str(out.parent) else Path("."), f"{what} folder")
+    return _io.exclusive_output(out)
+
+
+def _simulate_to(out, args, kinetics, sample, mean, times, energies) -> int:
+    from . import _io
     ds = kinetics.simulate_pulsed(sample, mean, times, energies=energies,
                                   n_nanocrystals=args.n_nanocrystals, seed=args.seed,
                                   statistics=args.statistics, method=args.method,
                                   progress=not args.quiet)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ds.to_netcdf(out)
+    _io.write_netcdf(ds, out)
     print(f"wrote {out} ({ds.sizes['mean_excitons']} <N> x {ds.sizes['time']} times x "
           f"{ds.sizes['energy']} energies, method={args.method})")
     return 0
@@ -263,6 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Entry point of the ``ncgain`` console script.
 
+    Bad input gives a one-line message and exit code 2. SIGINT (Ctrl-C) or
+    SIGTERM at any moment ends the command with a one-line message, exit code
+    130 or 143, and no partial file left behind (see :mod:`ncgain.studies._io`).
+
     Parameters
     ----------
     argv : list of str, optional
@@ -271,15 +302,31 @@ def main(argv=None) -> int:
     Returns
     -------
     int
-        The exit code: 0 on success, 2 for invalid input (with a one-line message).
+        The exit code: 0 on success, 2 for invalid input (with a one-line
+        message), 130 / 143 after SIGINT / SIGTERM.
     """
+    from . import _io
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        return args.func(args)
-    except (ValueError, OSError) as exc:
-        print(f"ncgain {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        with _io.handle_interrupts():
+            args = parser.parse_args(argv)
+            try:
+                return args.func(args)
+            except (ValueError, OSError) as exc:
+                print(f"ncgain {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+                return 2
+    except (_io.Interrupted, KeyboardInterrupt) as exc:
+        signum = getattr(exc, "signum", 2)
+        import signal
+        print(f"\nncgain: interrupted by {signal.Signals(signum).name}; partial files removed",
+              file=sys.stderr)
+        return 128 + signum
+
+
+def _one_line(exc: BaseException, limit: int = 400) -> str:
+    """An error message on one line of at most ``limit`` characters."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 if __name__ == "__main__":  # pragma: no cover

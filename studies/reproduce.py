@@ -4,18 +4,35 @@ Writes ``DIR/<study>.nc``, ``DIR/<study>.png`` and ``DIR/report.md``: for each
 study the figure, a table ``quantity | paper | ncgain | agreement or reason``
 whose ncgain column is read from the freshly computed datasets, and notes on
 what the model does not reproduce.
+
+Reliability: every file is written atomically (:mod:`ncgain.studies._io`); the
+manifest ``DIR/manifest.json`` (options, version, every file with its size and
+SHA-256) is written *last*, so a folder without it holds an unfinished run.
+A new run into a folder holding an earlier run's files first removes the
+manifest and those files (saying so), so a folder never mixes two runs; a
+second concurrent run into the same folder fails at once (``DIR.lock``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import os
+import sys
 import time
 from pathlib import Path
 
 from ncgain import models
 
-__all__ = ["STUDIES", "run_all", "load_study"]
+from . import _io
+
+__all__ = ["STUDIES", "run_all", "load_study", "MANIFEST", "read_manifest", "previous_outputs"]
+
+#: Name of the manifest written last into the output folder.
+MANIFEST = "manifest.json"
+#: Lock file inside the output folder while a run writes it.
+LOCK = ".ncgain-reproduce.lock"
 
 #: Study modules in report order.
 STUDIES = (
@@ -79,6 +96,68 @@ def _notes(module, ds) -> str:
     return getattr(module, "NOTES", "")
 
 
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_manifest(out: Path) -> dict | None:
+    """The manifest of the run in folder ``out``, or None if it has none (unfinished).
+
+    Parameters
+    ----------
+    out : Path
+        An output folder of :func:`run_all`.
+
+    Returns
+    -------
+    dict or None
+        Keys ``complete`` (True), ``quick``, ``ncgain_version``, ``studies`` and
+        ``files`` (name -> ``{"bytes", "sha256"}``, names relative to ``out``).
+    """
+    try:
+        return json.loads((Path(out) / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def previous_outputs(out: Path, report: Path | None = None) -> list[Path]:
+    """Files in ``out`` that an earlier :func:`run_all` may have written.
+
+    Every study's ``.nc``/``.png`` (of any known study), the report, the manifest
+    and leftover temporaries ``.<name>.<random>.tmp`` of those files.
+    """
+    out = Path(out)
+    names = {MANIFEST, "report.md"}
+    for name in STUDIES:
+        names |= {f"{name}.nc", f"{name}.png"}
+    manifest = read_manifest(out) or {}
+    names |= set(manifest.get("files", {}))
+    found = [out / n for n in sorted(names) if (out / n).is_file()]
+    if report is not None and Path(report).is_file() and Path(report) not in found:
+        found.append(Path(report))
+    found += sorted(p for p in out.glob(".*" + _io.TEMP_SUFFIX)
+                    if p.name[1:].split(".")[0] in {n.split(".")[0] for n in names})
+    return found
+
+
+def _clean_previous(out: Path, report: Path) -> None:
+    old = previous_outputs(out, report)
+    if not old:
+        return
+    manifest = read_manifest(out)
+    what = ("a finished" + (" --quick" if manifest.get("quick") else "") + " run"
+            if manifest else "an unfinished or older run")
+    # The manifest goes first: from here on the folder reads as unfinished.
+    for path in sorted(old, key=lambda p: p.name != MANIFEST):
+        with _io.critical():
+            path.unlink(missing_ok=True)
+    print(f"ncgain reproduce: removed {len(old)} files of {what} from {out}", file=sys.stderr)
+
+
 def run_all(out: Path, *, quick: bool = False, progress: bool = True,
             report: Path | None = None, studies=STUDIES) -> Path:
     """Run ``studies`` and write their files and the report; returns the report path.
@@ -101,14 +180,27 @@ def run_all(out: Path, *, quick: bool = False, progress: bool = True,
     -------
     pathlib.Path
         The report's path. Each study also writes ``out/<NAME>.nc`` and
-        ``out/<NAME>.png``.
+        ``out/<NAME>.png``, and ``out/manifest.json`` last.
+
+    Raises
+    ------
+    OSError
+        If ``out`` (or the report's folder) is not writable, checked before any
+        work; :class:`~ncgain.studies._io.OutputBusyError` if another run is
+        writing ``out``.
     """
+    out = _io.check_writable_dir(out, "--out")
+    report = Path(report) if report is not None else out / "report.md"
+    _io.check_writable_dir(report.parent, "--report folder")
+    with _io.exclusive_output(out, lock=out / LOCK):
+        return _run_locked(out, quick=quick, progress=progress, report=report, studies=studies)
+
+
+def _run_locked(out: Path, *, quick: bool, progress: bool, report: Path, studies) -> Path:
     import matplotlib
     matplotlib.use("Agg")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    report = Path(report) if report is not None else out / "report.md"
-    report.parent.mkdir(parents=True, exist_ok=True)
+    _clean_previous(out, report)
+    files = []
     sections = []
     iterator = list(studies)
     bar = None
@@ -123,9 +215,9 @@ def run_all(out: Path, *, quick: bool = False, progress: bool = True,
         module = load_study(name)
         start = time.perf_counter()
         ds = module.run(quick=quick, progress=progress)
-        ds.to_netcdf(out / f"{name}.nc")
+        files.append(_io.write_netcdf(ds, out / f"{name}.nc"))
         fig = module.plot(ds)
-        fig.savefig(out / f"{name}.png", dpi=110)
+        files.append(_io.save_figure(fig, out / f"{name}.png", dpi=110))
         timings[name] = time.perf_counter() - start
         link = os.path.relpath(out / f"{name}.png", report.parent)
         sections.append("\n\n".join([
@@ -148,7 +240,16 @@ def run_all(out: Path, *, quick: bool = False, progress: bool = True,
         "Every other preset value is taken from the paper's text or is a stated "
         "assumption; see `models/presets.py` and docs/theory.md.",
     ])
-    report.write_text(header + "\n\n" + "\n\n".join(sections) + "\n")
+    files.append(_io.write_text(report, header + "\n\n" + "\n\n".join(sections) + "\n"))
+    manifest = {
+        "complete": True,
+        "quick": bool(quick),
+        "ncgain_version": models.package_version(),
+        "studies": list(timings),
+        "files": {os.path.relpath(f, out): {"bytes": f.stat().st_size, "sha256": _sha256(f)}
+                  for f in files},
+    }
+    _io.write_text(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     if progress:
         for name, seconds in timings.items():
             print(f"  {name}: {seconds:.1f} s")

@@ -63,3 +63,16 @@ def test_fig5a_gain_lifetimes(out):
         assert type_i and 20.0 < type_i[0] < 50.0            # paper 30 ps
         tau_x = models.presets.TYPE_II_CDS_ZNSE.tau_x
         assert x_band and x_band[0] == pytest.approx(tau_x, rel=0.1)  # paper 1,700 ps
+
+
+def test_manifest_written_last_lists_every_file(out):
+    manifest = reproduce.read_manifest(out)
+    assert manifest["complete"] and manifest["quick"]
+    assert manifest["studies"] == list(reproduce.STUDIES)
+    expected = {f"{n}.{ext}" for n in reproduce.STUDIES for ext in ("nc", "png")} | {"report.md"}
+    assert set(manifest["files"]) == expected
+    manifest_time = (out / reproduce.MANIFEST).stat().st_mtime_ns
+    for name, entry in manifest["files"].items():
+        assert (out / name).stat().st_size == entry["bytes"]
+        assert (out / name).stat().st_mtime_ns <= manifest_time
+    assert not [p for p in out.iterdir() if p.name.endswith((".tmp", ".lock"))]

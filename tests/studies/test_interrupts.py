@@ -1,0 +1,135 @@
+"""Ctrl-C / SIGTERM at many moments of a real `ncgain reproduce --quick` (issue 12, items 1-2).
+
+Each run is a real subprocess, signalled at one moment: while the libraries
+load, when a netCDF or PNG temporary appears (a write in progress: where a
+Ctrl-C used to hang the process), after some files are complete, or at a fixed
+delay. After each: exit status 128 + signal, a one-line message and no
+traceback, an exit within a few seconds, and a folder holding only complete,
+valid files (no temporaries, no lock, no manifest of an unfinished run).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+from ncgain.studies import reproduce
+
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "validation"
+#: Largest time (s) from the signal to the end of the process. The target is 1-2 s;
+#: the bound leaves room for a machine shared with other jobs.
+EXIT_WITHIN = 5.0
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _start(out: Path):
+    code = "import ncgain_console; ncgain_console.main()"
+    return subprocess.Popen([sys.executable, "-c", code, "reproduce", "--quick", "--quiet",
+                             "--out", str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _listing(out: Path) -> list[str]:
+    try:
+        return os.listdir(out)
+    except FileNotFoundError:
+        return []
+
+
+def _after(seconds):
+    return lambda out, t0: time.monotonic() - t0 >= seconds
+
+
+def _handlers_installed(pid):
+    """True once the process catches SIGTERM: ncgain_console's handlers are in place.
+
+    Before that instant the Python interpreter itself is starting up (about 0.1 s,
+    no ncgain code has run): a signal then gets Python's own default behaviour.
+    """
+    def check(out, t0):
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                caught = next(line for line in fh if line.startswith("SigCgt:"))
+        except (OSError, StopIteration):
+            return False
+        return bool(int(caught.split()[1], 16) >> (signal.SIGTERM - 1) & 1)
+    return check
+
+
+def _temporary(kind):
+    return lambda out, t0: any(f.endswith(".tmp") and f".{kind}." in f for f in _listing(out))
+
+
+def _complete_files(n):
+    return lambda out, t0: sum(1 for f in _listing(out)
+                               if f.endswith((".nc", ".png"))) >= n
+
+
+def assert_folder_valid(out: Path):
+    """Only complete files: every .nc opens with all its study's variables, every PNG is whole."""
+    names = _listing(out)
+    assert not [f for f in names if f.endswith(".tmp")], names
+    assert not [f for f in names if f.endswith(".lock")], names
+    assert reproduce.MANIFEST not in names, "an interrupted run must not look finished"
+    for f in names:
+        path = out / f
+        if f.endswith(".nc"):
+            with xr.open_dataset(path) as ds:
+                ds.load()
+                with xr.open_dataset(REFERENCE / f) as ref:
+                    assert set(ds.variables) == set(ref.variables), f
+                assert "ncgain_version" in ds.attrs, f
+        elif f.endswith(".png"):
+            data = path.read_bytes()
+            assert data.startswith(PNG_SIGNATURE) and data[-12:-4] == b"\x00\x00\x00\x00IEND"[-8:] \
+                or data.endswith(b"IEND\xaeB`\x82"), f
+        else:
+            assert f == "report.md", f"unexpected file {f}"
+
+
+MOMENTS = [
+    ("first-instant", "handlers", signal.SIGINT),
+    ("import-late", _after(0.8), signal.SIGTERM),
+    ("netcdf-write", _temporary("nc"), signal.SIGINT),
+    ("png-write", _temporary("png"), signal.SIGINT),
+    ("after-3-files", _complete_files(3), signal.SIGTERM),
+    ("second-netcdf-write", lambda out, t0: _complete_files(2)(out, t0)
+     and _temporary("nc")(out, t0), signal.SIGINT),
+]
+
+
+@pytest.mark.parametrize("moment, trigger, sig", MOMENTS, ids=[m[0] for m in MOMENTS])
+def test_interrupt_leaves_only_complete_files(tmp_path, moment, trigger, sig):
+    out = tmp_path / "results"
+    proc = _start(out)
+    if trigger == "handlers":
+        if not Path(f"/proc/{proc.pid}/status").exists():
+            proc.kill()
+            pytest.skip("needs /proc to see when the handlers are installed")
+        trigger = _handlers_installed(proc.pid)
+    t0 = time.monotonic()
+    while proc.poll() is None and not trigger(out, t0):
+        if time.monotonic() - t0 > 120:
+            proc.kill()
+            pytest.fail(f"{moment}: the trigger never fired")
+        time.sleep(0.0005)
+    assert proc.poll() is None, f"{moment}: the run ended before the signal"
+    sent = time.monotonic()
+    proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"{moment}: hung after {signal.Signals(sig).name}")
+    elapsed = time.monotonic() - sent
+    assert proc.returncode == 128 + sig, (moment, proc.returncode, err)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "interrupted" in lines[0], (moment, err)
+    assert "Traceback" not in err
+    assert elapsed < EXIT_WITHIN, f"{moment}: {elapsed:.1f} s from signal to exit"
+    assert_folder_valid(out)
