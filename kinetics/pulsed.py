@@ -19,7 +19,7 @@ from ncgain.models import Sample
 from ncgain.models._text import short
 from ncgain.models.state_table import StateTable, build_state_table
 
-from . import _kernels, excitation, master_equation, observables
+from . import _kernels, excitation, master_equation, memory, observables
 
 __all__ = ["simulate_pulsed", "pump_fluence", "METHODS", "PHOTON_ENERGY_J_PER_EV"]
 
@@ -29,6 +29,9 @@ PHOTON_ENERGY_J_PER_EV = 1.602176634e-19
 #: (the kernel stores no per-NC arrays, so memory is flat in n_nanocrystals).
 CHUNK_SIZE = 1 << 21
 MAX_NANOCRYSTALS = 10 ** 12
+#: Largest memory (bytes) of the per-thread Monte Carlo count arrays together: with
+#: more threads than fit, fewer parts run in parallel (the counts are identical).
+PER_THREAD_COUNTS_BUDGET = 256 * 2 ** 20
 #: Largest number of values along one axis (<N>, times, energies).
 MAX_GRID_POINTS = 10 ** 6
 
@@ -136,7 +139,8 @@ class PulsedProblem:
     def build(cls, sample, times, *, energies=None, max_mean_excitons=1.0,
               n_nanocrystals=200_000, seed=0, statistics="poisson", n_max=None,
               energy_bins=16, method="monte-carlo",
-              energies_name="energies", need_bleach=True) -> "PulsedProblem":
+              energies_name="energies", need_bleach=True,
+              n_levels=1) -> "PulsedProblem":
         if not isinstance(sample, Sample):
             raise ValueError(f"sample must be a models.Sample (or a preset name), got {sample!r}")
         _check_choice("statistics", statistics, excitation.STATISTICS)
@@ -174,6 +178,12 @@ class PulsedProblem:
                     f"{observables.MIN_RELATIVE_ALPHA0:g} of the neutral peak there, so the "
                     "bleaching -dalpha/alpha_0 is undefined; use kinetics.gain_threshold or "
                     "energies where alpha_0 > 0")
+        bins = energy_bins if method == "monte-carlo" else 1
+        memory.check_fits(
+            estimate_memory(n_levels, times.size, energies.size, table.n_classes,
+                            table.n_max + 1, bins, method),
+            {"mean_excitons": int(n_levels), "times": times.size, energies_name: energies.size,
+             "energy_bins": bins}, what="simulate_pulsed")
         kernels = observables.line_kernels(
             table, energies, energy_bins if method == "monte-carlo" else 1)
         return cls(sample, table, times, energies, statistics, n_nanocrystals, seed,
@@ -194,9 +204,9 @@ class PulsedProblem:
         table = self.table
         init_cdf = np.cumsum(self.initial(mean_excitons), axis=-1)
         class_cdf = np.cumsum(table.class_weight)
-        n_parts = numba.get_num_threads()
         shape = (len(mean_excitons), self.times.size, table.n_classes, table.n_max + 1,
                  self.energy_bins)
+        n_parts = count_parts(shape)
         total = np.zeros(shape, dtype=np.int64)
         events = 0
         key = np.uint64(_kernels.seed_key(self.seed))
@@ -226,6 +236,48 @@ class PulsedProblem:
         if bar is not None:
             bar.close()
         return total, events
+
+
+def count_parts(shape) -> int:
+    """Number of per-thread count arrays of ``shape`` run in parallel.
+
+    One per Numba thread, but no more than fit into PER_THREAD_COUNTS_BUDGET
+    (at least one): memory does not grow with the thread count beyond it. The
+    counts are exact integer sums, so the result is the same for any number.
+    """
+    per_part = 8 * int(np.prod(shape, dtype=np.float64))
+    return max(1, min(numba.get_num_threads(), PER_THREAD_COUNTS_BUDGET // max(per_part, 1)))
+
+
+def estimate_memory(n_levels, n_times, n_energies, n_classes, n_states, n_bins,
+                    method) -> float:
+    """Estimated peak memory (bytes) of a pulsed simulation of this size.
+
+    Parameters
+    ----------
+    n_levels, n_times, n_energies, n_classes, n_states, n_bins : int
+        Sizes of <N>, times, energies, size classes, exciton states and
+        inhomogeneous-energy bins.
+    method : {"monte-carlo", "master-equation"}
+
+    Returns
+    -------
+    float
+        Bytes: occupation tensors, line-kernel tables and their temporaries,
+        master-equation propagators, spectra and the dataset.
+    """
+    f8 = 8.0
+    occupation = f8 * n_levels * n_times * n_classes * n_states * n_bins
+    kernels = 2 * f8 * n_classes * n_states * n_bins * n_energies
+    from ncgain.models import lineshapes
+    kernels += lineshapes.binned_line_table_bytes(n_energies, n_bins)
+    spectra = 8 * f8 * n_levels * n_times * n_energies     # alpha, pl, bleach, einsum, dataset
+    if method == "monte-carlo":
+        parts = count_parts((n_levels, n_times, n_classes, n_states, n_bins))
+        counts = (parts + 3) * occupation                  # per part, total, sum, occupation
+    else:
+        counts = 4 * occupation + 6 * f8 * n_times * n_classes * n_states ** 2
+    return occupation + counts + kernels + spectra
 
 
 # ----------------------------------------------------------------------------- public API
@@ -312,7 +364,8 @@ def simulate_pulsed(sample, mean_excitons, times, *, energies=None, n_nanocrysta
                                   max_mean_excitons=float(mean.max()),
                                   n_nanocrystals=n_nanocrystals, seed=seed,
                                   statistics=statistics, n_max=n_max,
-                                  energy_bins=energy_bins, method=method)
+                                  energy_bins=energy_bins, method=method,
+                                  n_levels=mean.size)
     if method == "monte-carlo":
         counts, n_events = problem.monte_carlo_counts(mean, progress=progress)
         occupation = counts / float(problem.n_nanocrystals)

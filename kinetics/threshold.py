@@ -165,7 +165,7 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
                                   max_mean_excitons=max_mean_excitons,
                                   n_nanocrystals=n_nanocrystals, seed=seed,
                                   statistics=statistics, energy_bins=energy_bins, method=method,
-                                  energies_name="energy", need_bleach=False)
+                                  energies_name="energy", need_bleach=False, n_levels=200)
 
     def alpha_of(mean):
         """alpha(E)/alpha_0(peak) at the probe energies, shape (len(mean), n_energies)."""
