@@ -81,10 +81,20 @@ def required_n_max(max_mean: float, degeneracy: int, n_nanocrystals: int) -> int
         The number of exciton states to represent, minus one.
     """
     tol = allowed_tail(n_nanocrystals)
-    n_max = max(int(degeneracy), 1)
-    while poisson_tail(n_max, max_mean) > tol:
-        n_max += 1
-    return n_max
+    lo = max(int(degeneracy), 1)
+    if poisson_tail(lo, max_mean) <= tol:
+        return lo
+    # The tail falls with n: bracket by doubling, then bisect (O(log n) evaluations).
+    hi = 2 * lo
+    while poisson_tail(hi, max_mean) > tol:
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if poisson_tail(mid, max_mean) > tol:
+            lo = mid
+        else:
+            hi = mid
+    return hi
 
 
 def initial_distribution(mean_excitons: np.ndarray, pump_scale: np.ndarray, n_max: int,

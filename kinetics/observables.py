@@ -31,6 +31,10 @@ __all__ = ["LineKernels", "line_kernels", "unexcited_absorption", "reference_abs
 
 #: Smallest alpha_0(E) / alpha_0(peak) at which bleaching -dalpha/alpha_0 is reported.
 MIN_RELATIVE_ALPHA0 = 1e-12
+#: Smallest photon energy (eV) of any spectrum: photon energies are positive.
+MIN_PHOTON_ENERGY = 1e-3
+#: Grid points per ensemble half-width that the default grid keeps on every line.
+POINTS_PER_WIDTH = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,13 +175,19 @@ def resolvable_range(table: StateTable) -> tuple[float, float]:
     e_peak, peak = absorption_peak(table)
     width = float(np.max(np.hypot(table.inhomogeneous_width[:, None], table.reference_width)))
     f = lambda e: reference_absorption(table, e) / peak - MIN_RELATIVE_ALPHA0  # noqa: E731
-    lo, hi = e_peak - width, e_peak + width
-    while f(lo) > 0:
-        lo -= width
-    while f(hi) > 0:
-        hi += width
-    return (optimize.brentq(f, lo, e_peak, xtol=1e-9) + 1e-9,
-            optimize.brentq(f, e_peak, hi, xtol=1e-9) - 1e-9)
+    # Bracket by doubling the distance (Lorentzian tails reach 1e-12 of the peak only
+    # ~1e6 widths out: stepping by one width would take a million evaluations).
+    step = width
+    while f(e_peak - step) > 0 and step < 1e3:
+        step *= 2.0
+    lo = e_peak - step
+    step = width
+    while f(e_peak + step) > 0 and step < 1e3:
+        step *= 2.0
+    hi = e_peak + step
+    # Lorentzian tails can stay resolvable beyond 1 keV: then the bracket end is the bound.
+    return (optimize.brentq(f, lo, e_peak, xtol=1e-9) + 1e-9 if f(lo) <= 0 else lo,
+            optimize.brentq(f, e_peak, hi, xtol=1e-9) - 1e-9 if f(hi) <= 0 else hi)
 
 
 def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
@@ -185,33 +195,61 @@ def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
 
     It spans the band-edge lines (line 0 of both lists) with non-zero strength
     +-3 ensemble widths, cut to the range where the band edge is resolvable
-    (:func:`resolvable_range`) so that spectra are defined everywhere on it.
-    Higher transitions contribute to the spectra on this grid but do not widen it.
+    (:func:`resolvable_range`) so that spectra are defined everywhere on it, and
+    to photon energies >= MIN_PHOTON_ENERGY. Higher transitions contribute to the
+    spectra on this grid but do not widen it. Where the ``n_points`` uniform
+    points are coarser than 1/POINTS_PER_WIDTH of the narrowest of these lines,
+    every line also gets a local grid of that resolution (+-4 widths), so that
+    no line falls between points.
 
     Parameters
     ----------
     table : StateTable
         The sample's state table.
     n_points : int, default 241
-        Number of grid points.
+        Number of evenly spaced grid points.
 
     Returns
     -------
     numpy.ndarray
-        ``n_points`` evenly spaced photon energies (eV).
+        Increasing photon energies (eV): ``n_points`` evenly spaced, plus the
+        local points of narrow lines if needed.
+
+    Raises
+    ------
+    ValueError
+        If the band edge lies entirely below MIN_PHOTON_ENERGY.
     """
     width = np.hypot(table.inhomogeneous_width, table.homogeneous_width)
     lo, hi = np.inf, -np.inf
+    lines = []      # (centre, ensemble half-width) of every line spanned
     for c in range(table.n_classes):
         nb = table.n_band_edge_absorption_lines
-        for off, st in ((table.absorption_line_offset[c, :, :nb],
-                         table.absorption_line_strength[c, :, :nb]),
-                        (table.emission_line_offset[c], table.emission_line_strength[c])):
+        for off, st, lw in ((table.absorption_line_offset[c, :, :nb],
+                             table.absorption_line_strength[c, :, :nb],
+                             table.absorption_line_width[c, :, :nb]),
+                            (table.emission_line_offset[c], table.emission_line_strength[c],
+                             table.emission_line_width[c])):
             o = np.append(off[st > 0], table.reference_offset[c])
             lo = min(lo, table.exciton_energy[c] + o.min() - 3 * width[c])
             hi = max(hi, table.exciton_energy[c] + o.max() + 3 * width[c])
+            lines += zip(table.exciton_energy[c] + off[st > 0],
+                         np.hypot(table.inhomogeneous_width[c], lw[st > 0]))
     r_lo, r_hi = resolvable_range(table)
-    return np.round(np.linspace(max(lo, r_lo), min(hi, r_hi), n_points), 12)
+    lo, hi = max(lo, r_lo, MIN_PHOTON_ENERGY), min(hi, r_hi)
+    if not hi > lo:
+        raise ValueError(
+            f"the sample's band edge lies below the smallest photon energy {MIN_PHOTON_ENERGY} eV "
+            "(exciton_energy too small for its linewidth); raise exciton_energy or pass energies")
+    grid = np.linspace(lo, hi, n_points)
+    narrowest = min([float(w) for _, w in lines] + [float(width.min())])
+    if n_points > 1 and grid[1] - grid[0] > narrowest / POINTS_PER_WIDTH:
+        # Lines narrower than the uniform spacing: resolve each one with a local grid.
+        local = [np.linspace(c - 4 * w, c + 4 * w, 8 * POINTS_PER_WIDTH + 1)
+                 for c, w in set((round(float(c), 12), float(w)) for c, w in lines) if w > 0]
+        grid = np.unique(np.concatenate([grid] + local))
+        grid = grid[(grid >= lo) & (grid <= hi)]
+    return np.unique(np.round(grid, 12))
 
 
 def line_kernels(table: StateTable, energies, n_bins: int) -> LineKernels:

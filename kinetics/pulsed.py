@@ -29,6 +29,8 @@ PHOTON_ENERGY_J_PER_EV = 1.602176634e-19
 #: (the kernel stores no per-NC arrays, so memory is flat in n_nanocrystals).
 CHUNK_SIZE = 1 << 21
 MAX_NANOCRYSTALS = 10 ** 12
+#: Largest n_max of a state table (models.state_table.build_state_table).
+MAX_STATES = 200
 #: Largest memory (bytes) of the per-thread Monte Carlo count arrays together: with
 #: more threads than fit, fewer parts run in parallel (the counts are identical).
 PER_THREAD_COUNTS_BUDGET = 256 * 2 ** 20
@@ -102,6 +104,9 @@ def validate_times(values) -> np.ndarray:
 def validate_energies(values, table: StateTable, name: str = "energies") -> np.ndarray:
     """Check probe energies: finite, strictly increasing, where alpha_0 is resolvable."""
     arr = _as_1d(name, values, unit="eV")
+    if (arr < observables.MIN_PHOTON_ENERGY).any():
+        raise ValueError(f"{name} = {float(arr.min())!r} eV is outside the allowed range "
+                         f"[{observables.MIN_PHOTON_ENERGY:g}, inf) eV: photon energies are positive")
     if arr.size > 1 and not (np.diff(arr) > 0).all():
         raise ValueError(f"{name} must be strictly increasing (eV)")
     _, peak = observables.absorption_peak(table)
@@ -155,6 +160,15 @@ class PulsedProblem:
         n_nc_for_tail = n_nanocrystals if method == "monte-carlo" else 1
         if n_max is None:
             n_max = excitation.required_n_max(lam_max, g, n_nc_for_tail) if statistics == "poisson" else g
+            if n_max > MAX_STATES:
+                # n_max was derived: name what the user gave.
+                raise ValueError(
+                    f"mean_excitons up to {float(max_mean_excitons):g} is too large for this "
+                    f"sample: its most strongly pumped size class then holds "
+                    f"{lam_max:.3g} excitons on average, and the model represents at most "
+                    f"{MAX_STATES} (n_max); reduce mean_excitons"
+                    + (" or the spread of sigma_pump among the components"
+                       if scale.size > 1 else ""))
         table = build_state_table(sample, n_max)
         if statistics == "poisson":
             tail = excitation.poisson_tail(table.n_max, lam_max)

@@ -654,6 +654,11 @@ def _nc_type(e_regime: str, h_regime: str) -> str:
     return "I" if e_regime == h_regime else "II"
 
 
+#: Largest radial grid density (points per nm): 1e4/nm resolves 0.1 pm, far below
+#: any length of the effective-mass model, and keeps the grid below ~2e6 points.
+MAX_GRID_DENSITY = 10000.0
+
+
 def solve(core: str | Material = "CdS", shell: str | Material = "ZnSe",
           core_radius: float = 1.6, shell_width: float = 2.0, *,
           dielectric: str = "layered", epsilon_kind: str = "high_frequency",
@@ -730,9 +735,9 @@ def solve(core: str | Material = "CdS", shell: str | Material = "ZnSe",
     solvent_epsilon = _check_positive("solvent_epsilon", solvent_epsilon)
     outer_mass = _check_positive("outer_mass", outer_mass, unit=" m0")
     grid_density = _real("grid_density", grid_density)
-    if not (math.isfinite(grid_density) and grid_density >= 20.0):
+    if not (math.isfinite(grid_density) and 20.0 <= grid_density <= MAX_GRID_DENSITY):
         raise ValueError(f"grid_density = {grid_density!r} per nm is outside the allowed range "
-                         "[20, inf) per nm")
+                         f"[20, {MAX_GRID_DENSITY:g}] per nm")
     if isinstance(outer_barrier, (tuple, list)):
         if len(outer_barrier) != 2:
             raise ValueError(f"outer_barrier = {outer_barrier!r} must be a number or an "
@@ -1036,6 +1041,24 @@ def sample_from_core_shell(core: str | Material = "CdS", shell: str | Material =
             f"{ref.core}/{ref.shell} R = {ref.core_radius:g} nm, H = {ref.shell_width:g} nm "
             f"(tau_x = {tau_x_ref:g} ps, tau_xx = {tau_xx_ref:g} ps, sigma_pump = "
             f"{sigma_pump_ref:.3g} cm^2).")
+    try:
+        return _derived_sample(name, mean, classes, w, total_width, class_width, description,
+                               pump_energy, homogeneous_linewidth, homogeneous_lineshape,
+                               degeneracy, stokes_shift, radiative_scaling, auger_scaling, s)
+    except ValueError as exc:
+        # The failing field (tau_x, sigma_pump, ...) was derived, not given: name the inputs.
+        raise ValueError(
+            f"from_core_shell({core_m.name}/{shell_m.name}, core_radius = {core_radius:g} nm, "
+            f"shell_width = {shell_width:g} nm, size_dispersion = {s:g}): the derived sample is "
+            f"invalid ({exc}); tau_x ~ tau_x_ref / Theta_eh and tau_xx, sigma_pump ~ volume "
+            "follow from the geometry and tau_x_ref, tau_xx_ref, sigma_pump_ref: change those "
+            "inputs") from None
+
+
+def _derived_sample(name, mean, classes, w, total_width, class_width, description,
+                    pump_energy, homogeneous_linewidth, homogeneous_lineshape, degeneracy,
+                    stokes_shift, radiative_scaling, auger_scaling, s):
+    """The Sample of :func:`sample_from_core_shell` from its derived class values."""
     common = dict(pump_energy=pump_energy, homogeneous_linewidth=homogeneous_linewidth,
                   homogeneous_lineshape=homogeneous_lineshape, degeneracy=degeneracy,
                   stokes_shift=stokes_shift, radiative_scaling=radiative_scaling,

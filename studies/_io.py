@@ -12,10 +12,16 @@ Every file ncgain writes goes through this module:
   targets the same output fails at once with a message naming the process that
   holds it; a lock left by a killed process is taken over.
 * :func:`handle_interrupts` turns SIGINT and SIGTERM into an :class:`Interrupted`
-  exception. Inside :func:`critical` sections (file writing, where a
-  KeyboardInterrupt raised inside the netCDF/HDF5 library can leave its global
-  lock held and hang the process at exit) the signal is deferred to the end of
-  the section.
+  exception. Inside :func:`critical` sections (all file writing) the signal is
+  deferred to the end of the section. Why: a KeyboardInterrupt raised inside
+  ``xarray.Dataset.to_netcdf`` can fire while xarray's global HDF5 lock (a
+  non-reentrant ``threading.Lock``) is held; the ``finally`` of ``to_netcdf``
+  then calls ``store.close()``, which waits for that same lock forever. A
+  faulthandler dump of the hung ``ncgain reproduce`` showed exactly this
+  (``xarray/backends/locks.py acquire`` <- ``file_manager.close`` <-
+  ``writers.to_netcdf``); it happened in 2 of 10 Ctrl-Cs timed at 2-20 ms
+  after a netCDF file appeared. Deferring the signal until the write has
+  returned removes the hang; the writes of ncgain's files take milliseconds.
 * :func:`check_writable_dir` checks, before any work, that an output folder can
   be created and written.
 """
