@@ -19,6 +19,7 @@ import dataclasses
 import itertools
 import json
 import math
+import numbers
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,10 +161,25 @@ class HigherTransition:
 #: Homogeneous (single-NC) line shapes.
 HOMOGENEOUS_LINESHAPES = ("gaussian", "lorentzian")
 
+#: Longest ``name`` (characters).
+MAX_NAME_LENGTH = 200
+#: Longest ``description`` (characters): it is copied into every dataset's attributes.
+MAX_DESCRIPTION_LENGTH = 20_000
+#: Most size classes in ``components``.
+MAX_COMPONENTS = 1000
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    from ._text import short
+    return short(value, limit)
+
 
 def _check_finite(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
+    # Real numbers only: booleans and complex numbers are refused, not read as 0/1 or truncated.
+    if isinstance(value, bool) or type(value).__name__ == "bool_" \
+            or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a real number, got {_short(value)} "
+                         f"({type(value).__name__})")
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
@@ -328,8 +344,21 @@ class Sample:
     temperature: float = 300.0
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name:
-            raise ValueError(f"name must be a non-empty string, got {self.name!r}")
+        if not isinstance(self.name, str) or not self.name \
+                or len(self.name) > MAX_NAME_LENGTH:
+            raise ValueError(f"name must be a non-empty string of at most {MAX_NAME_LENGTH} "
+                             f"characters, got {_short(self.name)}")
+        if not isinstance(self.description, str) \
+                or len(self.description) > MAX_DESCRIPTION_LENGTH:
+            raise ValueError(f"description must be a string of at most {MAX_DESCRIPTION_LENGTH} "
+                             f"characters, got {_short(self.description)}"
+                             + (f" ({len(self.description)} characters)"
+                                if isinstance(self.description, str) else ""))
+        for key, allowed in (("homogeneous_lineshape", HOMOGENEOUS_LINESHAPES),
+                             ("radiative_scaling", tuple(RADIATIVE_SCALINGS)),
+                             ("auger_scaling", tuple(AUGER_SCALINGS))):
+            if not isinstance(getattr(self, key), str):
+                raise ValueError(f"{key} = {_short(getattr(self, key))} is not one of {allowed}")
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen)
         set_("exciton_energy", _check_range("exciton_energy", self.exciton_energy, 0.0, 20.0,
                                             lo_open=True, unit=" eV"))
@@ -460,13 +489,22 @@ class Sample:
         return tuple(out)
 
     def _validated_components(self, components: Any) -> tuple:
-        components = tuple(tuple(c) for c in components)
+        if not isinstance(components, (tuple, list)):
+            raise ValueError(f"components must be a sequence of (weight, Sample) pairs, got "
+                             f"{_short(components)}")
+        if len(components) > MAX_COMPONENTS:
+            raise ValueError(f"components has {len(components)} size classes; allowed at most "
+                             f"{MAX_COMPONENTS}")
         if not components:
             return ()
+        for k, comp in enumerate(components):
+            if not isinstance(comp, (tuple, list)) or len(comp) != 2 \
+                    or not isinstance(comp[1], Sample):
+                raise ValueError(f"components[{k}] must be a (weight, Sample) pair, got "
+                                 f"{_short(comp)}")
+        components = tuple(tuple(c) for c in components)
         total = 0.0
         for k, comp in enumerate(components):
-            if len(comp) != 2 or not isinstance(comp[1], Sample):
-                raise ValueError(f"components[{k}] must be a (weight, Sample) pair, got {comp!r}")
             weight = _check_range(f"components[{k}] weight", comp[0], 0.0, 1.0, lo_open=True)
             sub = comp[1]
             if sub.components:
@@ -868,13 +906,29 @@ class Sample:
             If a key is not a field, a required field is missing or a value is out of
             range.
         """
+        if not isinstance(data, dict):
+            raise ValueError(f"a sample must be a table of Sample fields, got {_short(data)}")
         data = dict(data)
         known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
+        unknown = sorted(str(k) for k in set(data) - known)
         if unknown:
-            raise ValueError(f"unknown sample field(s) {unknown}; known fields: {sorted(known)}")
+            raise ValueError(f"unknown sample field(s) {_short(unknown)}; known fields: "
+                             f"{sorted(known)}")
         comps = data.pop("components", ())
-        data["components"] = tuple((w, cls.from_dict(s)) for w, s in comps)
+        if not isinstance(comps, (list, tuple)):
+            raise ValueError(f"components must be a list of [weight, sample] pairs, got "
+                             f"{_short(comps)}")
+        pairs = []
+        for k, comp in enumerate(comps):
+            if not isinstance(comp, (list, tuple)) or len(comp) != 2:
+                raise ValueError(f"components[{k}] must be a [weight, sample] pair, got "
+                                 f"{_short(comp)}")
+            w, sub = comp
+            try:
+                pairs.append((w, sub if isinstance(sub, Sample) else cls.from_dict(sub)))
+            except ValueError as exc:
+                raise ValueError(f"components[{k}]: {exc}") from None
+        data["components"] = tuple(pairs)
         try:
             return cls(**data)
         except TypeError as exc:  # missing required fields
@@ -922,19 +976,70 @@ class Sample:
         Raises
         ------
         ValueError
-            If a key is not a field, the preset is unknown or a value is out of range
-            (:class:`tomllib.TOMLDecodeError`, also a ValueError, for invalid TOML).
-        OSError
-            If the file cannot be opened.
+            If the file cannot be read or is not valid TOML, a key is not a field,
+            the preset is unknown or a value has the wrong type or is out of range;
+            the message starts with the file name (see :meth:`from_file`).
         """
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-        if "preset" in data:
-            from . import presets  # local: presets imports this module
-            base = presets.get(data.pop("preset")).to_dict()
-            base.update(data)
-            data = base
-        return cls.from_dict(data)
+        return cls.from_file(path, format="toml")
+
+    @classmethod
+    def from_file(cls, path: str | Path, *, format: str | None = None) -> "Sample":
+        """Read a sample from a TOML or JSON file whose top-level keys are Sample fields.
+
+        Parameters
+        ----------
+        path : str or Path
+            The file; ``.json`` files are read as JSON, others as TOML unless
+            ``format`` says otherwise.
+        format : {"toml", "json"}, optional
+            Override the format guessed from the suffix.
+
+        Returns
+        -------
+        Sample
+            A key ``preset = "type-ii"`` starts from that preset and the other
+            keys replace its fields.
+
+        Raises
+        ------
+        ValueError
+            If the file cannot be read or parsed (binary, bad syntax), is not a
+            table of fields, or a field is invalid (unknown, wrong type such as
+            a TOML date, out of range): the message starts with the file name
+            and names the field.
+        """
+        path = Path(path)
+        fmt = format or ("json" if path.suffix.lower() == ".json" else "toml")
+        if fmt not in ("toml", "json"):
+            raise ValueError(f"format = {format!r} is not one of ('toml', 'json')")
+        try:
+            if fmt == "json":
+                data = json.loads(path.read_bytes().decode("utf-8"))
+            else:
+                with open(path, "rb") as fh:
+                    data = tomllib.load(fh)
+        except UnicodeDecodeError:
+            raise ValueError(f"sample file {str(path)!r} is not a text file ({fmt.upper()} "
+                             "expected)") from None
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"sample file {str(path)!r} is not valid {fmt.upper()}: "
+                             f"{_short(str(exc), 160)}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"sample file {str(path)!r} must hold a table of Sample fields, "
+                             f"got {type(data).__name__}")
+        try:
+            if "preset" in data:
+                from . import presets  # local: presets imports this module
+                name = data.pop("preset")
+                if not isinstance(name, str):
+                    raise ValueError(f"preset must be a preset name (a string), got "
+                                     f"{_short(name)}")
+                base = presets.get(name).to_dict()
+                base.update(data)
+                data = base
+            return cls.from_dict(data)
+        except ValueError as exc:
+            raise ValueError(f"sample file {str(path)!r}: {exc}") from None
 
     @classmethod
     def from_core_shell(cls, core: str, shell: str, core_radius: float, shell_width: float,

@@ -81,7 +81,7 @@ def _sample(args):
         path = Path(args.sample)
         if not path.is_file():
             raise ValueError(f"--sample {path}: no such file")
-        return models.Sample.from_toml(path)
+        return models.Sample.from_file(path)
     return models.presets.get(args.preset)
 
 
@@ -89,8 +89,8 @@ def _add_sample_args(p):
     g = p.add_mutually_exclusive_group()
     g.add_argument("--preset", default="type-ii",
                    help="built-in sample: type-ii (CdS/ZnSe) or type-i (CdSe); default type-ii")
-    g.add_argument("--sample", metavar="TOML",
-                   help="your own sample: a TOML file of models.Sample fields "
+    g.add_argument("--sample", metavar="TOML|JSON",
+                   help="your own sample: a TOML or JSON (.json) file of models.Sample fields "
                         "(optionally 'preset = \"type-ii\"' plus the fields to change)")
 
 
