@@ -786,8 +786,8 @@ def main(argv=None) -> int:
     mode = "quick" if args.quick else "smoke" if args.smoke else "full"
     res = run(mode, sizes=args.sizes, repeats=args.repeats)
     print(report(res))
-    with open(args.out, "w") as fh:
-        json.dump(res, fh, indent=2)
+    from ._io import write_text  # atomic: a reader never sees a half-written file
+    write_text(args.out, json.dumps(res, indent=2))
     print(f"\nwritten: {args.out}")
     return 0
 
