@@ -53,6 +53,10 @@ def main() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+    # The run is over and its files are complete: a signal during the interpreter's
+    # shutdown (a second or two) is ignored rather than killing a finished run.
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, signal.SIG_IGN)
     sys.exit(code)
 
 

@@ -224,7 +224,10 @@ class PulsedProblem:
         total = np.zeros(shape, dtype=np.int64)
         events = 0
         key = np.uint64(_kernels.seed_key(self.seed))
-        starts = range(0, self.n_nanocrystals, CHUNK_SIZE)
+        # NCs per kernel call: fewer with many <N> levels, so that a chunk (between
+        # progress updates and Ctrl-C checks) stays short; the counts do not depend on it.
+        chunk = max(1 << 14, CHUNK_SIZE // max(1, len(mean_excitons)))
+        starts = range(0, self.n_nanocrystals, chunk)
         bar = None
         if progress:
             from tqdm.auto import tqdm
@@ -233,7 +236,7 @@ class PulsedProblem:
         n_events = np.zeros(n_parts, dtype=np.int64)
         n_overflow = np.zeros(n_parts, dtype=np.int64)
         for first in starts:
-            n = min(CHUNK_SIZE, self.n_nanocrystals - first)
+            n = min(chunk, self.n_nanocrystals - first)
             counts[...] = 0
             _kernels._birth_death_counts(key, first, n, class_cdf, init_cdf, table.up_rate,
                                          table.decay_rate, self.times, self.energy_bins,

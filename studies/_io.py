@@ -180,10 +180,15 @@ def write_netcdf(ds, path) -> Path:
 
 def save_figure(fig, path, **kwargs) -> Path:
     """``fig.savefig`` to ``path`` atomically (format from the suffix of ``path``)."""
+    import io
     path = Path(path)
     kwargs.setdefault("format", path.suffix.lstrip(".") or None)
+    # Render outside the critical section (it can take seconds and holds no lock that
+    # an interrupt could leave taken); only the write of the bytes is deferred-signal.
+    buffer = io.BytesIO()
+    fig.savefig(buffer, **kwargs)
     with atomic_output(path) as tmp, critical():
-        fig.savefig(tmp, **kwargs)
+        tmp.write_bytes(buffer.getvalue())
     return path
 
 
