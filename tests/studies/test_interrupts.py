@@ -133,3 +133,35 @@ def test_interrupt_leaves_only_complete_files(tmp_path, moment, trigger, sig):
     assert "Traceback" not in err
     assert elapsed < EXIT_WITHIN, f"{moment}: {elapsed:.1f} s from signal to exit"
     assert_folder_valid(out)
+
+
+def test_interrupted_run_into_a_finished_runs_folder_does_not_look_finished(tmp_path):
+    # The folder holds a complete earlier run (real datasets, an old "Quick run" report and
+    # its manifest). Interrupted while writing its first netCDF file, the new run must
+    # leave no mixture that looks finished: no manifest, no old report.
+    import json
+    import shutil
+
+    out = tmp_path / "results"
+    out.mkdir()
+    files = {}
+    for name in reproduce.STUDIES:
+        shutil.copy(REFERENCE / f"{name}.nc", out / f"{name}.nc")
+        files[f"{name}.nc"] = {"bytes": (out / f"{name}.nc").stat().st_size,
+                               "sha256": reproduce._sha256(out / f"{name}.nc")}
+    (out / "report.md").write_text("Quick run: small ensembles")
+    (out / reproduce.MANIFEST).write_text(json.dumps({"complete": True, "quick": True,
+                                                      "files": files}))
+    proc = _start(out)
+    t0 = time.monotonic()
+    trigger = _temporary("nc")
+    while proc.poll() is None and not trigger(out, t0):
+        assert time.monotonic() - t0 < 120
+        time.sleep(0.0005)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "removed 7 files of a finished --quick run" in err
+    names = _listing(out)
+    assert reproduce.MANIFEST not in names and "report.md" not in names
+    assert_folder_valid(out)
