@@ -18,7 +18,13 @@ FRACTION_USABLE = 0.8
 
 
 def available_bytes() -> int:
-    """Memory available to new allocations now (bytes), as psutil reports it."""
+    """Memory available to new allocations now, as psutil reports it.
+
+    Returns
+    -------
+    int
+        Bytes (``psutil.virtual_memory().available``).
+    """
     return int(psutil.virtual_memory().available)
 
 

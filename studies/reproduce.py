@@ -127,8 +127,19 @@ def read_manifest(out: Path) -> dict | None:
 def previous_outputs(out: Path, report: Path | None = None) -> list[Path]:
     """Files in ``out`` that an earlier :func:`run_all` may have written.
 
-    Every study's ``.nc``/``.png`` (of any known study), the report, the manifest
-    and leftover temporaries ``.<name>.<random>.tmp`` of those files.
+    Parameters
+    ----------
+    out : Path
+        An output folder of :func:`run_all`.
+    report : Path, optional
+        The report's path, if it is not ``out / "report.md"``.
+
+    Returns
+    -------
+    list of Path
+        Every study's ``.nc``/``.png`` (of any known study), the report, the
+        manifest, the files an old manifest lists and leftover temporaries
+        ``.<name>.<random>.tmp`` of those files, as far as they exist.
     """
     out = Path(out)
     names = {MANIFEST, "report.md"}
