@@ -26,7 +26,6 @@ import functools
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import xarray as xr
 from scipy import linalg, optimize
@@ -34,7 +33,7 @@ from scipy import linalg, optimize
 from ncgain.models import Film, Sample
 from ncgain.models.state_table import StateTable, build_state_table
 
-from . import _kernels, excitation, master_equation, observables
+from . import _kernels, excitation, master_equation, memory, observables
 from .pulsed import (CHUNK_SIZE, MAX_NANOCRYSTALS, METHODS, PHOTON_ENERGY_J_PER_EV, _as_1d,
                      _check_choice, _check_int, resolve_sample, validate_energies, validate_times)
 from .threshold import ThresholdResult
@@ -418,6 +417,15 @@ class CwProblem:
         table = build_state_table(sample, n_max)
         energies = (observables.default_energies(table) if energies is None
                     else validate_energies(energies, table, name=energies_name))
+        # Peak memory before any work (issue 12): the pulsed estimate with the
+        # generation rates as the excitation levels.
+        from .pulsed import estimate_memory
+        n_t = 1 if times is None else times.size
+        memory.check_fits(
+            estimate_memory(g.size, n_t, energies.size, table.n_classes, table.n_max + 1,
+                            energy_bins if mc else 1, method),
+            {"generation_rate": g.size, "times": n_t, energies_name: energies.size,
+             "energy_bins": energy_bins if mc else 1}, what="simulate_cw")
         kernels = observables.line_kernels(table, energies, energy_bins if mc else 1)
         return cls(sample, table, g, times, energies, n_nanocrystals, seed, energy_bins,
                    kernels, method)
@@ -473,11 +481,13 @@ class CwProblem:
         table = self.table
         class_cdf = np.cumsum(table.class_weight)
         init_cdf = np.cumsum(self.dark(), axis=-1)
-        n_parts = numba.get_num_threads()
         burn = self.burn_in() if self.times is None else None
         n_t = 1 if self.times is None else self.times.size
         shape = (self.generation_rate.size, n_t, table.n_classes, table.n_max + 1,
                  self.energy_bins)
+        # Per-thread count arrays bounded in memory (identical counts for any number).
+        from .pulsed import count_parts
+        n_parts = count_parts((1,) + shape[1:])
         total = np.zeros(shape, dtype=np.int64)
         counts = np.zeros((n_parts, 1) + shape[1:], dtype=np.int64)
         n_events = np.zeros(n_parts, dtype=np.int64)

@@ -52,3 +52,9 @@ def test_narrow_lorentzian_table_memory_is_flat(monkeypatch):
     assert max(largest) <= lineshapes.BLOCK_ELEMENTS + 65 * 241
     # Still the right line: the bins average to the Voigt profile.
     assert np.allclose(lines.mean(axis=0), lineshapes.voigt(x, 0.05, 1e-5), rtol=1e-6)
+
+
+def test_cw_memory_checked_before_work(monkeypatch):
+    monkeypatch.setattr(memory, "available_bytes", lambda: 10 * 2 ** 20)   # 10 MiB left
+    with pytest.raises(ValueError, match=r"simulate_cw .* shrink times \(20000 values\)"):
+        kinetics.simulate_cw("type-ii", [0.001], np.linspace(0, 1e3, 20_000))
