@@ -47,7 +47,9 @@ import itertools
 import json
 import math
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1218,10 +1220,22 @@ def _client(scheduler, workers, n_missing, numba_threads):
     threads = numba_threads or max(1, cores // n)
     env = {"NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "OPENBLAS_NUM_THREADS": "1"}
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                           dashboard_address=None, env=env,
-                           silence_logs=logging.ERROR)
+    # Ctrl-C in a terminal signals the whole process group: the worker processes must
+    # leave it to this process, which cancels the points and closes the cluster. Ignored
+    # signals survive exec, so workers spawned now inherit SIG_IGN; restarted workers get
+    # it from the plugin.
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                               dashboard_address=None, env=env,
+                               silence_logs=logging.ERROR)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, old)
     client = Client(cluster)
+    from ._dask_plugins import IgnoreInterrupt
+    client.register_plugin(IgnoreInterrupt())
     try:
         yield client, threads
     finally:
@@ -1232,7 +1246,9 @@ def _client(scheduler, workers, n_missing, numba_threads):
 def _run_distributed(client, threads, sweep, store, samples, missing, seeds, obs, retries,
                      bar, after_point):
     from distributed import as_completed
-    prefix = f"ncgain-sweep-{sweep.hash[:12]}"
+    import uuid
+    # A fresh token per run: keys of a cancelled (interrupted) run are never reused.
+    prefix = f"ncgain-sweep-{sweep.hash[:12]}-{uuid.uuid4().hex[:8]}"
     futures = {}
     for i in missing:
         fut = client.submit(_point_task, obs.compute, samples[i], sweep.options, seeds[i],

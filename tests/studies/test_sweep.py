@@ -1,0 +1,259 @@
+"""studies.sweep: distributed == serial (bit-identical), resume, worker death, refusals."""
+
+import dataclasses
+import os
+import signal
+import time
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from ncgain import kinetics, models
+from ncgain.studies import cli
+from ncgain.studies import sweep as sw
+
+TYPE_II = models.presets.TYPE_II_CDS_ZNSE
+#: Spectra on a small Monte Carlo ensemble: every point draws random numbers.
+SPECTRA = {"mean_excitons": [0.5, 1.5], "times": [0.0, 3.0, 300.0],
+           "energies": [2.00, 2.05, 2.10, 2.16], "method": "monte-carlo",
+           "n_nanocrystals": 20_000, "energy_bins": 4}
+
+
+@pytest.fixture(scope="module")
+def client():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None,
+                                       env={"NUMBA_NUM_THREADS": "1"},
+                                       silence_logs=50)
+    c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def _spectra_sweep(**kw):
+    return sw.Sweep(TYPE_II, {"linewidth": [0.05, 0.07, 0.09], "delta_xx": [0.08, 0.12]},
+                    "spectra", options=SPECTRA, seed=kw.pop("seed", 11), **kw)
+
+
+def _serial_reference(sweep):
+    """Point by point with plain kinetics calls, no sweep machinery."""
+    out = []
+    for i in range(sweep.n_points):
+        sample = dataclasses.replace(TYPE_II, **sweep.coordinates(i))
+        o = sweep.options
+        out.append(kinetics.simulate_pulsed(
+            sample, o["mean_excitons"], o["times"], energies=o["energies"],
+            n_nanocrystals=o["n_nanocrystals"], seed=sw.point_seed(sweep.seed, i),
+            method="monte-carlo", energy_bins=o["energy_bins"]))
+    return out
+
+
+def _assert_equals_reference(ds, sweep, reference):
+    stacked = ds.stack(pt=sweep.dims)
+    for i, ref in enumerate(reference):
+        got = stacked.isel(pt=i)
+        for k, v in sweep.coordinates(i).items():
+            assert float(got[k]) == v
+        for name in ("absorption", "bleach", "pl", "mean_excitons_t", "alpha0"):
+            np.testing.assert_array_equal(got[name].values, ref[name].values, err_msg=name)
+        n = ref.sizes["excitons"]
+        np.testing.assert_array_equal(got.population.values[..., :n], ref.population.values)
+        assert not got.population.values[..., n:].any()
+
+
+def test_point_seed_is_the_seed_sequence_child():
+    for seed, index in ((0, 0), (5, 3), (2 ** 40, 17)):
+        child = np.random.SeedSequence(seed).spawn(index + 1)[index]
+        assert sw.point_seed(seed, index) == int(child.generate_state(1, np.uint64)[0] >> 1)
+    assert len({sw.point_seed(1, i) for i in range(1000)}) == 1000
+
+
+def test_distributed_sweep_equals_serial_point_by_point(client, tmp_path):
+    sweep = _spectra_sweep()
+    ds = sw.run(sweep, tmp_path / "store", scheduler=client)
+    assert ds.absorption.dims == ("linewidth", "delta_xx", "mean_excitons", "time", "energy")
+    _assert_equals_reference(ds, sweep, _serial_reference(sweep))
+    # The same dataset from the netCDF file, and from the serial path of the machinery.
+    with xr.open_dataset(tmp_path / "store" / "sweep.nc") as disk:
+        xr.testing.assert_identical(disk.load(), ds)
+    serial = sw.run(sweep, tmp_path / "serial", scheduler="serial")
+    xr.testing.assert_identical(serial, ds)
+    for name in sweep.fields:
+        assert ds[name].attrs["units"] == "eV" and ds[name].attrs["long_name"]
+    assert models.Sample.from_json(ds.attrs["sample_0"]) == TYPE_II
+    assert ds.attrs["sweep_hash"] == sweep.hash
+
+
+def test_monte_carlo_threshold_sweep_is_bit_identical(client, tmp_path):
+    opts = {"time": [3.0], "method": "monte-carlo", "n_nanocrystals": 1000}
+    sweep = sw.Sweep(TYPE_II, {"delta_xx": [0.05, 0.1, 0.15]}, "threshold", options=opts,
+                     seed=3)
+    ds = sw.run(sweep, tmp_path, scheduler=client)
+    for i, d in enumerate(sweep.vary["delta_xx"]):
+        ref = kinetics.gain_threshold(dataclasses.replace(TYPE_II, delta_xx=d), time=3.0,
+                                      method="monte-carlo", n_nanocrystals=1000,
+                                      seed=sw.point_seed(3, i), energy_bins=1)
+        got = ds.sel(delta_xx=d, time=3.0, probe="E_X", loss=0.0)
+        assert float(got.threshold) == float(ref)
+        assert float(got.threshold_energy) == ref.energy
+
+
+def test_resume_after_interruption_gives_the_identical_dataset(client, tmp_path):
+    sweep = _spectra_sweep(seed=12)
+    complete = sw.run(sweep, tmp_path / "a", scheduler=client)
+    done = []
+
+    def interrupt(index):
+        done.append(index)
+        if len(done) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        sw.run(sweep, tmp_path / "b", scheduler=client, _after_point=interrupt)
+    stored = sw.open_store(tmp_path / "b", sweep)["done"]
+    assert 2 <= stored < sweep.n_points
+    assert not (tmp_path / "b" / "sweep.nc").exists()
+    # A temporary file left by a run killed mid-write is never taken for a point.
+    (tmp_path / "b" / "points" / ".p0000005.abc.tmp").write_bytes(b"half a point")
+    recomputed = []
+    resumed = sw.run(sweep, tmp_path / "b", scheduler=client, _after_point=recomputed.append)
+    assert len(recomputed) == sweep.n_points - stored
+    assert set(recomputed).isdisjoint(done)
+    xr.testing.assert_identical(resumed, complete)
+    with xr.open_dataset(tmp_path / "a" / "sweep.nc") as a, \
+            xr.open_dataset(tmp_path / "b" / "sweep.nc") as b:
+        xr.testing.assert_identical(a.load(), b.load())
+    assert not list((tmp_path / "b" / "points").glob(".*.tmp"))
+    # Nothing is missing any more: a third run computes nothing.
+    again = []
+    sw.run(sweep, tmp_path / "b", scheduler="serial", _after_point=again.append)
+    assert again == []
+
+
+def test_killing_a_worker_mid_sweep_loses_nothing(client, tmp_path):
+    opts = {**SPECTRA, "n_nanocrystals": 400_000}
+    sweep = sw.Sweep(TYPE_II, {"linewidth": [0.05, 0.06, 0.07, 0.08, 0.09, 0.1]}, "spectra",
+                     options=opts, seed=13)
+    before = client.run(os.getpid)
+    killed = []
+
+    def kill_one(index):
+        if not killed:
+            # A worker that is computing a point right now.
+            busy = {addr: keys for addr, keys in client.processing().items() if keys}
+            addr = next(iter(busy))
+            os.kill(before[addr], signal.SIGKILL)
+            killed.append((before[addr], busy[addr]))
+
+    ds = sw.run(sweep, tmp_path, scheduler=client, _after_point=kill_one)
+    pid, lost = killed[0]
+    assert lost                                 # it held at least one point when it died
+    client.wait_for_workers(2, timeout=60)
+    after = client.run(os.getpid)
+    assert pid not in after.values()            # the nanny replaced the dead worker
+    reference = [sw.compute_point(sweep, i) for i in range(sweep.n_points)]
+    stacked = ds.stack(pt=sweep.dims)
+    for i, ref in enumerate(reference):
+        for name in ("absorption", "pl", "mean_excitons_t"):
+            np.testing.assert_array_equal(stacked[name].isel(pt=i).values, ref[name])
+
+
+@pytest.mark.parametrize("vary, options, message", [
+    ({"linewdith": [0.05]}, {}, "unknown Sample field 'linewdith'"),
+    ({"linewidth": []}, {}, "empty grid"),
+    ({"linewidth": [0.05, np.nan]}, {}, "finite"),
+    ({"linewidth": [0.05, 0.05]}, {}, "repeated"),
+    ({"linewidth": [0.05]}, {"mean_excitons": [1.0]}, "takes no option"),
+    ({"linewidth": [0.05]}, {"loss": [-1.0]}, "loss"),
+    ({"degeneracy": [2.5]}, {}, "integers"),
+])
+def test_bad_definitions_are_refused(vary, options, message):
+    with pytest.raises(ValueError, match=message):
+        sw.Sweep(TYPE_II, vary, "threshold", options=options)
+
+
+def test_invalid_point_is_reported_with_its_coordinates_before_any_work(tmp_path):
+    # The preset's homogeneous width is 0.02 eV, so Gamma = 0.01 eV is not a valid sample.
+    sweep = sw.Sweep(TYPE_II, {"delta_xx": [0.1, 0.2], "linewidth": [0.06, 0.01]})
+    with pytest.raises(ValueError, match=r"point 1 \(delta_xx = 0.1, linewidth = 0.01\): "
+                                         r"homogeneous_linewidth"):
+        sw.run(sweep, tmp_path / "store", scheduler="serial")
+    assert not (tmp_path / "store").exists()
+    # A probe energy outside a point's band is a per-point error too.
+    sweep = sw.Sweep(TYPE_II, {"linewidth": [0.06, 0.03]}, "threshold",
+                     options={"energy": [2.3]})
+    with pytest.raises(ValueError, match=r"point 1 \(linewidth = 0.03\): energy = 2.3"):
+        sweep.point_samples()
+    with pytest.raises(ValueError, match="equal length"):
+        sw.Sweep(TYPE_II, {"linewidth": [0.05, 0.06], "delta_xx": [0.1]}, grid="points")
+    with pytest.raises(ValueError, match="observable"):
+        sw.Sweep(TYPE_II, {"linewidth": [0.05]}, "lasing")
+
+
+def test_dispersed_sample_fields_are_refused():
+    dispersed = models.Sample.from_core_shell("CdS", "ZnSe", 1.6, 2.0, size_dispersion=0.05,
+                                              n_size_classes=3)
+    with pytest.raises(ValueError, match="size classes"):
+        sw.Sweep(dispersed, {"delta_xx": [0.1]})
+
+
+def test_core_shell_sweep_of_size_dispersion(tmp_path):
+    base = sw.CoreShell("CdS", "ZnSe", 1.6, 2.0, n_size_classes=3)
+    sweep = sw.Sweep(base, {"size_dispersion": [0.0, 0.1]}, "threshold",
+                     options={"time": [500.0]})
+    ds = sw.run(sweep, tmp_path, scheduler="serial")
+    assert ds.size_dispersion.attrs["units"] == "1"
+    for s in sweep.vary["size_dispersion"]:
+        ref = kinetics.gain_threshold(models.Sample.from_core_shell(
+            "CdS", "ZnSe", 1.6, 2.0, size_dispersion=s, n_size_classes=3), time=500.0,
+            energy_bins=1)
+        assert float(ds.threshold.sel(size_dispersion=s).squeeze()) == float(ref)
+
+
+def test_mismatched_store_is_refused(tmp_path):
+    sweep = sw.Sweep(TYPE_II, {"linewidth": [0.05, 0.07]}, "threshold")
+    sw.run(sweep, tmp_path / "s", scheduler="serial")
+    other = sw.Sweep(TYPE_II, {"linewidth": [0.05, 0.08]}, "threshold",
+                     options={"time": [10.0]})
+    with pytest.raises(ValueError, match=r"holds a different sweep .*differing: vary, "
+                                         r"options.time\)"):
+        sw.run(other, tmp_path / "s", scheduler="serial")
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="not empty and holds no sweep"):
+        sw.run(sweep, tmp_path / "x", scheduler="serial")
+
+
+def test_points_grid(tmp_path):
+    sweep = sw.Sweep(TYPE_II, {"linewidth": [0.05, 0.08], "homogeneous_linewidth": [0.0, 0.03]},
+                     "threshold", grid="points")
+    ds = sw.run(sweep, tmp_path, scheduler="serial")
+    assert ds.threshold.dims[0] == "point"
+    np.testing.assert_array_equal(ds.homogeneous_linewidth.values, [0.0, 0.03])
+    ref = kinetics.gain_threshold(dataclasses.replace(TYPE_II, linewidth=0.08,
+                                                      homogeneous_linewidth=0.03), time=3.0,
+                                  energy_bins=1)
+    assert float(ds.threshold.isel(point=1).squeeze()) == float(ref)
+
+
+def test_cli_sweep_on_a_scheduler_address_and_resume(client, tmp_path, capsys):
+    args = ["sweep", "--preset", "type-ii", "--vary", "linewidth=0.04:0.08:3",
+            "--observable", "threshold", "--time", "3,300", "--energy", "E_X,any",
+            "--out", str(tmp_path / "out"), "--quiet"]
+    assert cli.main(args + ["--scheduler", client.scheduler.address]) == 0
+    text = capsys.readouterr().out
+    assert "3 points (0 already stored)" in text and "sweep.nc" in text
+    with xr.open_dataset(tmp_path / "out" / "sweep.nc") as ds:
+        assert ds.threshold.dims == ("linewidth", "time", "probe", "loss")
+        assert list(ds.probe.values) == ["E_X", "any"]
+    assert cli.main(args + ["--scheduler", "serial"]) == 0
+    assert "3 points (3 already stored)" in capsys.readouterr().out
+    assert cli.main(args[:-3] + ["--loss", "0.05", "--out", str(tmp_path / "out"),
+                                 "--scheduler", "serial"]) == 2
+    assert "different sweep" in capsys.readouterr().err
+    assert cli.main(["sweep", "--vary", "linewidth=0.05", "--out", str(tmp_path / "o2"),
+                     "--mean-excitons", "1"]) == 2
+    assert "takes no option" in capsys.readouterr().err
