@@ -44,6 +44,7 @@ STUDIES = (
     "fig5_bandedge_sweep",
     "charging",
     "cw_threshold",
+    "linewidth_sensitivity",
 )
 
 

@@ -62,6 +62,7 @@ from ncgain import kinetics, models
 
 __all__ = ["Sweep", "CoreShell", "Observable", "OBSERVABLES", "register_observable",
            "SAMPLE_FIELDS", "CORE_SHELL_FIELDS", "point_seed", "compute_point", "run",
+           "local_cluster", "gain_lifetime", "lifetime_times",
            "open_store", "available_cores", "STORE_FORMAT"]
 
 #: Version of the store layout (part of the definition hash).
@@ -1241,6 +1242,30 @@ def _client(scheduler, workers, n_missing, numba_threads):
     finally:
         client.close()
         cluster.close()
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int | None = None, numba_threads: int | None = None):
+    """An embedded dask ``LocalCluster`` sized as :func:`run` sizes it, as a Client.
+
+    Use it to run several sweeps on one cluster (``run(..., scheduler=client)``);
+    it is closed on exit.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Worker processes (one thread each); default: the available cores.
+    numba_threads : int, optional
+        ``NUMBA_NUM_THREADS`` of each worker; default ``max(1, cores // workers)``.
+
+    Yields
+    ------
+    distributed.Client
+    """
+    if workers is not None:
+        workers = _positive_int("workers", workers, 1, 4096)
+    with _client(None, workers, workers or available_cores(), numba_threads) as (client, _):
+        yield client
 
 
 def _run_distributed(client, threads, sweep, store, samples, missing, seeds, obs, retries,

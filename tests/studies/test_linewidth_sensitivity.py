@@ -1,0 +1,101 @@
+"""Linewidth-sensitivity study: computed through the sweep machinery, checked against
+the paper's formula and direct threshold calls."""
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from ncgain import kinetics, models
+from ncgain.studies import linewidth_sensitivity as study
+from ncgain.studies import sweep as sw
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return study.run(quick=True)
+
+
+def test_dataset_comes_from_the_sweep_machinery(ds):
+    d = json.loads(ds.attrs["sweep_type_ii"])
+    assert d["observable"] == "threshold" and d["vary"][0][0] == "linewidth"
+    definition = study.definition("type-ii", quick=True)
+    assert json.loads(definition.to_json()) == d
+    # One point recomputed directly: bit-identical.
+    gamma = float(ds.linewidth[3])
+    sample = dataclasses.replace(study.base_sample("type-ii"), linewidth=gamma)
+    ref = kinetics.gain_threshold(sample, time=study.T_AFTER, energy="any",
+                                  loss=study.DETECTABLE_GAIN, max_mean_excitons=10.0,
+                                  energy_bins=1)
+    got = ds.threshold.sel(sample="type-II", linewidth=gamma, time=study.T_AFTER, probe="any",
+                           loss=study.DETECTABLE_GAIN)
+    assert float(got) == float(ref)
+    for name in ("threshold", "threshold_energy", "cutoff_linewidth", "delta_over_gamma"):
+        assert ds[name].attrs["units"] and ds[name].attrs["long_name"]
+
+
+def test_zero_homogeneous_width_changes_no_threshold():
+    # Gaussian lines: the ensemble spectra depend on Gamma only.
+    for preset in ("type-ii", "type-i"):
+        p = models.presets.get(preset)
+        assert p.homogeneous_linewidth > 0
+        for time in (study.PROBE_TIME, study.T_AFTER):
+            a = kinetics.gain_threshold(p, time=time)
+            b = kinetics.gain_threshold(study.base_sample(preset), time=time)
+            assert float(a) == pytest.approx(float(b), abs=2e-5)
+
+
+def test_formula_column_and_early_limit(ds):
+    for label, preset in study.PRESETS:
+        s = models.presets.get(preset)
+        np.testing.assert_allclose(
+            ds.threshold_formula.sel(sample=label),
+            models.single_exciton_threshold(s.delta_xx, ds.linewidth.values), rtol=1e-12)
+    # Delta >> Gamma, t -> 0: gain at E_X needs p1/2 > p0, i.e. <N> > 2 (Poisson); at 3 ps
+    # a little decay lowers it.
+    early = float(ds.threshold.sel(sample="type-II", time=study.PROBE_TIME, probe="E_X",
+                                   loss=0.0)[0])
+    assert 1.9 < early < 2.0
+
+
+def test_single_exciton_gain_is_lost_where_the_formula_says(ds):
+    # The formula with the exact single-exciton fraction at the search limit brackets the
+    # sweep's cut-off: last Gamma with gain <= Gamma_c <= first Gamma without.
+    for label in ("type-II", "type-I"):
+        sel = ds.sel(sample=label)
+        assert np.isfinite(float(sel.first_linewidth_without_gain))
+        assert (float(sel.last_linewidth_with_gain) <= float(sel.cutoff_linewidth_exact_p1)
+                <= float(sel.first_linewidth_without_gain))
+    rows = study.report_rows(ds)
+    assert len(rows) == 7 and all(set(r) == {"quantity", "paper", "ncgain", "agreement"}
+                                  for r in rows)
+    assert "Gamma_c" in study.notes(ds)
+
+
+def test_quick_sweep_is_serial_and_full_uses_a_cluster(monkeypatch):
+    calls = []
+    real = sw.run
+
+    def spy(definition, store, **kw):
+        calls.append(kw.get("scheduler"))
+        return real(definition, store, **{**kw, "scheduler": "serial"})
+
+    class FakeCluster:
+        def __init__(self, workers):
+            calls.append(("cluster", workers))
+
+        def __enter__(self):
+            return "client"
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(study, "linewidths", lambda quick: np.array([0.05, 0.1]))
+    monkeypatch.setattr(sw, "run", spy)
+    monkeypatch.setattr(sw, "local_cluster", FakeCluster)
+    study.run(quick=True)
+    assert calls == ["serial", "serial"]
+    calls.clear()
+    study.run(quick=False)
+    assert calls == [("cluster", min(2, sw.available_cores())), "client", "client"]
