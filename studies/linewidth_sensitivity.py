@@ -207,14 +207,14 @@ def plot(ds: xr.Dataset):
                     label=name)
         ax.plot(g, sel.threshold_formula.values, ":", color="k",
                 label="paper's formula (no multiexcitons)")
-        ax.axvline(1e3 * float(sel.cutoff_linewidth), color="C3", lw=0.8, alpha=0.6)
+        ax.axvline(1e3 * float(sel.cutoff_linewidth_exact_p1), color="C3", lw=0.8, alpha=0.6,
+                   label=f"formula cut-off of X gain at {T_AFTER:g} ps (exact p1)")
         ax.axvline(1e3 * models.presets.get(label.lower()).linewidth, color="0.5", lw=0.8,
-                   ls="-.")
+                   ls="-.", label="preset Gamma")
         ax.set_yscale("log")
         ax.set_xlabel("ensemble line width Gamma (meV)")
-        ax.set_title(f"{label}: Delta_XX = {1e3 * float(sel.delta_xx):+.0f} meV "
-                     "(red line: estimated loss of X gain after Auger; grey: preset Gamma)",
-                     fontsize=8)
+        ax.set_title(f"{label}: Delta_XX = {1e3 * float(sel.delta_xx):+.0f} meV (missing "
+                     "points: no gain up to <N> = 10)", fontsize=9)
         ax.legend(fontsize=7, loc="upper left")
     axes[0].set_ylabel("gain threshold <N> (Poisson pumping)")
     return fig
