@@ -273,6 +273,7 @@ _SWEEP_OPTIONS = {
     "statistics": ("statistics", None), "method": ("method", None),
     "n_nanocrystals": ("n_nanocrystals", None), "energy_bins": ("energy_bins", None),
     "max_mean_excitons": ("max_mean_excitons", None),
+    "max_generation_rate": ("max_generation_rate", None),
 }
 
 
@@ -353,11 +354,12 @@ def _add_sweep_parser(sub) -> None:
     o.add_argument("--time", metavar="LIST|START:STOP:COUNT",
                    help="threshold: delays after the pulse in ps (default 3)")
     o.add_argument("--energy", metavar="PROBES",
-                   help="threshold, gain-lifetime: probes, comma list of E_X (each point's "
-                        "single-exciton line), any (anywhere in the band; threshold only) or "
-                        "a photon energy in eV (default E_X)")
+                   help="threshold, cw-threshold, gain-lifetime: probes, comma list of E_X "
+                        "(each point's single-exciton line), any (anywhere in the band; not "
+                        "for gain-lifetime) or a photon energy in eV (default E_X)")
     o.add_argument("--loss", metavar="LIST",
-                   help="threshold: net gain required, in units of alpha_0(peak) (default 0)")
+                   help="threshold, cw-threshold: net gain required, in units of "
+                        "alpha_0(peak) (default 0)")
     o.add_argument("--mean-excitons", metavar="LIST|START:STOP:COUNT",
                    help="spectra, gain-lifetime: pump <N> values (required there)")
     o.add_argument("--times", metavar="LIST|START:STOP:COUNT",
@@ -379,6 +381,9 @@ def _add_sweep_parser(sub) -> None:
                    help="Monte Carlo energy bins (default 1; spectra 16)")
     o.add_argument("--max-mean-excitons", type=float,
                    help="threshold: upper end of the <N> search (default 10 for Poisson)")
+    o.add_argument("--max-generation-rate", type=float,
+                   help="cw-threshold: upper end of the generation-rate search in 1/ps "
+                        "(default: kinetics.cw_threshold's)")
     w.add_argument("--seed", type=int, default=0,
                    help="sweep seed; point i uses SeedSequence(seed, spawn_key=(i,)) "
                         "(default 0)")

@@ -75,6 +75,18 @@ def definition(preset: str, quick: bool = False) -> sweeps.Sweep:
                         seed=2007)
 
 
+def has_cw() -> bool:
+    """Whether the c.w. threshold observable is available (kinetics.cw_threshold)."""
+    return "cw-threshold" in sweeps.OBSERVABLES
+
+
+def cw_definition(preset: str, quick: bool = False) -> sweeps.Sweep:
+    """The c.w. sweep of one preset: steady-state thresholds at (E_X, any) x (0, detectable)."""
+    return sweeps.Sweep(base_sample(preset), {"linewidth": linewidths(quick).tolist()},
+                        "cw-threshold",
+                        options={"energy": ["E_X", "any"], "loss": [0.0, DETECTABLE_GAIN]})
+
+
 def cutoff_linewidth(sample: models.Sample, time: float = T_AFTER) -> float:
     """Two-population estimate of the largest Gamma with single-exciton gain at E_X (eV).
 
@@ -101,16 +113,21 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
         the quick run (cluster start-up would dominate its few seconds), an
         embedded two-worker LocalCluster shared by both sweeps otherwise.
     """
-    parts = []
+    definitions = [definition(p, quick) for _, p in PRESETS]
+    if has_cw():
+        definitions += [cw_definition(p, quick) for _, p in PRESETS]
+
+    def run_all(target):
+        return [sweeps.run(d, f"{tmp}/{k}", scheduler=target, progress=progress)
+                for k, d in enumerate(definitions)]
+
     with tempfile.TemporaryDirectory(prefix="ncgain-linewidth-") as tmp:
         if scheduler is None and not quick:
             with sweeps.local_cluster(workers=min(2, sweeps.available_cores())) as client:
-                parts = [sweeps.run(definition(p, quick), f"{tmp}/{p}", scheduler=client,
-                                    progress=progress) for _, p in PRESETS]
+                results = run_all(client)
         else:
-            parts = [sweeps.run(definition(p, quick), f"{tmp}/{p}",
-                                scheduler=scheduler or "serial", progress=progress)
-                     for _, p in PRESETS]
+            results = run_all(scheduler or "serial")
+    parts, cw_parts = results[:len(PRESETS)], results[len(PRESETS):]
     labels = [label for label, _ in PRESETS]
     samples = [base_sample(p) for _, p in PRESETS]
     ds = xr.concat([d.drop_vars("point_seed") for d in parts], dim="sample",
@@ -142,6 +159,14 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
         dims="sample").assign_attrs(
         units="eV", long_name=f"smallest swept Gamma without gain at E_X at {T_AFTER:g} ps "
         f"(inf: gain at every swept Gamma)")
+    if cw_parts:
+        cw = xr.concat([d.drop_vars("point_seed") for d in cw_parts], dim="sample",
+                       combine_attrs="override")
+        for name in ("cw_threshold", "cw_threshold_intensity", "cw_threshold_energy"):
+            ds[name] = cw[name].assign_coords(sample=ds.sample)
+        ds["cw_threshold_x_tau_x"] = (ds.cw_threshold * xr.DataArray(
+            [s.tau_x for s in samples], dims="sample")).assign_attrs(
+            units="1", long_name="c.w. threshold G tau_X (excitons per NC per tau_X)")
     # Backing for the cut-off: the exact single-exciton fraction at T_AFTER for the largest
     # pump the threshold search tries, put into the formula's condition p1 > 2/(3 - e^-x^2).
     p1 = []
@@ -167,6 +192,7 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
                   detectable_gain=DETECTABLE_GAIN, search_limit=SEARCH_LIMIT,
                   sweep_type_ii=parts[0].attrs["sweep_definition"],
                   sweep_type_i=parts[1].attrs["sweep_definition"],
+                  cw=int(bool(cw_parts)),
                   gain_band_convention=(
                       "gain band: probe 'any' with loss = DETECTABLE_GAIN, the first "
                       "detectable net gain anywhere in the band"),
@@ -228,8 +254,8 @@ def _at(da, gamma) -> float:
     return float(da.sel(linewidth=gamma, method="nearest"))
 
 
-def _fmt(x) -> str:
-    return "no gain (<N> > 10)" if not np.isfinite(x) else f"{x:.2f}"
+def _fmt(x, none: str = f"no gain (<N> > {SEARCH_LIMIT:g})") -> str:
+    return none if not np.isfinite(x) else f"{x:.2f}"
 
 
 def _ratio_row(ds) -> dict:
@@ -302,6 +328,23 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
                       f"{_at(band_energy, hi):.3f} eV",
             "agreement": "n/a"})
     rows.append(_ratio_row(ds))
+    if "cw_threshold" in ds:
+        for label in ds.sample.values:
+            sel = ds.sel(sample=label)
+            gt = sel.cw_threshold_x_tau_x.sel(probe="E_X", loss=0.0)
+            finite = np.isfinite(gt.values)
+            reach = (f"c.w. gain at E_X up to Gamma = {1e3 * ds.linewidth.values[finite][-1]:.0f} "
+                     "meV" if finite.any() else "no c.w. gain at E_X at any swept Gamma")
+            if finite.any() and not finite.all():
+                reach += (f", none from {1e3 * ds.linewidth.values[~finite][0]:.0f} meV")
+            rows.append({
+                "quantity": f"{label}: c.w. threshold at E_X, G tau_X, Gamma = {1e3 * lo:.0f} "
+                            f"-> {1e3 * hi:.0f} meV",
+                "paper": "c.w. single-exciton gain argued possible for type II (long gain "
+                         "lifetime)",
+                "ncgain": f"{_fmt(float(gt[0]), 'no gain')} -> {_fmt(float(gt[-1]), 'no gain')}; "
+                          f"{reach}",
+                "agreement": "n/a: the paper gives no c.w. threshold"})
     return rows
 
 

@@ -657,6 +657,73 @@ register_observable(Observable(
     stochastic=lambda o: o["method"] == "monte-carlo"))
 
 
+# ---------------------------------------------------------------- c.w. gain threshold
+
+_CW_DEFAULTS = {"energy": ["E_X"], "loss": [0.0], "max_generation_rate": None}
+
+
+def _cw_normalize(options):
+    o = _merge_options("cw-threshold", _CW_DEFAULTS, options)
+    o["energy"] = _probes("energy", o["energy"])
+    o["loss"] = _float_list("loss", o["loss"], unit="(units of alpha_0(peak))")
+    if min(o["loss"]) < 0 or max(o["loss"]) > 10 or len(set(o["loss"])) != len(o["loss"]):
+        raise ValueError(f"loss = {o['loss']} must be distinct values in [0, 10] "
+                         "(units of alpha_0(peak))")
+    if o["max_generation_rate"] is not None:
+        o["max_generation_rate"] = _float_list("max_generation_rate",
+                                               o["max_generation_rate"], unit="(1/ps)")[0]
+        if o["max_generation_rate"] <= 0:
+            raise ValueError(f"max_generation_rate = {o['max_generation_rate']!r} 1/ps must "
+                             "be > 0")
+    return o
+
+
+def _cw_dims(o):
+    dims = _threshold_dims({"time": [0.0], "energy": o["energy"], "loss": o["loss"]})
+    del dims["time"]
+    return dims
+
+
+def _cw_variables(o):
+    d = ("probe", "loss")
+    return {
+        "cw_threshold": (d, {"units": "ps-1", "long_name": "c.w. gain threshold: generation "
+                             "rate G per NC (inf: no gain in the searched range)"}),
+        "cw_threshold_intensity": (d, {"units": "W cm-2", "long_name": "pump intensity at "
+                                       "the c.w. threshold (inf: no gain)"}),
+        "cw_threshold_energy": (d, {"units": "eV", "long_name": "photon energy where c.w. "
+                                    "gain first appears (NaN where cw_threshold is inf)"}),
+    }
+
+
+def _cw_compute(sample, o, seed):
+    shape = (len(o["energy"]), len(o["loss"]))
+    g, i_, e = np.empty(shape), np.empty(shape), np.empty(shape)
+    for j, p in enumerate(o["energy"]):
+        for k, loss in enumerate(o["loss"]):
+            try:
+                r = kinetics.cw_threshold(sample, energy=_probe_energy(sample, p), loss=loss,
+                                          max_generation_rate=o["max_generation_rate"])
+            except kinetics.NoGainError:
+                g[j, k], i_[j, k], e[j, k] = math.inf, math.inf, np.nan
+                continue
+            g[j, k] = float(r)
+            i_[j, k] = float(kinetics.pump_intensity(float(r), sample))
+            e[j, k] = np.nan if r.energy is None else r.energy
+    return {"cw_threshold": g, "cw_threshold_intensity": i_, "cw_threshold_energy": e}
+
+
+if hasattr(kinetics, "cw_threshold"):  # kinetics.cw_threshold arrives with issue 8
+    register_observable(Observable(
+        name="cw-threshold",
+        description="c.w. gain threshold (kinetics.cw_threshold): generation rate and pump "
+                    "intensity at each probe (--energy E_X|any|eV) and loss (--loss)",
+        defaults=_CW_DEFAULTS, normalize=_cw_normalize, dims=_cw_dims,
+        variables=_cw_variables, check_point=lambda sample, o: _check_probe_energies(
+            sample, o["energy"], "energy"),
+        compute=_cw_compute, stochastic=lambda o: False))
+
+
 # ============================================================================ the definition
 
 @dataclass(frozen=True, eq=False)
