@@ -257,3 +257,23 @@ def test_cli_sweep_on_a_scheduler_address_and_resume(client, tmp_path, capsys):
     assert cli.main(["sweep", "--vary", "linewidth=0.05", "--out", str(tmp_path / "o2"),
                      "--mean-excitons", "1"]) == 2
     assert "takes no option" in capsys.readouterr().err
+
+
+@pytest.mark.skipif("cw-threshold" not in sw.OBSERVABLES,
+                    reason="kinetics.cw_threshold (issue 8) is not on this branch")
+def test_cw_threshold_observable_equals_direct_calls(tmp_path):
+    sweep = sw.Sweep(TYPE_II, {"delta_xx": [0.05, 0.1]}, "cw-threshold",
+                     options={"energy": ["E_X", "any"]})
+    ds = sw.run(sweep, tmp_path, scheduler="serial")
+    for d in sweep.vary["delta_xx"]:
+        sample = dataclasses.replace(TYPE_II, delta_xx=d)
+        for probe, energy in (("E_X", None), ("any", "any")):
+            got = ds.sel(delta_xx=d, probe=probe, loss=0.0)
+            try:
+                ref = kinetics.cw_threshold(sample, energy=energy)
+            except kinetics.NoGainError:
+                assert np.isinf(float(got.cw_threshold))
+                continue
+            assert float(got.cw_threshold) == float(ref)
+            assert float(got.cw_threshold_intensity) == float(
+                kinetics.pump_intensity(float(ref), sample))
