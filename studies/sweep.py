@@ -1297,7 +1297,10 @@ def _client(scheduler, workers, n_missing, numba_threads):
     try:
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                dashboard_address=None, env=env,
-                               silence_logs=logging.ERROR)
+                               # A point that fails reaches the client through its future;
+                               # dask's own messages (e.g. a worker's heartbeat failing
+                               # while the cluster closes after Ctrl-C) would be noise.
+                               silence_logs=logging.CRITICAL)
     finally:
         if main:
             signal.signal(signal.SIGINT, old)

@@ -277,3 +277,36 @@ def test_cw_threshold_observable_equals_direct_calls(tmp_path):
             assert float(got.cw_threshold) == float(ref)
             assert float(got.cw_threshold_intensity) == float(
                 kinetics.pump_intensity(float(ref), sample))
+
+
+def test_ctrl_c_on_the_command_line_stops_cleanly_and_resumes(tmp_path):
+    """SIGINT to the whole process group (what a terminal's Ctrl-C does), local cluster."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "ncgain.studies.cli", "sweep", "--preset", "type-ii",
+            "--vary", "linewidth=0.04:0.1:12", "--observable", "spectra",
+            "--mean-excitons", "0.5,1", "--times", "0,3", "--energies", "2.0,2.05,2.1",
+            "--n-nanocrystals", "1000000", "--workers", "2", "--out", str(out)]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    start = time.monotonic()
+    while not list(out.glob("points/p*.npz")) and time.monotonic() - start < 120:
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    stored = len(list(out.glob("points/p*.npz")))
+    if proc.returncode == 0:  # the sweep finished before the signal arrived
+        pytest.skip("the sweep finished before the interrupt")
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr, stderr
+    assert f"{stored} of 12 points are stored" in stderr
+    assert 1 <= stored < 12 and not (out / "sweep.nc").exists()
+    assert not (out / ".lock").exists()
+    rerun = args[3:]
+    i = rerun.index("--workers")
+    del rerun[i:i + 2]  # the same sweep, resumed in-process
+    assert cli.main(rerun + ["--scheduler", "serial", "--quiet"]) == 0
+    with xr.open_dataset(out / "sweep.nc") as ds:
+        assert ds.sizes["linewidth"] == 12
