@@ -187,7 +187,10 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
         for g in gamma.values] for s in samples]
     ds["probe_grid_top"] = xr.DataArray(tops, dims=("sample", "linewidth")).assign_attrs(
         units="eV", long_name="highest photon energy of the 'any' probe grid")
+    narrowest = dataclasses.replace(samples[0], linewidth=float(gamma.values[0]))
+    t0 = float(kinetics.gain_threshold(narrowest, time=0.0, max_mean_excitons=SEARCH_LIMIT))
     return attach(ds, study=NAME, samples=samples, method="master-equation",
+                  threshold_at_t0_narrowest=t0,
                   statistics="poisson", probe_time_ps=PROBE_TIME, after_auger_time_ps=T_AFTER,
                   detectable_gain=DETECTABLE_GAIN, search_limit=SEARCH_LIMIT,
                   sweep_type_ii=parts[0].attrs["sweep_definition"],
@@ -394,8 +397,9 @@ def notes(ds: xr.Dataset) -> str:
         "transparent at E_X and a singly excited NC gives 1/2 of stimulated emission "
         "against 1 of absorption per unexcited NC, so gain at E_X needs p1/2 > p0, i.e. "
         f"<N> > 2 with Poisson pumping; the sweep gives {early_lo:.2f} at Gamma = "
-        f"{1e3 * lo:.0f} meV (3 ps of decay lower it slightly), far above the formula's "
-        "2/3, which assumes no multiexcitons."
+        f"{1e3 * lo:.0f} meV and 3 ps ({float(a['threshold_at_t0_narrowest']):.4f} at t = 0: "
+        "the decay during the first 3 ps lowers it), far above the "
+        "formula's 2/3, which assumes no multiexcitons."
     )
     if blind.size:
         top = _at(t2.probe_grid_top, float(blind.max()))
@@ -404,6 +408,6 @@ def notes(ds: xr.Dataset) -> str:
             f"peak: for type II at Gamma <= {1e3 * float(blind.max()):.0f} meV it ends at "
             f"{top:.3f} eV, below the XX band (E_X + Delta_XX = "
             f"{s2.exciton_energy + s2.delta_xx:.3f} eV), so the gain-band threshold there is "
-            "reported as no gain although biexciton gain exists at the XX band (where "
-            "unexcited NCs are transparent and the bleach -dalpha/alpha_0 is undefined).")
+            "reported as no gain: biexciton emission at the XX band, where unexcited NCs "
+            "are transparent and the bleach -dalpha/alpha_0 is undefined, is not probed.")
     return text
