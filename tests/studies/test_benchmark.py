@@ -98,3 +98,14 @@ def test_script_writes_json(tmp_path):
     assert res["master_equation"]["simulate_pulsed_seconds"] > 0
     assert all(m["peak_mib"] > 0 and m["baseline_mib"] > 0 for m in res["memory"])
     assert all(t["pass"] in (True, False, None) for t in res["targets"])
+
+
+def test_sweep_benchmark_runs():
+    """The --sweep benchmark on 2 tiny points: every figure present and positive."""
+    res = bm.sweep_benchmark(n_points=2, n_nanocrystals=2000, verbose=False)
+    for kind in ("monte_carlo", "tiny"):
+        r = res[kind]
+        for key in ("plain_loop_s", "serial_sweep_s", "cluster_1_sweep_s", "cluster_2_sweep_s",
+                    "cluster_1_startup_s", "cluster_2_startup_s", "speedup_1_to_2_workers"):
+            assert r[key] > 0, key
+    assert "speed-up" in bm.sweep_report(res)
