@@ -858,11 +858,16 @@ def sweep_benchmark(*, n_points: int | None = None, n_nanocrystals: int | None =
                 cpu = sum(client.run(time.process_time).values()) - cpu0
             # Worker CPU seconds per wall second: ~workers if each worker had a core.
             r[f"cluster_{workers}_cpu_per_wall"] = cpu / r[f"cluster_{workers}_sweep_s"]
+            r[f"cluster_{workers}_worker_cpu_s"] = cpu
             say(f"[{kind}] {workers} worker(s): start-up + warm-up "
                 f"{r[f'cluster_{workers}_startup_s']:.2f} s, sweep "
                 f"{r[f'cluster_{workers}_sweep_s']:.2f} s, worker CPU s per wall s "
                 f"{r[f'cluster_{workers}_cpu_per_wall']:.2f}")
         r["speedup_1_to_2_workers"] = r["cluster_1_sweep_s"] / r["cluster_2_sweep_s"]
+        # Independent of competing processes: worker CPU seconds for the same 64 points on
+        # 2 workers over 1 worker (1.0 = no parallel overhead), and per point against the loop.
+        r["worker_cpu_ratio_2_to_1"] = r["cluster_2_worker_cpu_s"] / r["cluster_1_worker_cpu_s"]
+        r["loop_cpu_s"] = r["plain_loop_cpu_per_wall"] * r["plain_loop_s"]
         r["overhead_per_point_serial_ms"] = 1e3 * (r["serial_sweep_s"] - r["plain_loop_s"]) / n
         r["overhead_per_point_1_worker_ms"] = (1e3 * (r["cluster_1_sweep_s"] - r["plain_loop_s"])
                                                / n)
@@ -884,10 +889,12 @@ def sweep_report(res: dict) -> str:
                      _fmt(r["overhead_per_point_1_worker_ms"]),
                      _fmt(r["cluster_1_startup_s"]), _fmt(r["cluster_2_startup_s"]),
                      f"{r['plain_loop_cpu_per_wall']:.2f} / {r['cluster_1_cpu_per_wall']:.2f} / "
-                     f"{r['cluster_2_cpu_per_wall']:.2f}"])
+                     f"{r['cluster_2_cpu_per_wall']:.2f}",
+                     f"{r['loop_cpu_s']:.2f} / {r['cluster_1_worker_cpu_s']:.2f} / "
+                     f"{r['cluster_2_worker_cpu_s']:.2f}"])
     head = ["points", "loop ms/point", "loop s", "serial sweep s", "1 worker s", "2 workers s",
             "speed-up 1->2", "overhead serial ms/point", "overhead 1 worker ms/point",
-            "start 1 worker s", "start 2 workers s", "CPU s per wall s loop / 1 w / 2 w"]
+            "start 1 worker s", "start 2 workers s", "CPU s per wall s loop / 1 w / 2 w", "CPU s loop / 1 w / 2 w"]
     n = res["workload"]["n_points"]
     target = res["monte_carlo"]["speedup_1_to_2_workers"]
     return "\n".join([

@@ -1002,7 +1002,8 @@ class _Store:
                 fh.write(str(os.getpid()))
             break
         try:
-            for stale in self.points.glob(".p*.tmp"):  # leftovers of a killed run
+            # Leftovers of a killed run: temporary point files and dataset files.
+            for stale in [*self.points.glob(".p*.tmp"), *self.path.glob(".sweep.*.tmp")]:
                 stale.unlink(missing_ok=True)
             yield self
         finally:
