@@ -820,6 +820,15 @@ def sweep_benchmark(*, n_points: int | None = None, n_nanocrystals: int | None =
     fixed cost per point. Load averages before and after say whether the
     machine was shared.
 
+    Parameters
+    ----------
+    n_points : int, optional
+        Number of points (default 64).
+    n_nanocrystals : int, optional
+        Monte Carlo ensemble per point (default 500,000).
+    verbose : bool, default True
+        Print each figure as it is measured.
+
     Returns
     -------
     dict
@@ -878,7 +887,17 @@ def sweep_benchmark(*, n_points: int | None = None, n_nanocrystals: int | None =
 
 
 def sweep_report(res: dict) -> str:
-    """Tables of :func:`sweep_benchmark` results."""
+    """Tables of :func:`sweep_benchmark` results.
+
+    Parameters
+    ----------
+    res : dict
+        Output of :func:`sweep_benchmark`.
+
+    Returns
+    -------
+    str
+    """
     rows = []
     for kind in ("monte_carlo", "tiny"):
         r = res[kind]

@@ -19,7 +19,7 @@ t = 0, which neglects the time spent as a multiexciton). Gain at E_X then needs
 p1 > 2/(3 - exp(-Delta^2/Gamma^2)) (the paper's formula), which is possible
 only while
 
-    Gamma < Gamma_c = |Delta_XX| / sqrt(-ln(3 - 2 exp(t/tau_X))),
+    Gamma < Gamma_c = abs(Delta_XX) / sqrt(-ln(3 - 2 exp(t/tau_X))),
 
 the two-population estimate of where single-exciton gain is lost. The sweep
 gives the exact answer (the first Gamma with no gain up to <N> = 10).
@@ -56,17 +56,50 @@ PRESETS = (("type-II", "type-ii"), ("type-I", "type-i"))
 
 
 def linewidths(quick: bool) -> np.ndarray:
-    """The swept Gamma values (eV): 8 (quick) or 29 (5-meV steps) from 10 to 150 meV."""
+    """The swept Gamma values: 8 (quick) or 29 (5-meV steps) from 10 to 150 meV.
+
+    Parameters
+    ----------
+    quick : bool
+        The quick grid.
+
+    Returns
+    -------
+    ndarray
+        Line widths (eV).
+    """
     return np.linspace(*GAMMA_RANGE, 8 if quick else 29)
 
 
 def base_sample(preset: str) -> models.Sample:
-    """The preset with homogeneous_linewidth = 0 (so Gamma can go below 20 meV)."""
+    """The preset with homogeneous_linewidth = 0 (so Gamma can go below 20 meV).
+
+    Parameters
+    ----------
+    preset : str
+        Preset name.
+
+    Returns
+    -------
+    models.Sample
+    """
     return dataclasses.replace(models.presets.get(preset), homogeneous_linewidth=0.0)
 
 
 def definition(preset: str, quick: bool = False) -> sweeps.Sweep:
-    """The sweep of one preset: thresholds at (3 ps, T_AFTER) x (E_X, any) x (0, detectable)."""
+    """The sweep of one preset: thresholds at (3 ps, T_AFTER) x (E_X, any) x (0, detectable).
+
+    Parameters
+    ----------
+    preset : str
+        Preset name.
+    quick : bool, default False
+        The quick grid.
+
+    Returns
+    -------
+    studies.sweep.Sweep
+    """
     return sweeps.Sweep(base_sample(preset), {"linewidth": linewidths(quick).tolist()},
                         "threshold",
                         options={"time": [PROBE_TIME, T_AFTER], "energy": ["E_X", "any"],
@@ -76,12 +109,29 @@ def definition(preset: str, quick: bool = False) -> sweeps.Sweep:
 
 
 def has_cw() -> bool:
-    """Whether the c.w. threshold observable is available (kinetics.cw_threshold)."""
+    """Whether the c.w. threshold observable is available (kinetics.cw_threshold).
+
+    Returns
+    -------
+    bool
+    """
     return "cw-threshold" in sweeps.OBSERVABLES
 
 
 def cw_definition(preset: str, quick: bool = False) -> sweeps.Sweep:
-    """The c.w. sweep of one preset: steady-state thresholds at (E_X, any) x (0, detectable)."""
+    """The c.w. sweep of one preset: steady-state thresholds at (E_X, any) x (0, detectable).
+
+    Parameters
+    ----------
+    preset : str
+        Preset name.
+    quick : bool, default False
+        The quick grid.
+
+    Returns
+    -------
+    studies.sweep.Sweep
+    """
     return sweeps.Sweep(base_sample(preset), {"linewidth": linewidths(quick).tolist()},
                         "cw-threshold",
                         options={"energy": ["E_X", "any"], "loss": [0.0, DETECTABLE_GAIN]})
@@ -90,8 +140,20 @@ def cw_definition(preset: str, quick: bool = False) -> sweeps.Sweep:
 def cutoff_linewidth(sample: models.Sample, time: float = T_AFTER) -> float:
     """Two-population estimate of the largest Gamma with single-exciton gain at E_X (eV).
 
-    Gamma_c = |Delta_XX| / sqrt(-ln(3 - 2 exp(t/tau_X))); 0 if even p1 = exp(-t/tau_X)
+    Gamma_c = abs(Delta_XX) / sqrt(-ln(3 - 2 exp(t/tau_X))); 0 if even p1 = exp(-t/tau_X)
     cannot beat the formula's 2/3 limit.
+
+    Parameters
+    ----------
+    sample : models.Sample
+        Its delta_xx and tau_x are used.
+    time : float, default T_AFTER
+        Delay after the pulse (ps).
+
+    Returns
+    -------
+    float
+        Gamma_c (eV).
     """
     arg = 3.0 - 2.0 * math.exp(time / sample.tau_x)
     if arg <= 0:
@@ -112,6 +174,10 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
         Passed to :func:`studies.sweep.run`. Default: in-process ("serial") for
         the quick run (cluster start-up would dominate its few seconds), an
         embedded two-worker LocalCluster shared by both sweeps otherwise.
+
+    Returns
+    -------
+    xarray.Dataset
     """
     definitions = [definition(p, quick) for _, p in PRESETS]
     if has_cw():
@@ -224,7 +290,17 @@ _STYLES = {(PROBE_TIME, "E_X", 0.0): ("C3", "-", "E_X, 3 ps"),
 
 
 def plot(ds: xr.Dataset):
-    """Threshold <N> versus Gamma for both presets; cut-off estimates marked."""
+    """Threshold <N> versus Gamma for both presets; cut-off estimates marked.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of :func:`run`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig = figure(figsize=(12, 4.6), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     g = 1e3 * ds.linewidth.values
@@ -279,7 +355,18 @@ def _ratio_row(ds) -> dict:
 
 
 def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Paper versus ncgain: where single-exciton gain survives as Delta_XX/Gamma falls."""
+    """Paper versus ncgain: where single-exciton gain survives as Delta_XX/Gamma falls.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of :func:`run`.
+
+    Returns
+    -------
+    list of dict
+        Rows with keys quantity, paper, ncgain, agreement.
+    """
     lo, hi = float(ds.linewidth.min()), float(ds.linewidth.max())
     rows = []
     for label in ds.sample.values:
@@ -352,7 +439,18 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
 
 def notes(ds: xr.Dataset) -> str:
-    """How the sweep was run and what the model says about Gamma, with numbers."""
+    """How the sweep was run and what the model says about Gamma, with numbers.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of :func:`run`.
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
     a = ds.attrs
     t2, t1 = ds.sel(sample="type-II"), ds.sel(sample="type-I")
     s2 = models.Sample.from_json(a["sample_0"])

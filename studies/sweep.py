@@ -105,7 +105,12 @@ GRIDS = ("product", "points")
 # ============================================================================ helpers
 
 def available_cores() -> int:
-    """Number of CPU cores this process may use (affinity mask where available)."""
+    """Number of CPU cores this process may use (affinity mask where available).
+
+    Returns
+    -------
+    int
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover (macOS, Windows)
@@ -240,13 +245,24 @@ class CoreShell:
         self.sample()
 
     def parameters(self) -> dict:
-        """Keyword arguments of ``sample_from_core_shell`` (JSON-compatible dict)."""
+        """Keyword arguments of ``sample_from_core_shell``.
+
+        Returns
+        -------
+        dict
+            JSON-compatible.
+        """
         return {"core": self.core, "shell": self.shell, "core_radius": self.core_radius,
                 "shell_width": self.shell_width, "size_dispersion": self.size_dispersion,
                 **self.options}
 
     def sample(self, **overrides: Any) -> models.Sample:
         """Build the sample, with ``overrides`` replacing parameters.
+
+        Parameters
+        ----------
+        **overrides
+            Parameters of ``sample_from_core_shell`` to replace.
 
         Returns
         -------
@@ -327,7 +343,14 @@ OBSERVABLES: dict[str, Observable] = {}
 
 
 def register_observable(observable: Observable, *, replace: bool = False) -> Observable:
-    """Add ``observable`` to :data:`OBSERVABLES` (``replace=True`` to overwrite).
+    """Add ``observable`` to :data:`OBSERVABLES`.
+
+    Parameters
+    ----------
+    observable : Observable
+        The entry; its ``name`` is the registry key.
+    replace : bool, default False
+        Overwrite an entry of the same name.
 
     Returns
     -------
@@ -587,7 +610,20 @@ def _lifetime_normalize(options):
 
 
 def lifetime_times(t_end: float, n_times: int) -> np.ndarray:
-    """Record times of the gain-lifetime observable: 0, then log-spaced 0.1 ps ... t_end."""
+    """Record times of the gain-lifetime observable: 0, then log-spaced 0.1 ps ... t_end.
+
+    Parameters
+    ----------
+    t_end : float
+        Last record time (ps), > 0.1.
+    n_times : int
+        Number of record times, >= 3.
+
+    Returns
+    -------
+    ndarray
+        Times (ps), strictly increasing.
+    """
     return np.concatenate([[0.0], np.geomspace(0.1, t_end, n_times - 1)])
 
 
@@ -596,6 +632,13 @@ def gain_lifetime(t, bleach) -> float:
 
     0 if there is never gain; the last time if the gain outlasts the record;
     linear interpolation between record times (as ``studies.fig5a_gain_lifetime``).
+
+    Parameters
+    ----------
+    t : array_like
+        Record times (ps), increasing.
+    bleach : array_like
+        Bleach -dalpha/alpha_0 at those times.
 
     Returns
     -------
@@ -848,7 +891,18 @@ class Sweep:
         return ("point",) if self.grid == "points" else self.fields
 
     def coordinates(self, index: int) -> dict:
-        """The swept values of point ``index`` (field -> value)."""
+        """The swept values of point ``index``.
+
+        Parameters
+        ----------
+        index : int
+            Flat point index.
+
+        Returns
+        -------
+        dict
+            Field name -> value.
+        """
         if self.grid == "points":
             return {k: v[index] for k, v in self.vary.items()}
         multi = np.unravel_index(index, self.shape)
@@ -859,7 +913,22 @@ class Sweep:
         return f"point {index} ({coords})"
 
     def point_sample(self, index: int) -> models.Sample:
-        """The sample of point ``index`` (ValueError names the point if it is invalid)."""
+        """The sample of point ``index``.
+
+        Parameters
+        ----------
+        index : int
+            Flat point index.
+
+        Returns
+        -------
+        models.Sample
+
+        Raises
+        ------
+        ValueError
+            If the point's values make an invalid sample (the message names the point).
+        """
         coords = self.coordinates(index)
         try:
             if isinstance(self.base, CoreShell):
@@ -870,6 +939,11 @@ class Sweep:
 
     def point_samples(self) -> list[models.Sample]:
         """Every point's sample, each checked for the observable, before any work.
+
+        Returns
+        -------
+        list of models.Sample
+            In point order.
 
         Raises
         ------
@@ -890,13 +964,23 @@ class Sweep:
     # -- identity ---------------------------------------------------------------------
 
     def to_dict(self) -> dict:
-        """The definition as JSON-compatible data (what the hash covers)."""
+        """The definition as JSON-compatible data (what the hash covers).
+
+        Returns
+        -------
+        dict
+        """
         return {"store_format": STORE_FORMAT, "base": _base_description(self.base),
                 "vary": [[k, v] for k, v in self.vary.items()], "grid": self.grid,
                 "observable": self.observable, "options": self.options, "seed": self.seed}
 
     def to_json(self) -> str:
-        """Canonical JSON text of :meth:`to_dict`."""
+        """Canonical JSON text of :meth:`to_dict`.
+
+        Returns
+        -------
+        str
+        """
         return _canonical(self.to_dict())
 
     @property
@@ -918,6 +1002,13 @@ def _point_task(compute, sample, options, seed, numba_threads):
 
 def compute_point(sweep: Sweep, index: int) -> dict[str, np.ndarray]:
     """Compute point ``index`` in this process, without a store (the serial reference).
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The definition.
+    index : int
+        Flat point index.
 
     Returns
     -------
@@ -1072,6 +1163,13 @@ def _atomic_write_text(path: Path, text: str) -> None:
 def open_store(path, sweep: Sweep) -> dict:
     """Check ``path`` against ``sweep`` and report what it holds (creates it if new).
 
+    Parameters
+    ----------
+    path : str or Path
+        The store folder.
+    sweep : Sweep
+        The definition the store must hold.
+
     Returns
     -------
     dict
@@ -1177,6 +1275,9 @@ def run(sweep: Sweep, store, *, scheduler=None, workers: int | None = None,
     retries : int, default 2
         Extra attempts of a point whose task raised on a worker (a *killed*
         worker's points are rescheduled by dask regardless).
+    _after_point : callable, optional
+        Called with the index of each point once it is stored (the tests use it
+        to interrupt a run or kill a worker at a known moment).
 
     Returns
     -------
