@@ -24,10 +24,11 @@ only while
 the two-population estimate of where single-exciton gain is lost. The sweep
 gives the exact answer (the first Gamma with no gain up to <N> = 10).
 
-Base samples: each preset with homogeneous_linewidth = 0. With Gaussian lines
-the ensemble spectra depend on Gamma only (docs/theory.md), and Gamma must
-exceed the homogeneous width, so the preset's 20 meV would forbid Gamma = 10 meV;
-the test suite checks that the thresholds do not change.
+Samples: each preset with Gamma swept and its homogeneous width gamma kept at the
+preset's 20 meV where Gamma allows it (Gaussian lines need gamma < Gamma), gamma =
+Gamma/2 below 40 meV: a list of (Gamma, gamma) points (``grid="points"``). gamma
+enters the ensemble widths of the preset's higher transition, so it is kept where
+possible rather than set to 0.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def linewidths(quick: bool) -> np.ndarray:
 
 
 def base_sample(preset: str) -> models.Sample:
-    """The preset with homogeneous_linewidth = 0 (so Gamma can go below 20 meV).
+    """The base sample of the sweep: the preset itself.
 
     Parameters
     ----------
@@ -83,7 +84,32 @@ def base_sample(preset: str) -> models.Sample:
     -------
     models.Sample
     """
-    return dataclasses.replace(models.presets.get(preset), homogeneous_linewidth=0.0)
+    return models.presets.get(preset)
+
+
+def homogeneous_widths(gammas, preset: str) -> np.ndarray:
+    """gamma for each Gamma: the preset's homogeneous width, at most Gamma / 2.
+
+    Parameters
+    ----------
+    gammas : array_like
+        Ensemble widths Gamma (eV).
+    preset : str
+        Preset name.
+
+    Returns
+    -------
+    ndarray
+        Homogeneous widths gamma (eV).
+    """
+    return np.minimum(models.presets.get(preset).homogeneous_linewidth,
+                      0.5 * np.asarray(gammas, float))
+
+
+def _vary(preset: str, quick: bool) -> dict:
+    g = linewidths(quick)
+    return {"linewidth": g.tolist(),
+            "homogeneous_linewidth": homogeneous_widths(g, preset).tolist()}
 
 
 def definition(preset: str, quick: bool = False) -> sweeps.Sweep:
@@ -100,8 +126,7 @@ def definition(preset: str, quick: bool = False) -> sweeps.Sweep:
     -------
     studies.sweep.Sweep
     """
-    return sweeps.Sweep(base_sample(preset), {"linewidth": linewidths(quick).tolist()},
-                        "threshold",
+    return sweeps.Sweep(base_sample(preset), _vary(preset, quick), "threshold", grid="points",
                         options={"time": [PROBE_TIME, T_AFTER], "energy": ["E_X", "any"],
                                  "loss": [0.0, DETECTABLE_GAIN],
                                  "max_mean_excitons": SEARCH_LIMIT},
@@ -132,8 +157,8 @@ def cw_definition(preset: str, quick: bool = False) -> sweeps.Sweep:
     -------
     studies.sweep.Sweep
     """
-    return sweeps.Sweep(base_sample(preset), {"linewidth": linewidths(quick).tolist()},
-                        "cw-threshold",
+    return sweeps.Sweep(base_sample(preset), _vary(preset, quick), "cw-threshold",
+                        grid="points",
                         options={"energy": ["E_X", "any"], "loss": [0.0, DETECTABLE_GAIN]})
 
 
@@ -193,6 +218,8 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
                 results = run_all(client)
         else:
             results = run_all(scheduler or "serial")
+    # One point per Gamma: index the points by Gamma (gamma stays a coordinate).
+    results = [r.swap_dims(point="linewidth").drop_vars("point") for r in results]
     parts, cw_parts = results[:len(PRESETS)], results[len(PRESETS):]
     labels = [label for label, _ in PRESETS]
     samples = [base_sample(p) for _, p in PRESETS]
@@ -249,11 +276,15 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
                    "p1_at_search_limit")
     # Top of the default probe grid ("any"): it stops where alpha_0 < 1e-12 of its peak.
     tops = [[float(observables.default_energies(models.build_state_table(
-        dataclasses.replace(s, linewidth=float(g)), s.degeneracy)).max())
-        for g in gamma.values] for s in samples]
+        dataclasses.replace(s, linewidth=float(g), homogeneous_linewidth=float(h)),
+        s.degeneracy)).max())
+        for g, h in zip(gamma.values, homogeneous_widths(gamma.values, p))]
+        for s, (_, p) in zip(samples, PRESETS)]
     ds["probe_grid_top"] = xr.DataArray(tops, dims=("sample", "linewidth")).assign_attrs(
         units="eV", long_name="highest photon energy of the 'any' probe grid")
-    narrowest = dataclasses.replace(samples[0], linewidth=float(gamma.values[0]))
+    narrowest = dataclasses.replace(
+        samples[0], linewidth=float(gamma.values[0]),
+        homogeneous_linewidth=float(homogeneous_widths(gamma.values[:1], PRESETS[0][1])[0]))
     t0 = float(kinetics.gain_threshold(narrowest, time=0.0, max_mean_excitons=SEARCH_LIMIT))
     return attach(ds, study=NAME, samples=samples, method="master-equation",
                   threshold_at_t0_narrowest=t0,
@@ -468,9 +499,8 @@ def notes(ds: xr.Dataset) -> str:
         + ("in-process for the quick run" if int(a["quick"]) else
            "on an embedded two-worker dask LocalCluster")
         + "); the threshold observable is the exact master equation with Poisson pumping. "
-        "Homogeneous width set to 0 (Gaussian lines: ensemble spectra depend on Gamma "
-        "only; tests/studies/test_linewidth_sensitivity.py checks the thresholds do not "
-        "change).\n\n"
+        "The homogeneous width is the preset's 20 meV where Gamma >= 40 meV and Gamma/2 "
+        "below (Gaussian lines need it below Gamma).\n\n"
         f"**Single-exciton gain after Auger decay.** At {a['after_auger_time_ps']:g} ps only "
         "single excitons remain (fraction p1), so gain at E_X needs p1 > "
         "2/(3 - exp(-Delta^2/Gamma^2)), the paper's formula. p1 is at most "
