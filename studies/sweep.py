@@ -1061,7 +1061,7 @@ class _Store:
 
     def _mismatch(self, stored: dict) -> str:
         old = stored.get("definition", {})
-        new = self.sweep.to_dict()
+        new = json.loads(self.sweep.to_json())  # as stored: JSON lists, not tuples
         diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
         if "options" in diff and isinstance(old.get("options"), dict):
             diff.remove("options")
