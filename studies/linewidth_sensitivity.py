@@ -260,13 +260,21 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
         ds["cw_threshold_x_tau_x"] = (ds.cw_threshold * xr.DataArray(
             [s.tau_x for s in samples], dims="sample")).assign_attrs(
             units="1", long_name="c.w. threshold G tau_X (excitons per NC per tau_X)")
-    # Backing for the cut-off: the exact single-exciton fraction at T_AFTER for the largest
-    # pump the threshold search tries, put into the formula's condition p1 > 2/(3 - e^-x^2).
-    p1 = []
+    # Backing for the cut-off: the exact populations at T_AFTER for the largest pump the
+    # threshold search tries, put into the band-edge gain condition at E_X (see notes).
+    p1, p2 = [], []
     for s in samples:
         pop = kinetics.simulate_pulsed(s, [SEARCH_LIMIT], [T_AFTER],
-                                       method="master-equation").population
-        p1.append(float(pop.sel(excitons=1).squeeze()))
+                                       method="master-equation").population.squeeze()
+        p1.append(float(pop.sel(excitons=1)))
+        p2.append(float(pop.sel(excitons=slice(2, None)).sum()))
+    ds["p2_at_search_limit"] = xr.DataArray(p2, dims="sample").assign_attrs(
+        units="1", long_name=f"fraction of NCs with two or more excitons at {T_AFTER:g} ps "
+        f"after a pulse of <N> = {SEARCH_LIMIT:g} (master equation)")
+    ds["cutoff_linewidth_exact_p12"] = xr.DataArray(
+        [_cutoff_from_p(s.delta_xx, a, b) for s, a, b in zip(samples, p1, p2)], dims="sample"
+    ).assign_attrs(units="eV", long_name="largest Gamma with gain at E_X for the populations "
+                   "p0 = 1 - p1 - p2, p1, p2 at the search limit")
     ds["p1_at_search_limit"] = xr.DataArray(p1, dims="sample").assign_attrs(
         units="1", long_name=f"fraction of NCs with one exciton at {T_AFTER:g} ps after a pulse "
         f"of <N> = {SEARCH_LIMIT:g} (master equation)")
@@ -300,8 +308,13 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
 
 
 def _cutoff_from_p1(delta, p1) -> float:
-    arg = 3.0 - 2.0 / p1
-    return abs(delta) / math.sqrt(-math.log(arg)) if 0 < arg < 1 else 0.0
+    return _cutoff_from_p(delta, p1, 0.0)
+
+
+def _cutoff_from_p(delta, p1, p2) -> float:
+    """Gamma where p0 = p1 (1 - y)/2 + p2 y, y = exp(-Delta^2/Gamma^2) (g = 2 band edge)."""
+    y = (1.0 - 1.5 * p1 - p2) / (p2 - 0.5 * p1)
+    return abs(delta) / math.sqrt(-math.log(y)) if 0 < y < 1 else 0.0
 
 
 def _last_finite(gamma, th) -> float:
@@ -343,8 +356,8 @@ def plot(ds: xr.Dataset):
                     label=name)
         ax.plot(g, sel.threshold_formula.values, ":", color="k",
                 label="paper's formula (no multiexcitons)")
-        ax.axvline(1e3 * float(sel.cutoff_linewidth_exact_p1), color="C3", lw=0.8, alpha=0.6,
-                   label=f"formula cut-off of X gain at {T_AFTER:g} ps (exact p1)")
+        ax.axvline(1e3 * float(sel.cutoff_linewidth_exact_p12), color="C3", lw=0.8, alpha=0.6,
+                   label=f"cut-off of X gain at {T_AFTER:g} ps (exact p1, p2)")
         ax.axvline(1e3 * models.presets.get(label.lower()).linewidth, color="0.5", lw=0.8,
                    ls="-.", label="preset Gamma")
         ax.set_yscale("log")
@@ -421,16 +434,18 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
                     f"meV ({dg / first:.2f})")
         else:
             lost = f"gain at E_X at every swept Gamma up to {1e3 * hi:.0f} meV"
-        exact = float(sel.cutoff_linewidth_exact_p1)
+        exact = float(sel.cutoff_linewidth_exact_p12)
         rows.append({
             "quantity": f"{label}: where single-exciton gain at E_X is lost, {T_AFTER:g} ps "
                         "after the pulse (Auger decay over)",
             "paper": "single-exciton gain needs Delta_XX 'comparable to or greater than' "
                      "Gamma",
-            "ncgain": (f"{lost}; formula with the exact p1 = "
-                       f"{float(sel.p1_at_search_limit):.3f} at <N> = {SEARCH_LIMIT:g}: "
-                       f"Gamma_c = {1e3 * exact:.0f} meV; crude estimate p1 = exp(-t/tau_X): "
-                       f"{1e3 * float(sel.cutoff_linewidth):.0f} meV"),
+            "ncgain": (f"{lost}; gain condition with the exact p1 = "
+                       f"{float(sel.p1_at_search_limit):.3f}, p2 = "
+                       f"{float(sel.p2_at_search_limit):.3f} at <N> = {SEARCH_LIMIT:g}: "
+                       f"Gamma_c = {1e3 * exact:.0f} meV (paper's formula with that p1: "
+                       f"{1e3 * float(sel.cutoff_linewidth_exact_p1):.0f} meV; crude p1 = "
+                       f"exp(-t/tau_X): {1e3 * float(sel.cutoff_linewidth):.0f} meV)"),
             "agreement": (f"yes: lost at |Delta_XX|/Gamma ~ {dg / exact:.2f}, Delta comparable "
                           "to Gamma; the threshold diverges there"
                           + (" (type I's long tau_X = 20 ns, an assumption, lets a nearly "
@@ -508,9 +523,18 @@ def notes(ds: xr.Dataset) -> str:
         f"{float(t2.p1_at_search_limit):.3f} (type II) and {float(t1.p1_at_search_limit):.3f} "
         f"(type I) at the search limit <N> = {a['search_limit']:g} (master equation), which "
         f"puts the cut-off at Gamma_c = {1e3 * float(t2.cutoff_linewidth_exact_p1):.0f} meV "
-        f"(type II) and {1e3 * float(t1.cutoff_linewidth_exact_p1):.0f} meV (type I); the "
-        f"sweep's last Gamma with gain is {1e3 * float(t2.last_linewidth_with_gain):.0f} and "
-        f"{1e3 * float(t1.last_linewidth_with_gain):.0f} meV. The crude two-population "
+        f"(type II) and {1e3 * float(t1.cutoff_linewidth_exact_p1):.0f} meV (type I). "
+        f"{100 * float(t2.p2_at_search_limit):.1f} % of the type-II NCs still hold a "
+        "biexciton (the model's biexciton lifetime is "
+        f"{1 / (s2.radiative_rate(2) + s2.auger_rate(2)):.0f} ps), emitting at E_X + Delta "
+        "without absorbing: with them the gain condition at E_X is p0 < p1 (1 - y)/2 + p2 y, "
+        "y = exp(-Delta^2/Gamma^2), p0 = 1 - p1 - p2, which gives Gamma_c = "
+        f"{1e3 * float(t2.cutoff_linewidth_exact_p12):.0f} meV (type II) and "
+        f"{1e3 * float(t1.cutoff_linewidth_exact_p12):.0f} meV (type I); the sweep's last "
+        f"Gamma with gain is {1e3 * float(t2.last_linewidth_with_gain):.0f} and "
+        f"{1e3 * float(t1.last_linewidth_with_gain):.0f} meV, the first without "
+        f"{1e3 * float(t2.first_linewidth_without_gain):.0f} and "
+        f"{1e3 * float(t1.first_linewidth_without_gain):.0f} meV. The crude two-population "
         f"estimate p1 = exp(-t/tau_X) gives {1e3 * float(t2.cutoff_linewidth):.0f} meV for "
         "type II: too low, because an NC pumped with several excitons starts its "
         "single-exciton decay only after the Auger cascade, so more than exp(-t/tau_X) "

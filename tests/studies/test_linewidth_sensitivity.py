@@ -55,12 +55,12 @@ def test_formula_column_and_early_limit(ds):
 
 
 def test_single_exciton_gain_is_lost_where_the_formula_says(ds):
-    # The formula with the exact single-exciton fraction at the search limit brackets the
-    # sweep's cut-off: last Gamma with gain <= Gamma_c <= first Gamma without.
+    # The band-edge gain condition with the exact populations at the search limit brackets
+    # the sweep's cut-off: last Gamma with gain <= Gamma_c <= first Gamma without.
     for label in ("type-II", "type-I"):
         sel = ds.sel(sample=label)
         assert np.isfinite(float(sel.first_linewidth_without_gain))
-        assert (float(sel.last_linewidth_with_gain) <= float(sel.cutoff_linewidth_exact_p1)
+        assert (float(sel.last_linewidth_with_gain) <= float(sel.cutoff_linewidth_exact_p12)
                 <= float(sel.first_linewidth_without_gain))
     rows = study.report_rows(ds)
     assert len(rows) == 7 and all(set(r) == {"quantity", "paper", "ncgain", "agreement"}
