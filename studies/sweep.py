@@ -751,7 +751,7 @@ def _cw_compute(sample, o, seed):
                 g[j, k], i_[j, k], e[j, k] = math.inf, math.inf, np.nan
                 continue
             g[j, k] = float(r)
-            i_[j, k] = float(kinetics.pump_intensity(float(r), sample))
+            i_[j, k] = float(np.ravel(kinetics.pump_intensity(float(r), sample))[0])
             e[j, k] = np.nan if r.energy is None else r.energy
     return {"cw_threshold": g, "cw_threshold_intensity": i_, "cw_threshold_energy": e}
 

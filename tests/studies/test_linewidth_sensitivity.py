@@ -63,9 +63,13 @@ def test_single_exciton_gain_is_lost_where_the_formula_says(ds):
         assert (float(sel.last_linewidth_with_gain) <= float(sel.cutoff_linewidth_exact_p12)
                 <= float(sel.first_linewidth_without_gain))
     rows = study.report_rows(ds)
-    assert len(rows) == 7 and all(set(r) == {"quantity", "paper", "ncgain", "agreement"}
+    assert len(rows) == 7 + (2 if study.has_cw() else 0) and all(set(r) == {"quantity", "paper", "ncgain", "agreement"}
                                   for r in rows)
     assert "Gamma_c" in study.notes(ds)
+    if study.has_cw():
+        # The c.w. sweep ran through the machinery too, one value per (sample, Gamma, probe, loss).
+        assert ds.cw_threshold.dims == ("sample", "linewidth", "probe", "loss")
+        assert int(ds.attrs["cw"]) == 1
 
 
 def test_quick_sweep_is_serial_and_full_uses_a_cluster(monkeypatch):
@@ -89,8 +93,9 @@ def test_quick_sweep_is_serial_and_full_uses_a_cluster(monkeypatch):
     monkeypatch.setattr(study, "linewidths", lambda quick: np.array([0.05, 0.1]))
     monkeypatch.setattr(sw, "run", spy)
     monkeypatch.setattr(sw, "local_cluster", FakeCluster)
+    n = 4 if study.has_cw() else 2  # a threshold (and c.w.) sweep per preset
     study.run(quick=True)
-    assert calls == ["serial", "serial"]
+    assert calls == ["serial"] * n
     calls.clear()
     study.run(quick=False)
-    assert calls == [("cluster", min(2, sw.available_cores())), "client", "client"]
+    assert calls == [("cluster", min(2, sw.available_cores()))] + ["client"] * n
