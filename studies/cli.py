@@ -279,6 +279,8 @@ _SWEEP_OPTIONS = {
 
 def _cmd_sweep(args) -> int:
     from ncgain.studies import sweep as sweeps
+
+    from . import _io
     if args.core_shell is not None:
         base = sweeps.CoreShell(**_parse_core_shell(args.core_shell))
     else:
@@ -306,11 +308,11 @@ def _cmd_sweep(args) -> int:
     try:
         ds = sweeps.run(definition, out, scheduler=args.scheduler, workers=args.workers,
                         numba_threads=args.numba_threads, progress=not args.quiet)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _io.Interrupted) as exc:
         done = sweeps.open_store(out, definition)["done"]
         print(f"\nncgain sweep: interrupted; {done} of {state['n_points']} points are stored in "
               f"{out}; run the same command again to resume", file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", 2)
     except RuntimeError as exc:
         print(f"ncgain sweep: error: {exc}", file=sys.stderr)
         return 1

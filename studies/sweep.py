@@ -48,7 +48,6 @@ import json
 import math
 import os
 import signal
-import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +58,8 @@ import numpy as np
 import xarray as xr
 
 from ncgain import kinetics, models
+
+from . import _io
 
 __all__ = ["Sweep", "CoreShell", "Observable", "OBSERVABLES", "register_observable",
            "SAMPLE_FIELDS", "CORE_SHELL_FIELDS", "point_seed", "compute_point", "run",
@@ -1075,30 +1076,11 @@ class _Store:
     @contextlib.contextmanager
     def lock(self):
         """Exclusive use of the store by this process (a stale lock is taken over)."""
-        lock = self.path / ".lock"
-        for _ in range(2):
-            try:
-                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                try:
-                    pid = int(lock.read_text().strip() or "0")
-                except (OSError, ValueError):
-                    pid = 0
-                if pid and pid != os.getpid() and _alive(pid):
-                    raise ValueError(f"store {self.path} is in use by process {pid} (remove "
-                                     f"{lock} if that process is not an ncgain sweep)") from None
-                lock.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(str(os.getpid()))
-            break
-        try:
+        with _io.exclusive_output(self.path, lock=self.path / ".lock"):
             # Leftovers of a killed run: temporary point files and dataset files.
             for stale in [*self.points.glob(".p*.tmp"), *self.path.glob(".sweep.*.tmp")]:
                 stale.unlink(missing_ok=True)
             yield self
-        finally:
-            lock.unlink(missing_ok=True)
 
     def done(self) -> set[int]:
         out = set()
@@ -1115,18 +1097,11 @@ class _Store:
         arrays = {f"v_{k}": np.asarray(v, dtype=float) for k, v in result.items()}
         arrays["_hash"] = np.array(self.sweep.hash)
         arrays["_index"] = np.array(index, dtype=np.int64)
-        target = self.point_file(index)
-        fd, tmp = tempfile.mkstemp(dir=self.points, prefix=f".{target.stem}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
+        # Temporary in the same folder, fsync, os.replace (studies._io): a point file is
+        # complete or absent; a signal during the write is deferred to its end.
+        with _io.atomic_output(self.point_file(index)) as tmp, _io.critical():
+            with open(tmp, "wb") as fh:
                 np.savez(fh, **arrays)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
 
     def read_point(self, index: int) -> dict:
         with np.load(self.point_file(index), allow_pickle=False) as z:
@@ -1136,28 +1111,8 @@ class _Store:
             return {k[2:]: z[k] for k in z.files if k.startswith("v_")}
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # pragma: no cover
-        return True
-    return True
-
-
 def _atomic_write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    _io.write_text(path, text)
 
 
 def open_store(path, sweep: Sweep) -> dict:
@@ -1320,15 +1275,7 @@ def run(sweep: Sweep, store, *, scheduler=None, workers: int | None = None,
                              workers=workers, numba_threads=numba_threads, progress=progress,
                              retries=retries, after_point=_after_point)
         ds = _assemble(store)
-        fd, tmp = tempfile.mkstemp(dir=store.path, prefix=".sweep.", suffix=".nc.tmp")
-        os.close(fd)
-        try:
-            ds.to_netcdf(tmp)
-            os.replace(tmp, store.dataset)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        _io.write_netcdf(ds, store.dataset)
     return ds
 
 
