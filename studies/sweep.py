@@ -1343,13 +1343,18 @@ def _client(scheduler, workers, n_missing, numba_threads):
     # it from the plugin.
     main = threading.current_thread() is threading.main_thread()
     old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    import dask
     try:
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               dashboard_address=None, env=env,
-                               # A point that fails reaches the client through its future;
-                               # dask's own messages (e.g. a worker's heartbeat failing
-                               # while the cluster closes after Ctrl-C) would be noise.
-                               silence_logs=logging.CRITICAL)
+        # No statistical profiler in the workers (it samples every 10 ms: CPU taken from the
+        # points, and nobody looks at the dashboard of an embedded cluster).
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, env=env,
+                                   # A point that fails reaches the client through its
+                                   # future; dask's own messages (e.g. a worker's heartbeat
+                                   # failing while the cluster closes after Ctrl-C) would
+                                   # be noise.
+                                   silence_logs=logging.CRITICAL)
     finally:
         if main:
             signal.signal(signal.SIGINT, old)
