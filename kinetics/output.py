@@ -11,7 +11,8 @@ from ncgain import models
 
 from . import observables
 
-__all__ = ["pulsed_dataset", "cw_dataset", "sample_from_dataset"]
+__all__ = ["pulsed_dataset", "cw_dataset", "sample_from_dataset", "standard_errors",
+           "CF_CONVENTIONS"]
 
 COORD_ATTRS = {
     "mean_excitons": {"units": "1", "long_name": "mean excitons per NC after the pulse, <N>"},
@@ -22,8 +23,49 @@ COORD_ATTRS = {
 }
 
 
+#: CF conventions version the datasets follow (units are UDUNITS strings that
+#: cf_xarray's pint registry parses: "1", "eV", "ps", "ps-1 eV-1", "mJ cm-2").
+CF_CONVENTIONS = "CF-1.10"
+
+_SE_NOTE = ("exact standard error of the Monte Carlo estimate, from the master-equation "
+            "occupation; 0 for method='master-equation'")
+
+
+def standard_errors(problem, mean_excitons, *, method: str) -> dict:
+    """Standard errors of the Monte Carlo estimates of ``problem`` (zeros for the ME).
+
+    The NCs of a Monte Carlo run are independent and identically distributed,
+    so every output is a mean of N i.i.d. per-NC contributions and its variance
+    is Var(one NC) / N. That variance is computed exactly from the
+    master-equation occupation (spread evenly over the Monte Carlo's
+    equal-probability energy bins), not estimated from the sample, so the
+    standard error carries no noise of its own: the population fraction of n
+    excitons is binomial, sqrt(p_n (1 - p_n) / N); the spectra use
+    :func:`observables.spectra_variance`.
+
+    Returns
+    -------
+    dict
+        ``population`` [m, t, n], ``absorption`` and ``pl`` [m, t, e] (same
+        normalization as the spectra).
+    """
+    m, t = len(mean_excitons), problem.times.size
+    n_states, n_e = problem.table.n_max + 1, problem.energies.size
+    if method != "monte-carlo":
+        return {"population": np.zeros((m, t, n_states)),
+                "absorption": np.zeros((m, t, n_e)), "pl": np.zeros((m, t, n_e))}
+    bins = problem.energy_bins
+    exact = problem.exact_occupation(np.asarray(mean_excitons, float))
+    occupation = np.repeat(exact, bins, axis=-1) / bins
+    var_alpha, var_pl = observables.spectra_variance(occupation, problem.kernels,
+                                                     problem.n_nanocrystals)
+    p = np.clip(exact.sum(axis=(2, 4)), 0.0, 1.0)
+    return {"population": np.sqrt(p * (1.0 - p) / problem.n_nanocrystals),
+            "absorption": np.sqrt(var_alpha), "pl": np.sqrt(var_pl)}
+
+
 def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
-                   n_events: int | None) -> xr.Dataset:
+                   n_events: int | None, fluence=None) -> xr.Dataset:
     """Wrap an occupation tensor P[m, t, c, n, b] of ``problem`` as the public dataset.
 
     Parameters
@@ -38,6 +80,9 @@ def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
         How ``occupation`` was obtained; stored as an attribute.
     n_events : int or None
         Number of Monte Carlo jumps (None for the master equation); an attribute.
+    fluence : ndarray, shape (M,), optional
+        The pump fluences (mJ cm^-2) the user gave; default: computed from
+        ``mean_excitons`` by :func:`kinetics.pump_fluence`.
 
     Returns
     -------
@@ -47,37 +92,71 @@ def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
     """
     from .pulsed import pump_fluence  # local: pulsed imports this module lazily
 
-    alpha, pl = observables.spectra(occupation, problem.kernels)
+    kernels = problem.kernels
+    # Absorption split by the exciton number n of the absorbing/emitting NCs:
+    # alpha = sum_n alpha_n, so the net gain -alpha splits exactly into -alpha_n.
+    alpha_by_n = np.einsum("mtcnb,cnbe->mtne", occupation, kernels.absorption,
+                           optimize=True) / kernels.alpha0_peak
+    alpha = alpha_by_n.sum(axis=2)
+    pl = np.einsum("mtcnb,cnbe->mte", occupation, kernels.pl, optimize=True)
     alpha0 = observables.unexcited_absorption(problem.table, problem.energies) \
-        / problem.kernels.alpha0_peak
+        / kernels.alpha0_peak
     bleach = (alpha0[None, None, :] - alpha) / alpha0[None, None, :]
     population = occupation.sum(axis=(2, 4))
+    se = standard_errors(problem, mean_excitons, method=method)
     n = np.arange(problem.table.n_max + 1)
+    fluence = (pump_fluence(mean_excitons, problem.sample) if fluence is None
+               else np.asarray(fluence, float))
     coords = {
         "mean_excitons": ("mean_excitons", np.asarray(mean_excitons, float),
                           COORD_ATTRS["mean_excitons"]),
         "time": ("time", problem.times, COORD_ATTRS["time"]),
         "energy": ("energy", problem.energies, COORD_ATTRS["energy"]),
         "excitons": ("excitons", n, COORD_ATTRS["excitons"]),
-        "pump_fluence": ("mean_excitons", pump_fluence(mean_excitons, problem.sample),
-                         COORD_ATTRS["pump_fluence"]),
+        "pump_fluence": ("mean_excitons", fluence, COORD_ATTRS["pump_fluence"]),
     }
     dims_s = ("mean_excitons", "time", "energy")
+    dims_p = ("mean_excitons", "time", "excitons")
     data_vars = {
-        "population": (("mean_excitons", "time", "excitons"), population,
+        "population": (dims_p, population,
                        {"units": "1", "long_name": "fraction of NCs holding n excitons"}),
+        "population_se": (dims_p, se["population"],
+                          {"units": "1", "long_name": "standard error of population",
+                           "comment": _SE_NOTE + " (binomial: sqrt(p (1 - p) / N))"}),
         "mean_excitons_t": (("mean_excitons", "time"), population @ n,
                             {"units": "1", "long_name": "mean excitons per NC at time t"}),
         "absorption": (dims_s, alpha,
                        {"units": "1", "long_name": "absorption alpha / alpha_0(peak)"}),
+        "absorption_se": (dims_s, se["absorption"],
+                          {"units": "1", "long_name": "standard error of absorption",
+                           "comment": _SE_NOTE}),
+        "gain": (dims_s, -alpha,
+                 {"units": "1", "long_name": "net gain -alpha / alpha_0(peak)",
+                  "comment": "positive where the sample amplifies light (alpha < 0)"}),
+        "gain_se": (dims_s, se["absorption"],
+                    {"units": "1", "long_name": "standard error of gain",
+                     "comment": _SE_NOTE}),
+        "gain_by_excitons": (dims_p + ("energy",), -alpha_by_n,
+                             {"units": "1",
+                              "long_name": "net gain -alpha_n / alpha_0(peak) of the NCs "
+                                           "holding n excitons",
+                              "comment": "absorption minus stimulated emission of the NCs "
+                                         "with n excitons, per NC of the whole ensemble; "
+                                         "sums over excitons to gain"}),
         "bleach": (dims_s, bleach,
                    {"units": "1", "long_name": "normalized bleaching -dalpha/alpha_0"}),
+        "bleach_se": (dims_s, se["absorption"] / alpha0[None, None, :],
+                      {"units": "1", "long_name": "standard error of bleach",
+                       "comment": _SE_NOTE}),
         "pl": (dims_s, pl, {"units": "ps-1 eV-1",
                             "long_name": "spontaneous emission per NC (photons per ps per eV)"}),
+        "pl_se": (dims_s, se["pl"], {"units": "ps-1 eV-1", "long_name": "standard error of pl",
+                                     "comment": _SE_NOTE}),
         "alpha0": (("energy",), alpha0,
                    {"units": "1", "long_name": "unexcited absorption alpha_0 / alpha_0(peak)"}),
     }
     attrs = {
+        "Conventions": CF_CONVENTIONS,
         "title": f"ncgain pulsed excitation: {problem.sample.name}",
         "sample": problem.sample.to_json(),
         "sample_name": problem.sample.name,
@@ -90,11 +169,13 @@ def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
         "alpha0_peak_energy_eV": observables.absorption_peak(problem.table)[0],
         "ncgain_version": models.package_version(),
         "random_streams": "counter-based SplitMix64, one stream per NC (seed, NC index)",
-        "conventions": "units: eV, ps, nm, cm2, mJ cm-2",
+        "units_convention": "eV, ps, nm, cm2, mJ cm-2 (UDUNITS strings)",
     }
     if n_events is not None:
         attrs["n_events"] = int(n_events)
-    for name, value in (("alpha", alpha), ("pl", pl), ("bleach", bleach)):
+    checked = (("alpha", alpha), ("pl", pl), ("bleach", bleach), ("gain_by_excitons", alpha_by_n),
+               *((f"{k}_se", v) for k, v in se.items()))
+    for name, value in checked:
         if not np.all(np.isfinite(value)):  # a bug, never an input problem (inputs are checked)
             raise RuntimeError(f"non-finite values in {name}")
     return xr.Dataset(data_vars=data_vars, coords=coords, attrs=attrs)

@@ -21,7 +21,8 @@ from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _kernels, excitation, master_equation, memory, observables
 
-__all__ = ["simulate_pulsed", "pump_fluence", "METHODS", "PHOTON_ENERGY_J_PER_EV"]
+__all__ = ["simulate_pulsed", "pump_fluence", "mean_excitons_from_fluence", "METHODS",
+           "PHOTON_ENERGY_J_PER_EV"]
 
 METHODS = ("monte-carlo", "master-equation")
 PHOTON_ENERGY_J_PER_EV = 1.602176634e-19
@@ -306,20 +307,29 @@ def resolve_sample(sample) -> Sample:
     return sample
 
 
-def simulate_pulsed(sample, mean_excitons, times, *, energies=None, n_nanocrystals=200_000,
-                    seed=0, statistics="poisson", method="monte-carlo", n_max=None,
-                    energy_bins=16, progress=False) -> xr.Dataset:
+def simulate_pulsed(sample, mean_excitons=None, times=None, *, fluence=None, energies=None,
+                    n_nanocrystals=200_000, seed=0, statistics="poisson", method="monte-carlo",
+                    n_max=None, energy_bins=16, progress=False) -> xr.Dataset:
     """Populations and spectra of a sample after a short pump pulse.
 
     Parameters
     ----------
     sample : models.Sample or str
         The sample, or a preset name ("type-ii", "type-i").
-    mean_excitons : array_like of float
+    mean_excitons : array_like of float, optional
         <N>, the ensemble mean number of excitons per NC right after the pulse
-        (>= 0; <= 1 with ``statistics="single"``).
+        (>= 0; <= 1 with ``statistics="single"``). Give either this or
+        ``fluence``.
     times : array_like of float
-        Record times after the pulse (ps), >= 0 and strictly increasing.
+        Record times after the pulse (ps), >= 0 and strictly increasing
+        (required).
+    fluence : array_like of float, optional
+        Pump fluence (mJ cm^-2, finite, >= 0) instead of ``mean_excitons``;
+        converted by :func:`mean_excitons_from_fluence`,
+        <N> = sigma_pump F / (h nu_pump) with the sample's number-weighted
+        mean ``sigma_pump`` and its ``pump_energy``. The dataset's dimension is
+        still ``mean_excitons``; its ``pump_fluence`` coordinate then holds the
+        given fluences exactly.
     energies : array_like of float, optional
         Photon energies (eV) of the spectra, strictly increasing, inside the
         band where the unexcited absorption is resolvable. Default: 241 points
@@ -352,10 +362,16 @@ def simulate_pulsed(sample, mean_excitons, times, *, energies=None, n_nanocrysta
     -------
     xarray.Dataset
         ``population (mean_excitons, time, excitons)``, ``absorption``,
-        ``bleach``, ``pl`` ``(mean_excitons, time, energy)``,
-        ``mean_excitons_t (mean_excitons, time)``, ``alpha0 (energy)``; units
-        and long names on every variable; the sample (JSON), method, seed and
-        more in the attributes.
+        ``gain``, ``bleach``, ``pl`` ``(mean_excitons, time, energy)``,
+        ``gain_by_excitons (mean_excitons, time, excitons, energy)`` (the net
+        gain split by the number of excitons n the NCs hold; it sums over n to
+        ``gain``), the Monte Carlo standard errors ``population_se``,
+        ``absorption_se``, ``gain_se``, ``bleach_se``, ``pl_se`` (identically
+        zero for the master equation, so both methods share one schema),
+        ``mean_excitons_t (mean_excitons, time)``, ``alpha0 (energy)`` and the
+        coordinate ``pump_fluence (mean_excitons)``; units and long names on
+        every variable; the sample (JSON), method, seed and more in the
+        attributes (CF ``Conventions``).
 
     Raises
     ------
@@ -374,9 +390,25 @@ def simulate_pulsed(sample, mean_excitons, times, *, energies=None, n_nanocrysta
     statistics = _check_choice("statistics", statistics, excitation.STATISTICS)
     if not isinstance(sample, Sample):
         raise ValueError(f"sample must be a models.Sample or a preset name, got {sample!r}")
+    if times is None:
+        raise ValueError("times is required: record times after the pulse (ps), >= 0 and "
+                         "strictly increasing")
+    if (mean_excitons is None) == (fluence is None):
+        raise ValueError("give exactly one of mean_excitons (excitons per NC) and fluence "
+                         f"(mJ cm^-2); got mean_excitons = {mean_excitons!r}, "
+                         f"fluence = {fluence!r}")
     # A preliminary table (n_max = g) knows the pump scales needed to check <N>.
-    mean = validate_mean_excitons(mean_excitons, build_state_table(sample, sample.degeneracy),
-                                  statistics)
+    table = build_state_table(sample, sample.degeneracy)
+    if fluence is not None:
+        fluence = validate_fluence(fluence)
+        converted = mean_excitons_from_fluence(fluence, sample)
+        try:
+            mean = validate_mean_excitons(converted, table, statistics)
+        except ValueError as exc:
+            raise ValueError(f"fluence up to {float(fluence.max())!r} mJ cm^-2 gives <N> up to "
+                             f"{float(converted.max()):.6g} excitons per NC: {exc}") from None
+    else:
+        mean = validate_mean_excitons(mean_excitons, table, statistics)
     problem = PulsedProblem.build(sample, times, energies=energies,
                                   max_mean_excitons=float(mean.max()),
                                   n_nanocrystals=n_nanocrystals, seed=seed,
@@ -389,7 +421,13 @@ def simulate_pulsed(sample, mean_excitons, times, *, energies=None, n_nanocrysta
     else:
         occupation, n_events = problem.exact_occupation(mean), None
     from .output import pulsed_dataset
-    return pulsed_dataset(problem, mean, occupation, method=method, n_events=n_events)
+    return pulsed_dataset(problem, mean, occupation, method=method, n_events=n_events,
+                          fluence=fluence)
+
+
+def _mean_sigma_pump(sample: Sample) -> float:
+    """Number-weighted mean pump cross-section (cm^2) over the size classes."""
+    return sum(w * s.sigma_pump for w, s in sample.size_classes())
 
 
 def pump_fluence(mean_excitons, sample: Sample) -> np.ndarray:
@@ -400,12 +438,14 @@ def pump_fluence(mean_excitons, sample: Sample) -> np.ndarray:
     mean_excitons : float or array_like
         Mean exciton numbers ⟨N⟩ right after the pulse (excitons per NC).
     sample : Sample
-        The sample; its ``pump_energy`` (eV) and ``sigma_pump`` (cm²) are used.
+        The sample; its ``pump_energy`` (eV) and ``sigma_pump`` (cm², the
+        number-weighted mean over size classes) are used.
 
     Returns
     -------
     numpy.ndarray
-        The pump fluence in mJ cm⁻², same shape as ``mean_excitons``.
+        The pump fluence in mJ cm⁻², same shape as ``mean_excitons``; the inverse
+        of :func:`mean_excitons_from_fluence`.
 
     Examples
     --------
@@ -413,6 +453,42 @@ def pump_fluence(mean_excitons, sample: Sample) -> np.ndarray:
     >>> round(float(kinetics.pump_fluence(1.0, models.presets.TYPE_II_CDS_ZNSE)), 3)
     2.0
     """
-    sigma = sum(w * s.sigma_pump for w, s in sample.size_classes())
     return (np.asarray(mean_excitons, float) * sample.pump_energy * PHOTON_ENERGY_J_PER_EV
-            / sigma * 1e3)
+            / _mean_sigma_pump(sample) * 1e3)
+
+
+def mean_excitons_from_fluence(fluence, sample: Sample) -> np.ndarray:
+    """Mean excitons per NC created by a pump fluence: <N> = sigma_pump F / (h nu).
+
+    Parameters
+    ----------
+    fluence : array_like of float
+        Pump fluence (mJ cm^-2); see :func:`validate_fluence` for the checks
+        that :func:`simulate_pulsed` applies.
+    sample : models.Sample
+        Supplies ``pump_energy`` (eV) and ``sigma_pump`` (cm^2; the
+        number-weighted mean over size classes).
+
+    Returns
+    -------
+    numpy.ndarray
+        <N> (excitons per NC), the inverse of :func:`pump_fluence`.
+
+    Examples
+    --------
+    >>> from ncgain import kinetics, models
+    >>> float(kinetics.mean_excitons_from_fluence(2.0, models.presets.TYPE_II_CDS_ZNSE).round(3))
+    1.0
+    """
+    photons_per_cm2 = np.asarray(fluence, float) * 1e-3 / (sample.pump_energy
+                                                           * PHOTON_ENERGY_J_PER_EV)
+    return _mean_sigma_pump(sample) * photons_per_cm2
+
+
+def validate_fluence(values) -> np.ndarray:
+    """Check pump fluences: a non-empty 1-D sequence of finite values >= 0 (mJ cm^-2)."""
+    arr = _as_1d("fluence", values, unit="mJ cm^-2")
+    if (arr < 0).any():
+        raise ValueError(f"fluence = {float(arr[arr < 0][0])!r} mJ cm^-2 is outside the allowed "
+                         "range [0, inf) mJ cm^-2")
+    return arr

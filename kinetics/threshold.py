@@ -100,7 +100,7 @@ class ThresholdResult(float):
 
 def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poisson",
                    method="master-equation", n_nanocrystals=200_000, seed=0,
-                   max_mean_excitons=None, energy_bins=1) -> ThresholdResult:
+                   max_mean_excitons=None, energy_bins=1, progress=False) -> ThresholdResult:
     """Smallest <N> at which the ensemble absorption turns into gain.
 
     Gain means alpha(E, t) < -loss * alpha_0(peak) at the probe energy.
@@ -127,6 +127,11 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
     max_mean_excitons : float, optional
         Upper end of the search. Default: 10 for Poisson statistics, the
         largest allowed <N> for single-excitation statistics.
+    progress : bool, default False
+        Show a progress bar (tqdm, on stderr) over the evaluations of the
+        absorption: one on a grid of 200 <N> values, then the root finder's
+        refinements (about 15). Useful for the Monte Carlo, where each
+        evaluation runs the whole ensemble.
 
     Returns
     -------
@@ -167,8 +172,18 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
                                   statistics=statistics, energy_bins=energy_bins, method=method,
                                   energies_name="energy", need_bleach=False, n_levels=200)
 
+    grid = np.linspace(0.0, max_mean_excitons, 201)[1:]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        # The grid, then at most ~bisection-many root-finder steps plus the final spectrum.
+        bisections = math.ceil(math.log2(max(grid[1] - grid[0], XTOL) / XTOL))
+        bar = tqdm(total=2 + bisections + 1, unit="evaluation", desc=f"gain threshold ({method})")
+
     def alpha_of(mean):
         """alpha(E)/alpha_0(peak) at the probe energies, shape (len(mean), n_energies)."""
+        if bar is not None:
+            bar.update(1)
         mean = np.atleast_1d(np.asarray(mean, float))
         if method == "master-equation":
             occupation = problem.exact_occupation(mean)
@@ -182,18 +197,22 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
         """min over E of alpha(E)/alpha_0(peak) + loss, for each <N> in ``mean``."""
         return alpha_of(mean).min(axis=-1) + loss
 
-    criterion = (f"alpha(E, t) < -{loss:g} alpha_0(peak) at "
+    criterion = ((f"alpha(E, t) < -{loss:g} alpha_0(peak) at " if loss > 0 else "alpha(E, t) < 0 at ")
                  + ("any E of the default grid" if energy == "any" else f"E = {energy:g} eV"))
     result = functools.partial(ThresholdResult, quantity="mean_excitons", units="1",
                                time=time, criterion=criterion)
-    grid = np.linspace(0.0, max_mean_excitons, 201)[1:]
-    values = margin(grid)
-    below = np.flatnonzero(values < 0)
-    if below.size == 0:
-        return result(math.inf, energy=None)
-    k = int(below[0])
-    lo = grid[k - 1] if k > 0 else 0.0
-    found = float(optimize.brentq(lambda x: float(margin(x)[0]), lo, grid[k], xtol=XTOL))
-    # Where gain appears: the deepest point of the spectrum at the upper end of the bracket.
-    at = problem.energies[int(np.argmin(alpha_of(min(found + XTOL, grid[k]))[0]))]
-    return result(found, energy=at)
+    try:
+        values = margin(grid)
+        below = np.flatnonzero(values < 0)
+        if below.size == 0:
+            return result(math.inf, energy=None)
+        k = int(below[0])
+        lo = grid[k - 1] if k > 0 else 0.0
+        found = float(optimize.brentq(lambda x: float(margin(x)[0]), lo, grid[k], xtol=XTOL))
+        # Where gain appears: the deepest point of the spectrum at the upper end of the bracket.
+        at = problem.energies[int(np.argmin(alpha_of(min(found + XTOL, grid[k]))[0]))]
+        return result(found, energy=at)
+    finally:
+        if bar is not None:
+            bar.total = bar.n   # the root finder may stop early: end the bar full
+            bar.close()

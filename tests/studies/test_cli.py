@@ -1,10 +1,12 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
 
+from ncgain import kinetics, models
 from ncgain.studies import cli
 
 
@@ -37,8 +39,105 @@ def test_simulate_user_sample_from_toml(tmp_path):
 
 
 def test_threshold_command(capsys):
+    # Default delay 3 ps, as documented (README, docs/validation.md, the paper's Fig. 5d).
     assert cli.main(["threshold", "--statistics", "single"]) == 0
-    assert "<N> = 0.6767" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    expected = kinetics.gain_threshold(models.presets.TYPE_II_CDS_ZNSE, time=3.0,
+                                       statistics="single")
+    assert f"<N> = {float(expected):.4f}" in out and "t = 3 ps" in out
+    assert f"E = {expected.energy:.4f} eV" in out
+
+
+def test_threshold_time_default_is_the_documented_3_ps():
+    assert cli.THRESHOLD_TIME == 3.0   # used when --time is not given (test above: "t = 3 ps")
+    assert "default: 3 ps" in cli.build_parser()._subparsers._group_actions[0].choices[
+        "threshold"].format_help().replace("\n", " ").replace("  ", " ")
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert "default 3 ps" in readme
+
+
+def test_threshold_any_reports_the_energy_where_gain_appears(capsys):
+    assert cli.main(["threshold", "--energy", "any", "--loss", "0.05", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    expected = kinetics.gain_threshold(models.presets.TYPE_II_CDS_ZNSE, time=3.0, energy="any",
+                                       loss=0.05)
+    assert "anywhere" not in out
+    assert f"gain appears at E = {expected.energy:.4f} eV" in out
+    # The Poisson-pumped type-II sample's first gain at 3 ps is at the XX band, not at E_X.
+    assert expected.energy > models.presets.TYPE_II_CDS_ZNSE.exciton_energy + 0.05
+
+
+def test_threshold_monte_carlo_progress_bar(capsys):
+    args = ["threshold", "--method", "monte-carlo", "--n-nanocrystals", "2e3"]
+    assert cli.main(args + ["--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "gain threshold (monte-carlo)" in err and "evaluation" in err
+    # stderr is not a terminal under pytest: no bar by default.
+    assert cli.main(args) == 0
+    assert "gain threshold" not in capsys.readouterr().err
+
+
+def test_gain_threshold_progress_is_off_by_default_in_the_api(capsys):
+    kinetics.gain_threshold("type-ii", method="monte-carlo", n_nanocrystals=1000)
+    assert capsys.readouterr().err == ""
+
+
+def test_simulate_with_fluence(tmp_path):
+    out = tmp_path / "f.nc"
+    assert cli.main(["simulate", "--fluence", "1,2,6", "--times", "0,3", "--quiet",
+                     "--method", "master-equation", "--out", str(out)]) == 0
+    sample = models.presets.TYPE_II_CDS_ZNSE
+    with xr.open_dataset(out) as ds:
+        np.testing.assert_array_equal(ds.pump_fluence, [1.0, 2.0, 6.0])
+        np.testing.assert_allclose(ds.mean_excitons,
+                                   kinetics.mean_excitons_from_fluence([1.0, 2.0, 6.0], sample),
+                                   rtol=1e-15)
+
+
+def test_bare_ncgain_prints_help_and_exits_0():
+    res = run()
+    assert res.returncode == 0 and res.stderr == ""
+    assert res.stdout.startswith("usage: ncgain") and "simulate" in res.stdout
+
+
+def test_version():
+    import ncgain
+    res = run("--version")
+    assert res.returncode == 0 and res.stdout.strip() == f"ncgain {ncgain.__version__}"
+
+
+def _subparsers(parser):
+    import argparse
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices
+    return {}
+
+
+def test_every_option_has_help_with_its_default():
+    import argparse
+    parser = cli.build_parser()
+    commands = _subparsers(parser)
+    assert set(commands) >= {"reproduce", "simulate", "threshold"}
+    for name, sub in commands.items():
+        formatter = sub._get_formatter()
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            where = f"ncgain {name} {action.option_strings}"
+            assert action.help and len(action.help) > 15, where
+            assert "default" in action.help or "required" in action.help, where
+            if "%(default)s" in action.help:
+                assert f"(default: {action.default})" in formatter._expand_help(action), where
+
+
+@pytest.mark.parametrize("text, value", [("1e8", 10 ** 8), ("200000", 200_000),
+                                         ("2.5e5", 250_000), ("1e12", 10 ** 12)])
+def test_n_nanocrystals_accepts_whole_numbers_written_as_floats(text, value):
+    for command in (["simulate", "--mean-excitons", "1", "--times", "0", "--out", "x.nc"],
+                    ["threshold"]):
+        args = cli.build_parser().parse_args(command + ["--n-nanocrystals", text])
+        assert args.n_nanocrystals == value and isinstance(args.n_nanocrystals, int)
 
 
 @pytest.mark.parametrize("args, fragment", [
@@ -54,6 +153,22 @@ def test_threshold_command(capsys):
     (["simulate", "--mean-excitons", "1"], "required"),
     (["threshold", "--energy", "blue"], "--energy 'blue'"),
     (["frobnicate"], "invalid choice"),
+    (["threshold", "--n-nanocrystals", "1.5e0"], "--n-nanocrystals = '1.5e0' is not a whole"),
+    (["threshold", "--n-nanocrystals", "1e13"], "outside the allowed range [1, 1e12]"),
+    (["threshold", "--n-nanocrystals", "0"], "outside the allowed range [1, 1e12]"),
+    (["threshold", "--n-nanocrystals", "many"], "--n-nanocrystals = 'many' is not a number"),
+    (["threshold", "--seed", "-1"], "--seed = '-1' is outside the allowed range"),
+    (["simulate", "--mean-excitons", "1", "--fluence", "2", "--times", "0", "--out", "x.nc"],
+     "not allowed with argument"),
+    (["simulate", "--times", "0", "--out", "x.nc"], "one of the arguments --mean-excitons "
+                                                    "--fluence is required"),
+    (["simulate", "--fluence", "-1", "--times", "0", "--out", "x.nc"],
+     "fluence = -1.0 mJ cm^-2 is outside the allowed range [0, inf)"),
+    (["simulate", "--fluence", "nan", "--times", "0", "--out", "x.nc"], "fluence = nan"),
+    (["simulate", "--fluence", "1000", "--times", "0", "--out", "x.nc"],
+     "fluence up to 1000.0 mJ cm^-2 gives <N> up to"),
+    (["simulate", "--mean-excitons", "1", "--times", "0", "--out", "x.nc", "--quiet",
+      "--progress"], "not allowed with argument"),
 ])
 def test_bad_arguments_one_line_exit_2(args, fragment, tmp_path):
     res = subprocess.run([sys.executable, "-m", "ncgain.studies.cli", *args], capture_output=True,
