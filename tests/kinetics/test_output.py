@@ -52,3 +52,120 @@ def test_plot_labels_carry_units(ds):
     assert ax.get_xlabel() == "photon energy [eV]"
     assert "[1]" in ax.get_ylabel()
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- gain, decomposition
+
+def test_gain_is_minus_absorption_with_its_own_name(ds):
+    np.testing.assert_array_equal(ds.gain, -ds.absorption)
+    assert ds.gain.attrs["long_name"] != ds.absorption.attrs["long_name"]
+    assert "gain" in ds.gain.attrs["long_name"]
+
+
+def test_gain_by_excitons_sums_to_gain(ds):
+    assert ds.gain_by_excitons.dims == ("mean_excitons", "time", "excitons", "energy")
+    total = ds.gain_by_excitons.sum("excitons").transpose(*ds.gain.dims)
+    np.testing.assert_allclose(total, ds.gain, rtol=0, atol=1e-13)
+    # Not vacuous: more than one exciton number contributes.
+    share = abs(ds.gain_by_excitons).max(("mean_excitons", "time", "energy"))
+    assert int((share > 1e-3).sum()) >= 3
+
+
+@pytest.mark.parametrize("time", [0.0, 500.0])
+def test_gain_by_excitons_by_hand(time):
+    # Paper's single-excitation statistics: p1(t) = <N> exp(-t/tau_X) (Auger needs n >= 2),
+    # p0 = 1 - p1. With g = 2, S = 0 and Gaussian lines the ensemble lines are
+    # G(x) = exp(-x^2/Gamma^2) in units of alpha_0(peak):
+    #   n = 0 absorbs G(E - E_X):                       gain_0 = -p0 G(E - E_X)
+    #   n = 1 absorbs 1/2 G(E - E_X - Delta), emits 1/2 G(E - E_X):
+    #                                                   gain_1 = p1 (G(E - E_X) - G(E - E_X - Delta)) / 2
+    s = models.presets.TYPE_II_CDS_ZNSE
+    mean = np.array([0.3, 0.8])
+    energies = np.linspace(s.exciton_energy - 0.1, s.exciton_energy + 0.15, 11)
+    ds = kinetics.simulate_pulsed(s, mean, [time], energies=energies, statistics="single",
+                                  method="master-equation")
+    g = lambda x: np.exp(-(x / s.linewidth) ** 2)  # noqa: E731
+    p1 = mean[:, None] * np.exp(-time / s.tau_x)
+    gain_0 = -(1 - p1) * g(energies - s.exciton_energy)
+    gain_1 = p1 * (g(energies - s.exciton_energy) - g(energies - s.exciton_energy - s.delta_xx)) / 2
+    by_n = ds.gain_by_excitons.isel(time=0)
+    np.testing.assert_allclose(by_n.sel(excitons=0), gain_0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(by_n.sel(excitons=1), gain_1, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(by_n.sel(excitons=slice(2, None)), 0.0, atol=1e-15)
+    np.testing.assert_allclose(ds.gain.isel(time=0), gain_0 + gain_1, rtol=0, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- standard errors
+
+SE = ("population_se", "absorption_se", "gain_se", "bleach_se", "pl_se")
+
+
+def test_standard_errors_share_the_schema(ds):
+    for name in SE:
+        base = ds[name.removesuffix("_se")]
+        assert ds[name].dims == base.dims and ds[name].attrs["units"] == base.attrs["units"]
+        assert (ds[name] >= 0).all()
+    if ds.attrs["method"] == "master-equation":
+        for name in SE:
+            assert float(abs(ds[name]).max()) == 0.0, name
+    else:
+        np.testing.assert_array_equal(ds.gain_se, ds.absorption_se)
+        np.testing.assert_allclose(ds.bleach_se, ds.absorption_se / ds.alpha0, rtol=1e-15)
+        assert float(ds.absorption_se.max()) > 0 and float(ds.pl_se.max()) > 0
+
+
+def test_population_standard_error_is_binomial():
+    s = models.presets.TYPE_II_CDS_ZNSE
+    args = (s, [0.5, 2.0], [0.0, 100.0])
+    mc = kinetics.simulate_pulsed(*args, n_nanocrystals=5000, seed=3)
+    me = kinetics.simulate_pulsed(*args, method="master-equation", n_max=int(mc.n_max),
+                                  energies=mc.energy.values)
+    p = me.population.values
+    np.testing.assert_allclose(mc.population_se, np.sqrt(p * (1 - p) / 5000), rtol=1e-12,
+                               atol=1e-17)
+
+
+def test_spectral_standard_errors_match_the_scatter_over_seeds():
+    # K independent runs: the sample variance of each spectrum point, divided by the
+    # reported se^2, is chi2(K-1)/(K-1); checked with an exact chi-square interval.
+    from scipy import stats
+
+    from tests.conftest import ALPHA
+    s = models.presets.TYPE_II_CDS_ZNSE
+    k, n_nc = 60, 3000
+    energies = np.linspace(2.0, 2.2, 5)
+    runs = [kinetics.simulate_pulsed(s, [1.0], [3.0], energies=energies, n_nanocrystals=n_nc,
+                                     seed=seed, energy_bins=4) for seed in range(k)]
+    for name in ("absorption", "pl", "bleach"):
+        values = np.array([r[name].values[0, 0] for r in runs])
+        se = runs[0][f"{name}_se"].values[0, 0]
+        for r in runs[1:]:   # the exact standard error does not depend on the seed
+            np.testing.assert_array_equal(r[f"{name}_se"].values[0, 0], se)
+        ratio = values.var(axis=0, ddof=1) / se ** 2
+        lo = stats.chi2.ppf(ALPHA / 2, k - 1) / (k - 1)
+        hi = stats.chi2.isf(ALPHA / 2, k - 1) / (k - 1)
+        assert ((ratio > lo) & (ratio < hi)).all(), (name, ratio, lo, hi)
+
+
+# --------------------------------------------------------------------------- CF and pint
+
+def test_cf_conventions(ds):
+    assert ds.attrs["Conventions"] == "CF-1.10"
+
+
+def test_units_quantify_with_pint_through_cf_xarray(ds):
+    cf_units = pytest.importorskip("cf_xarray.units")
+    pytest.importorskip("pint_xarray")
+    q = ds.pint.quantify(unit_registry=cf_units.units)
+    ureg = cf_units.units
+    assert q.pl.pint.units == ureg.Unit("1/(ps*eV)")
+    assert q.absorption.pint.units == ureg.Unit("dimensionless")
+    assert q.gain_by_excitons.pint.units == ureg.Unit("dimensionless")
+    assert q.pump_fluence.pint.units == ureg.Unit("mJ/cm^2")
+    assert q.energy.pint.units == ureg.Unit("eV") and q.time.pint.units == ureg.Unit("ps")
+    # A unit-aware computation: fluence in J m^-2.
+    in_si = q.pump_fluence.pint.to("J/m^2")
+    np.testing.assert_allclose(in_si.pint.magnitude, ds.pump_fluence.values * 10.0)
+    back = q.pint.dequantify()
+    for name in ds.variables:
+        assert back[name].attrs["units"]
