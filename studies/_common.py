@@ -32,7 +32,7 @@ from ncgain import models
 DETECTABLE_GAIN = 0.05
 
 __all__ = ["DETECTABLE_GAIN", "gain_band", "loglog_slope", "fit_exponential_decay", "attach", "figure",
-           "ATTRS"]
+           "ATTRS", "PROVENANCE"]
 
 ATTRS = {"units": "1", "long_name": ""}
 
@@ -54,7 +54,11 @@ def figure(*args, **kwargs):
     return Figure(*args, **kwargs)
 
 
-def attach(ds: xr.Dataset, *, study: str, samples=(), **attrs) -> xr.Dataset:
+#: Provenance attributes every study dataset carries (set by :func:`attach`).
+PROVENANCE = ("Conventions", "study", "ncgain_version", "source", "quick")
+
+
+def attach(ds: xr.Dataset, *, study: str, quick: bool, samples=(), **attrs) -> xr.Dataset:
     """Add the provenance attributes every study dataset carries (netCDF-safe).
 
     Parameters
@@ -63,6 +67,9 @@ def attach(ds: xr.Dataset, *, study: str, samples=(), **attrs) -> xr.Dataset:
         The study's dataset; modified in place.
     study : str
         The study's ``NAME``.
+    quick : bool
+        Whether ``run`` was called with ``quick=True`` (stored as 0 or 1, since
+        netCDF attributes cannot be booleans).
     samples : sequence of Sample, optional
         Samples of the study, stored as JSON in ``sample_0``, ``sample_1``, ...
     **attrs
@@ -71,12 +78,14 @@ def attach(ds: xr.Dataset, *, study: str, samples=(), **attrs) -> xr.Dataset:
     Returns
     -------
     xarray.Dataset
-        ``ds``, with ``study``, ``ncgain_version``, ``source`` and the above.
+        ``ds``, with at least the attributes in :data:`PROVENANCE`.
     """
     ds.attrs.update({
+        "Conventions": kinetics.output.CF_CONVENTIONS,
         "study": study,
         "ncgain_version": models.package_version(),
         "source": "Klimov et al., Nature 447, 441 (2007)",
+        "quick": int(bool(quick)),
     })
     for i, sample in enumerate(samples):
         ds.attrs[f"sample_{i}"] = sample.to_json()

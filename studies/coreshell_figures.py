@@ -256,11 +256,11 @@ def run(quick: bool = False, progress: bool = False, *, workers: int | None = 1)
             paper_delta_xx_measured=PAPER["delta_xx_measured"],
             paper_exciton_energy=PAPER["exciton_energy"],
             paper_znte_cdse_delta_xx=PAPER["znte_cdse_delta_xx"],
-            quick=int(bool(quick)),
-            ncgain_version=models.package_version(),
         ),
     )
-    return ds
+    # Local import: the worker processes import this module and need no kinetics.
+    from ._common import attach
+    return attach(ds, study=NAME, quick=quick)
 
 
 def plot(ds: xr.Dataset):

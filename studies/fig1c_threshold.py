@@ -96,7 +96,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     for key, value in preset.items():
         ds[f"threshold_{key}"] = ((), value, {**_UNIT, "long_name":
                                   f"type-II preset gain threshold <N> at E_X: {key[7:]}"})
-    return attach(ds, study=NAME, samples=[base], seed=seed, n_nanocrystals=n_nc,
+    return attach(ds, study=NAME, quick=quick, samples=[base], seed=seed, n_nanocrystals=n_nc,
                   probe="E_X", after_auger_time_ps=after_auger,
                   note="inf: no gain at E_X up to the search limit (<N> = 10, or 1 for "
                        "single-excitation statistics)")

@@ -322,7 +322,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                   long_time_subtraction="scale = least squares on E <= 10-ns peak",
                   band_intensity="area of each fitted Gaussian shape, amplitudes by linear "
                                  "least squares at fixed centres and widths",
-                  quick=int(bool(quick)))
+                  quick=quick)
 
 
 def plot(ds: xr.Dataset):

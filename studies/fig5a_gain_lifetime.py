@@ -323,7 +323,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                   type_ii_first_gain_no_margin_eV=no_margin["type_ii"][0],
                   type_ii_first_gain_no_margin_threshold=no_margin["type_ii"][1],
                   type_ii_first_gain_no_margin_alpha0=alpha0_rel["type_ii"],
-                  quick=int(bool(quick)))
+                  quick=quick)
 
 
 def plot(ds: xr.Dataset):

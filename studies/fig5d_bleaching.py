@@ -139,7 +139,8 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                               {"units": "1", "long_name": "mean excitons per NC, <N>"}),
         },
     )
-    return attach(ds, study=NAME, samples=[models.presets.TYPE_II_CDS_ZNSE, t1], seed=seed,
+    return attach(ds, study=NAME, quick=quick,
+                  samples=[models.presets.TYPE_II_CDS_ZNSE, t1], seed=seed,
                   n_nanocrystals=n_nc, probe_time_ps=PROBE_TIME,
                   detectable_gain=DETECTABLE_GAIN, slope_range=list(SLOPE_RANGE))
 

@@ -27,6 +27,17 @@ def test_every_file_is_written(out):
         assert f"## {module.TITLE}" in report
 
 
+def test_every_study_dataset_carries_the_same_provenance(out):
+    from ncgain.studies._common import PROVENANCE
+    for name in reproduce.STUDIES:
+        with xr.open_dataset(out / f"{name}.nc") as ds:
+            missing = [key for key in PROVENANCE if key not in ds.attrs]
+            assert not missing, (name, missing)
+            assert ds.attrs["quick"] == 1 and ds.attrs["study"] == name
+            assert ds.attrs["Conventions"] == "CF-1.10"
+            assert ds.attrs["ncgain_version"] == models.package_version()
+
+
 def test_preset_values_matched_to_figures_are_declared(out):
     report = (out / "report.md").read_text()
     assert "`type-ii` `tau_x` = 1700" in report and "`type-i` `tau_xx` = 30" in report
