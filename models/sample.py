@@ -205,6 +205,48 @@ def _check_range(name: str, value: Any, lo: float | None, hi: float | None,
     return value
 
 
+def _toml_value(value: Any) -> str:
+    """A Sample field value as TOML: str, int, finite float, sequences (arrays) and
+    dataclasses or dicts (inline tables), nested."""
+    if isinstance(value, str):
+        # JSON string escapes are valid TOML basic-string escapes; TOML also forbids DEL.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007F")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot write the non-finite value {value!r} as TOML")
+        return repr(value)
+    if dataclasses.is_dataclass(value):
+        value = value.to_dict() if hasattr(value, "to_dict") else dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()
+                               if v is not None) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise ValueError(f"cannot write {value!r} ({type(value).__name__}) as TOML")
+
+
+def _describe(value: Any) -> str:
+    """A value as it reads in a TOML file (any type: the sample validates it later)."""
+    try:
+        return _toml_value(value)
+    except ValueError:
+        return repr(value)
+
+
+def _component_pair(k: int, component: Any) -> list:
+    """A size class read from TOML as [weight, fields]: from a table or a pair."""
+    if isinstance(component, dict):
+        if "weight" not in component:
+            raise ValueError(f"components[{k}] needs a weight (number fraction in (0, 1])")
+        fields = dict(component)
+        return [fields.pop("weight"), fields]
+    return component   # a [weight, fields] pair, or something the sample will reject
+
+
 @dataclass(frozen=True)
 class Sample:
     """A colloidal nanocrystal sample, as the kinetics sees it.
@@ -961,7 +1003,15 @@ class Sample:
         """Read a sample from a TOML file whose top-level keys are Sample fields.
 
         A key ``preset = "type-ii"`` starts from that preset and the other keys
-        replace its fields.
+        replace its fields. Unless the file sets ``name``, the name then says
+        what was changed, e.g. ``"type-II CdS/ZnSe (R = 1.6 nm, H = 2 nm) with
+        linewidth = 0.08"`` (fields set to the preset's own value, and
+        ``description``, are not listed).
+
+        Size classes are written either as ``[[components]]`` tables, each with
+        a ``weight`` and the fields of a homogeneous sample (what
+        :meth:`to_toml` writes), or as ``components = [[weight, {...}], ...]``
+        (the :meth:`to_dict` form).
 
         Parameters
         ----------
@@ -985,6 +1035,11 @@ class Sample:
     @classmethod
     def from_file(cls, path: str | Path, *, format: str | None = None) -> "Sample":
         """Read a sample from a TOML or JSON file whose top-level keys are Sample fields.
+
+        A key ``preset = "type-ii"`` starts from that preset and the other keys
+        replace its fields; unless the file sets ``name``, the name then says
+        what was changed (see :meth:`from_toml`). Size classes may be
+        ``[[components]]`` tables with a ``weight`` or ``[weight, {...}]`` pairs.
 
         Parameters
         ----------
@@ -1028,18 +1083,69 @@ class Sample:
             raise ValueError(f"sample file {str(path)!r} must hold a table of Sample fields, "
                              f"got {type(data).__name__}")
         try:
+            if isinstance(data.get("components"), list):
+                data["components"] = [_component_pair(k, c)
+                                      for k, c in enumerate(data["components"])]
             if "preset" in data:
                 from . import presets  # local: presets imports this module
                 name = data.pop("preset")
                 if not isinstance(name, str):
                     raise ValueError(f"preset must be a preset name (a string), got "
                                      f"{_short(name)}")
-                base = presets.get(name).to_dict()
+                preset = presets.get(name)
+                base = preset.to_dict()
+                changed = [k for k, v in data.items()
+                           if k not in ("name", "description") and base.get(k, object()) != v]
                 base.update(data)
+                if "name" not in data and changed:
+                    base["name"] = f"{preset.name} with " + ", ".join(
+                        f"{k} = {_describe(data[k]) if k != 'components' else '...'}"
+                        for k in changed)
                 data = base
             return cls.from_dict(data)
         except ValueError as exc:
             raise ValueError(f"sample file {str(path)!r}: {exc}") from None
+
+    def to_toml(self, path: str | Path | None = None) -> str:
+        """The sample as TOML text that :meth:`from_toml` reads back to an equal sample.
+
+        Top-level keys are the fields; size classes become ``[[components]]``
+        tables, each with its ``weight`` and the fields of its sample; higher
+        transitions are inline tables, hole levels arrays; fields that are
+        None (their default) are left out. Floats are written with
+        :func:`repr`, so they round-trip exactly.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path, optional
+            If given, also write the text to this file (UTF-8).
+
+        Returns
+        -------
+        str
+            The TOML text.
+
+        Examples
+        --------
+        >>> import tomllib
+        >>> from ncgain import models
+        >>> text = models.presets.TYPE_II_CDS_ZNSE.to_toml()
+        >>> tomllib.loads(text)["delta_xx"]
+        0.106
+        """
+        def fields(sample: "Sample") -> list[str]:
+            # None (TOML has no null) is the default of the fields that allow it: omitted.
+            return [f"{f.name} = {_toml_value(getattr(sample, f.name))}"
+                    for f in dataclasses.fields(sample)
+                    if f.name != "components" and getattr(sample, f.name) is not None]
+
+        lines = fields(self)
+        for weight, sub in self.components:
+            lines += ["", "[[components]]", f"weight = {_toml_value(weight)}", *fields(sub)]
+        text = "\n".join(lines) + "\n"
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
 
     @classmethod
     def from_core_shell(cls, core: str, shell: str, core_radius: float, shell_width: float,

@@ -108,3 +108,89 @@ def test_from_toml_with_and_without_preset(tmp_path):
     path.write_text("\n".join(f"{k} = {v!r}" if isinstance(v, str) else f"{k} = {v}"
                               for k, v in BASE.items()).replace("'", '"'))
     assert Sample.from_toml(path) == Sample(**BASE)
+
+
+def test_preset_override_without_name_says_so(tmp_path):
+    preset = models.presets.TYPE_II_CDS_ZNSE
+    path = tmp_path / "s.toml"
+    path.write_text('preset = "type-ii"\nlinewidth = 0.08\n')
+    s = Sample.from_toml(path)
+    assert s.name == f"{preset.name} with linewidth = 0.08" and s.linewidth == 0.08
+    path.write_text('preset = "type-ii"\nlinewidth = 0.08\ntau_xx = 45\n'
+                    'homogeneous_lineshape = "lorentzian"\n')
+    assert Sample.from_toml(path).name == (f"{preset.name} with linewidth = 0.08, tau_xx = 45, "
+                                           'homogeneous_lineshape = "lorentzian"')
+    # Nothing changed (a value equal to the preset's, a new description): the preset's name.
+    path.write_text(f'preset = "type-ii"\ntau_xx = {preset.tau_xx}\ndescription = "batch 7"\n')
+    assert Sample.from_toml(path).name == preset.name
+    # An explicit name wins.
+    path.write_text('preset = "type-ii"\nname = "batch 7"\nlinewidth = 0.08\n')
+    assert Sample.from_toml(path).name == "batch 7"
+
+
+def _mixture():
+    a = Sample(**BASE, description='quotes " and \\ and\nnewline, tab\t, DEL \x7f, ü')
+    b = dataclasses.replace(a, exciton_energy=2.1, sigma_pump=1.234567890123e-15, tau_xx=1 / 3)
+    return dataclasses.replace(a, name="mix (R = 1.6 nm)", components=((0.25, a), (0.75, b)))
+
+
+def _v2():
+    """Band-edge v2 fields: higher transitions, hole levels, trions, None-valued fields."""
+    from ncgain.models.sample import HigherTransition
+    a = dataclasses.replace(
+        Sample(**BASE), state_model="electron-hole", hole_levels=((0.0, 2, 0.0), (0.01, 2, 1.0)),
+        temperature=77.0, resident_electrons=1, trion_auger_time=250.0,
+        xx_absorption_width=0.04,
+        higher_transitions=(HigherTransition(offset=0.1, strength=1.0, width=0.02,
+                                             stark_shift=-0.03),
+                            HigherTransition(offset=0.25, strength=0.5, width=0.03)))
+    b = dataclasses.replace(a, exciton_energy=2.1, xx_absorption_width=None,
+                            higher_transitions=())
+    return dataclasses.replace(a, components=((0.4, a), (0.6, b)))
+
+
+@pytest.mark.parametrize("sample", [models.presets.TYPE_II_CDS_ZNSE, models.presets.TYPE_I_CDSE,
+                                    Sample(**BASE), _mixture(), _v2()],
+                         ids=["type-ii", "type-i", "base", "size-classes", "v2-fields"])
+def test_toml_round_trip(sample, tmp_path):
+    path = tmp_path / "s.toml"
+    text = sample.to_toml(path)
+    assert path.read_text(encoding="utf-8") == text
+    back = Sample.from_toml(path)
+    assert back == sample
+    assert back.to_json() == sample.to_json()
+
+
+def test_to_toml_writes_size_classes_as_tables():
+    import tomllib
+    data = tomllib.loads(_mixture().to_toml())
+    assert [c["weight"] for c in data["components"]] == [0.25, 0.75]
+    assert data["components"][1]["exciton_energy"] == 2.1
+    assert "components" not in data["components"][0]
+
+
+def test_toml_components_need_a_weight(tmp_path):
+    path = tmp_path / "s.toml"
+    text = _mixture().to_toml().replace("weight = 0.25\n", "")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"components\[0\] needs a weight"):
+        Sample.from_toml(path)
+
+
+def test_toml_components_as_pairs(tmp_path):
+    # The to_dict form, [[weight, {fields}], ...], is read too.
+    a = Sample(**BASE)
+    inline = "{" + ", ".join(f"{k} = {json.dumps(v)}" for k, v in BASE.items()) + "}"
+    path = tmp_path / "s.toml"
+    path.write_text(f"components = [[0.5, {inline}], [0.5, {inline}]]\n" + a.to_toml())
+    assert Sample.from_toml(path) == dataclasses.replace(a, components=((0.5, a), (0.5, a)))
+
+
+@pytest.mark.parametrize("line, fragment", [("linewidth = [1]", "linewidth must be a real number"),
+                                            ("linewidth = true", "linewidth must be a real number"),
+                                            ("colour = 1", "unknown sample field")])
+def test_preset_override_with_bad_values_raises_value_error(line, fragment, tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(f'preset = "type-ii"\n{line}\n')
+    with pytest.raises(ValueError, match=fragment):
+        Sample.from_toml(path)
