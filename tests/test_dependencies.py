@@ -1,0 +1,60 @@
+"""Declared dependencies are the imported ones (pyproject.toml against the source)."""
+
+import ast
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+PACKAGE_DIRS = ("ncgain", "models", "kinetics", "studies")
+#: Distribution name -> import name, where they differ.
+IMPORT_NAME = {"pint-xarray": "pint_xarray"}
+#: Declared and used without an import statement of ours.
+USED_INDIRECTLY = {
+    "netCDF4": "the netCDF-4 engine of xarray's Dataset.to_netcdf/open_dataset",
+}
+#: Declared ahead of the code that imports them (remove from here once they are imported).
+PENDING = {
+    "dask": "parameter sweeps on dask.distributed (studies.sweep, issue 10)",
+    "psutil": "memory checks before large runs (issue 12)",
+}
+
+
+def _requirements(group=None):
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = meta["dependencies"] if group is None else meta["optional-dependencies"][group]
+    names = [re.match(r"[A-Za-z0-9_.\-]+", r).group(0) for r in reqs]
+    return {IMPORT_NAME.get(n, n.replace("-", "_")) for n in names}
+
+
+def _third_party_imports(folders):
+    found = set()
+    for folder in folders:
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    found |= {a.name.split(".")[0] for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    found.add(node.module.split(".")[0])
+    local = set(PACKAGE_DIRS) | {"tests"}
+    return {m for m in found if m not in sys.stdlib_module_names and m not in local}
+
+
+def test_runtime_dependencies_are_the_imported_ones():
+    declared = _requirements()
+    imported = _third_party_imports(PACKAGE_DIRS)
+    assert imported - declared == set(), "imported but not declared"
+    unused = declared - imported - set(USED_INDIRECTLY) - set(PENDING)
+    assert unused == set(), "declared but never imported"
+
+
+def test_netcdf4_is_the_engine_that_xarray_uses():
+    import xarray as xr
+    assert "netcdf4" in xr.backends.list_engines()
+
+
+def test_test_dependencies_are_the_imported_ones():
+    declared = _requirements("test")
+    imported = _third_party_imports(["tests"]) - _requirements()
+    assert imported == declared, (imported, declared)
