@@ -36,6 +36,9 @@ def compare(sample, means, times, *, n_nanocrystals, seed, statistics="poisson",
                                   n_max=int(mc.n_max), energy_bins=bins)
     occ = np.repeat(problem.exact_occupation(np.asarray(means, float)), bins, axis=-1) / bins
     var_a, var_pl = observables.spectra_variance(occ, problem.kernels, n_nanocrystals)
+    # The dataset reports the same exact standard errors.
+    np.testing.assert_allclose(mc.absorption_se, np.sqrt(var_a), rtol=1e-10, atol=1e-300)
+    np.testing.assert_allclose(mc.pl_se, np.sqrt(var_pl), rtol=1e-10, atol=1e-300)
     # Floor: one NC's largest contribution, the granularity of the estimator,
     # where rare heavy states make the normal approximation optimistic.
     k = problem.kernels
