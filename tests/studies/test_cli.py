@@ -50,8 +50,8 @@ def test_threshold_command(capsys):
 
 def test_threshold_time_default_is_the_documented_3_ps():
     assert cli.THRESHOLD_TIME == 3.0   # used when --time is not given (test above: "t = 3 ps")
-    assert "default: 3 ps" in cli.build_parser()._subparsers._group_actions[0].choices[
-        "threshold"].format_help().replace("\n", " ").replace("  ", " ")
+    assert "default: 3 ps" in " ".join(cli.build_parser()._subparsers._group_actions[0].choices[
+        "threshold"].format_help().split()))
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     assert "default 3 ps" in readme
 
@@ -211,3 +211,14 @@ def test_threshold_cw_prints_intensity_rate_and_assumptions(capsys, tmp_path):
 def test_threshold_cw_bad_arguments(args, message, capsys):
     assert cli.main(["threshold", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_simulate_preset_override_is_named_after_the_change(tmp_path):
+    toml = tmp_path / "wide.toml"
+    toml.write_text('preset = "type-ii"\nlinewidth = 0.08\n')
+    out = tmp_path / "wide.nc"
+    assert cli.main(["simulate", "--sample", str(toml), "--mean-excitons", "1", "--times", "0",
+                     "--method", "master-equation", "--quiet", "--out", str(out)]) == 0
+    with xr.open_dataset(out) as ds:
+        expected = f"{models.presets.TYPE_II_CDS_ZNSE.name} with linewidth = 0.08"
+        assert ds.attrs["sample_name"] == expected and expected in ds.attrs["title"]

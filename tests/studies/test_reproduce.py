@@ -38,6 +38,16 @@ def test_every_study_dataset_carries_the_same_provenance(out):
             assert ds.attrs["ncgain_version"] == models.package_version()
 
 
+def test_every_study_dataset_quantifies_with_pint(out):
+    import cf_xarray.units as cf_units
+    import pint_xarray  # noqa: F401  (registers the .pint accessor)
+    for name in reproduce.STUDIES:
+        with xr.open_dataset(out / f"{name}.nc") as ds:
+            for var in ds.variables:
+                assert ds[var].attrs.get("units"), (name, var)
+            ds.pint.quantify(unit_registry=cf_units.units)
+
+
 def test_preset_values_matched_to_figures_are_declared(out):
     report = (out / "report.md").read_text()
     assert "`type-ii` `tau_x` = 1700" in report and "`type-i` `tau_xx` = 30" in report
