@@ -197,7 +197,8 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
         """min over E of alpha(E)/alpha_0(peak) + loss, for each <N> in ``mean``."""
         return alpha_of(mean).min(axis=-1) + loss
 
-    criterion = ((f"alpha(E, t) < -{loss:g} alpha_0(peak) at " if loss > 0 else "alpha(E, t) < 0 at ")
+    bound = f"-{loss:g} alpha_0(peak)" if loss > 0 else "0"
+    criterion = (f"alpha(E, t) < {bound} at "
                  + ("any E of the default grid" if energy == "any" else f"E = {energy:g} eV"))
     result = functools.partial(ThresholdResult, quantity="mean_excitons", units="1",
                                time=time, criterion=criterion)
