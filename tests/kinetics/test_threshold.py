@@ -68,3 +68,10 @@ def test_invalid_arguments(kwargs, fragment):
     with pytest.raises(ValueError) as info:
         kinetics.gain_threshold(models.presets.TYPE_II_CDS_ZNSE, **kwargs)
     assert fragment in str(info.value)
+
+
+def test_criterion_states_the_loss():
+    s = models.presets.TYPE_II_CDS_ZNSE
+    assert kinetics.gain_threshold(s).criterion == f"alpha(E, t) < 0 at E = {s.exciton_energy:g} eV"
+    assert (kinetics.gain_threshold(s, loss=0.05, energy="any").criterion
+            == "alpha(E, t) < -0.05 alpha_0(peak) at any E of the default grid")
