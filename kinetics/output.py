@@ -31,7 +31,7 @@ _SE_NOTE = ("exact standard error of the Monte Carlo estimate, from the master-e
             "occupation; 0 for method='master-equation'")
 
 
-def standard_errors(problem, mean_excitons, *, method: str) -> dict:
+def standard_errors(problem, mean_excitons, *, method: str, progress: bool = False) -> dict:
     """Standard errors of the Monte Carlo estimates of ``problem`` (zeros for the ME).
 
     The NCs of a Monte Carlo run are independent and identically distributed,
@@ -42,6 +42,17 @@ def standard_errors(problem, mean_excitons, *, method: str) -> dict:
     standard error carries no noise of its own: the population fraction of n
     excitons is binomial, sqrt(p_n (1 - p_n) / N); the spectra use
     :func:`observables.spectra_variance`.
+
+    Parameters
+    ----------
+    problem : kinetics.pulsed.PulsedProblem
+        The validated problem the Monte Carlo ran.
+    mean_excitons : ndarray, shape (M,)
+        <N> of each run.
+    method : {"monte-carlo", "master-equation"}
+        The master equation is exact: its standard errors are zeros.
+    progress : bool, default False
+        Show a progress bar over the master-equation record times.
 
     Returns
     -------
@@ -55,7 +66,8 @@ def standard_errors(problem, mean_excitons, *, method: str) -> dict:
         return {"population": np.zeros((m, t, n_states)),
                 "absorption": np.zeros((m, t, n_e)), "pl": np.zeros((m, t, n_e))}
     bins = problem.energy_bins
-    exact = problem.exact_occupation(np.asarray(mean_excitons, float))
+    exact = problem.exact_occupation(np.asarray(mean_excitons, float), progress=progress,
+                                     desc="standard errors (master equation)")
     occupation = np.repeat(exact, bins, axis=-1) / bins
     var_alpha, var_pl = observables.spectra_variance(occupation, problem.kernels,
                                                      problem.n_nanocrystals)
@@ -65,7 +77,7 @@ def standard_errors(problem, mean_excitons, *, method: str) -> dict:
 
 
 def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
-                   n_events: int | None, fluence=None) -> xr.Dataset:
+                   n_events: int | None, fluence=None, progress: bool = False) -> xr.Dataset:
     """Wrap an occupation tensor P[m, t, c, n, b] of ``problem`` as the public dataset.
 
     Parameters
@@ -83,6 +95,8 @@ def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
     fluence : ndarray, shape (M,), optional
         The pump fluences (mJ cm^-2) the user gave; default: computed from
         ``mean_excitons`` by :func:`kinetics.pump_fluence`.
+    progress : bool, default False
+        Show a progress bar while the exact standard errors are computed.
 
     Returns
     -------
@@ -103,7 +117,7 @@ def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
         / kernels.alpha0_peak
     bleach = (alpha0[None, None, :] - alpha) / alpha0[None, None, :]
     population = occupation.sum(axis=(2, 4))
-    se = standard_errors(problem, mean_excitons, method=method)
+    se = standard_errors(problem, mean_excitons, method=method, progress=progress)
     n = np.arange(problem.table.n_max + 1)
     fluence = (pump_fluence(mean_excitons, problem.sample) if fluence is None
                else np.asarray(fluence, float))

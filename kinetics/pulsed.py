@@ -208,10 +208,27 @@ class PulsedProblem:
         return excitation.initial_distribution(mean_excitons, self.table.pump_scale,
                                                self.table.n_max, self.statistics)
 
-    def exact_occupation(self, mean_excitons: np.ndarray) -> np.ndarray:
-        """Master-equation occupation P[m, t, c, n, 1] (one energy bin)."""
-        p = master_equation.propagate(self.initial(mean_excitons), self.table.up_rate,
-                                      self.table.decay_rate, self.times)
+    def exact_occupation(self, mean_excitons: np.ndarray, progress: bool = False,
+                         desc: str = "master-equation") -> np.ndarray:
+        """Master-equation occupation P[m, t, c, n, 1] (one energy bin).
+
+        With ``progress`` the record times are propagated in chunks under a
+        progress bar; each time's propagator is independent of the others, so
+        the result is the same.
+        """
+        initial = self.initial(mean_excitons)
+        args = (self.table.up_rate, self.table.decay_rate)
+        if not progress:
+            p = master_equation.propagate(initial, *args, self.times)
+        else:
+            from tqdm.auto import tqdm
+            chunks = [self.times[i:i + 8] for i in range(0, self.times.size, 8)]
+            with tqdm(total=self.times.size, unit="time", desc=desc) as bar:
+                parts = []
+                for chunk in chunks:
+                    parts.append(master_equation.propagate(initial, *args, chunk))
+                    bar.update(chunk.size)
+            p = np.concatenate(parts, axis=1)
         return (p * self.table.class_weight[None, None, :, None])[..., None]
 
     def monte_carlo_counts(self, mean_excitons: np.ndarray, progress: bool = False):
@@ -356,7 +373,8 @@ def simulate_pulsed(sample, mean_excitons=None, times=None, *, fluence=None, ene
         drawn and counted in one of this many equal-probability bins. Spectra
         are unbiased for any value; 1 gives the lowest-variance estimate.
     progress : bool, default False
-        Show a progress bar over the Monte Carlo ensemble.
+        Show a progress bar (tqdm, on stderr): over the Monte Carlo ensemble,
+        or over the record times of the master equation.
 
     Returns
     -------
@@ -419,10 +437,10 @@ def simulate_pulsed(sample, mean_excitons=None, times=None, *, fluence=None, ene
         counts, n_events = problem.monte_carlo_counts(mean, progress=progress)
         occupation = counts / float(problem.n_nanocrystals)
     else:
-        occupation, n_events = problem.exact_occupation(mean), None
+        occupation, n_events = problem.exact_occupation(mean, progress=progress), None
     from .output import pulsed_dataset
     return pulsed_dataset(problem, mean, occupation, method=method, n_events=n_events,
-                          fluence=fluence)
+                          fluence=fluence, progress=progress)
 
 
 def _mean_sigma_pump(sample: Sample) -> float:

@@ -169,3 +169,14 @@ def test_units_quantify_with_pint_through_cf_xarray(ds):
     back = q.pint.dequantify()
     for name in ds.variables:
         assert back[name].attrs["units"]
+
+
+def test_master_equation_progress_bar_changes_nothing(capsys):
+    s = models.presets.TYPE_I_CDSE
+    times = np.geomspace(0.1, 1e4, 20)
+    quiet = kinetics.simulate_pulsed(s, [0.5, 2.0], times, method="master-equation")
+    assert capsys.readouterr().err == ""
+    shown = kinetics.simulate_pulsed(s, [0.5, 2.0], times, method="master-equation",
+                                     progress=True)
+    assert "master-equation" in capsys.readouterr().err
+    xr.testing.assert_identical(quiet, shown)
