@@ -10,6 +10,8 @@ ROOT = Path(__file__).parents[1]
 PACKAGE_DIRS = ("ncgain", "models", "kinetics", "studies")
 #: Distribution name -> import name, where they differ.
 IMPORT_NAME = {"pint-xarray": "pint_xarray"}
+#: Modules that belong to another declared distribution.
+PART_OF = {"_pytest": "pytest"}
 #: Declared and used without an import statement of ours.
 USED_INDIRECTLY = {
     "netCDF4": "the netCDF-4 engine of xarray's Dataset.to_netcdf/open_dataset",
@@ -28,17 +30,24 @@ def _requirements(group=None):
     return {IMPORT_NAME.get(n, n.replace("-", "_")) for n in names}
 
 
-def _third_party_imports(folders):
+def _third_party_imports(places):
+    """Top-level modules imported (or pytest.importorskip-ed) in files or folders."""
     found = set()
-    for folder in folders:
-        for path in (ROOT / folder).rglob("*.py"):
+    for place in places:
+        place = ROOT / place
+        for path in [place] if place.is_file() else place.rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Import):
                     found |= {a.name.split(".")[0] for a in node.names}
                 elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                     found.add(node.module.split(".")[0])
+                elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                      and node.func.attr == "importorskip" and node.args
+                      and isinstance(node.args[0], ast.Constant)):
+                    found.add(str(node.args[0].value).split(".")[0])
     local = set(PACKAGE_DIRS) | {"tests"}
-    return {m for m in found if m not in sys.stdlib_module_names and m not in local}
+    return {PART_OF.get(m, m) for m in found
+            if m not in sys.stdlib_module_names and m not in local}
 
 
 def test_runtime_dependencies_are_the_imported_ones():
@@ -56,5 +65,5 @@ def test_netcdf4_is_the_engine_that_xarray_uses():
 
 def test_test_dependencies_are_the_imported_ones():
     declared = _requirements("test")
-    imported = _third_party_imports(["tests"]) - _requirements()
+    imported = _third_party_imports(["tests", "conftest.py"]) - _requirements()
     assert imported == declared, (imported, declared)
