@@ -504,7 +504,23 @@ def mean_excitons_from_fluence(fluence, sample: Sample) -> np.ndarray:
 
 
 def validate_fluence(values) -> np.ndarray:
-    """Check pump fluences: a non-empty 1-D sequence of finite values >= 0 (mJ cm^-2)."""
+    """Check pump fluences: a non-empty 1-D sequence of finite values >= 0 (mJ cm^-2).
+
+    Parameters
+    ----------
+    values : array_like of float
+        Pump fluences (mJ cm^-2).
+
+    Returns
+    -------
+    numpy.ndarray
+        The fluences as a 1-D float array.
+
+    Raises
+    ------
+    ValueError
+        Naming ``fluence``, the offending value and the allowed range.
+    """
     arr = _as_1d("fluence", values, unit="mJ cm^-2")
     if (arr < 0).any():
         raise ValueError(f"fluence = {float(arr[arr < 0][0])!r} mJ cm^-2 is outside the allowed "
