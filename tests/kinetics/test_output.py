@@ -182,4 +182,8 @@ def test_master_equation_progress_bar_changes_nothing(capsys):
     shown = kinetics.simulate_pulsed(s, [0.5, 2.0], times, method="master-equation",
                                      progress=True)
     assert "master-equation" in capsys.readouterr().err
-    xr.testing.assert_identical(quiet, shown)
+    # Chunks of record times may choose other scaling steps of exp(A t): rounding only.
+    assert quiet.attrs == shown.attrs
+    for name in quiet.variables:
+        np.testing.assert_allclose(shown[name], quiet[name], rtol=1e-12, atol=1e-15,
+                                   err_msg=name)

@@ -50,8 +50,8 @@ def test_threshold_command(capsys):
 
 def test_threshold_time_default_is_the_documented_3_ps():
     assert cli.THRESHOLD_TIME == 3.0   # used when --time is not given (test above: "t = 3 ps")
-    assert "default: 3 ps" in " ".join(cli.build_parser()._subparsers._group_actions[0].choices[
-        "threshold"].format_help().split()))
+    threshold = cli.build_parser()._subparsers._group_actions[0].choices["threshold"]
+    assert "default: 3 ps" in " ".join(threshold.format_help().split())
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     assert "default 3 ps" in readme
 
