@@ -283,7 +283,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                                       "(inf: no gain up to the search limit)"})
     ds["photostability_limit"] = ((), PHOTOSTABILITY_LIMIT, {
         "units": "W cm-2", "long_name": "assumed photostability (heating) limit of NC films"})
-    return attach(ds, study=NAME, samples=[samples[k] for k in PRESETS],
+    return attach(ds, study=NAME, quick=quick, samples=[samples[k] for k in PRESETS],
                   film=models.Film.close_packed().to_json(),
                   criteria={k: v[1] for k, v in criteria.items()},
                   pulsed_time_ps=PULSED_TIME, method="exact closed-form steady state",
