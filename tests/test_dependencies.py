@@ -17,16 +17,18 @@ USED_INDIRECTLY = {
     "netCDF4": "the netCDF-4 engine of xarray's Dataset.to_netcdf/open_dataset",
 }
 #: Declared ahead of the code that imports them (remove from here once they are imported).
-PENDING = {
-    "dask": "parameter sweeps on dask.distributed (studies.sweep, issue 10)",
-    "psutil": "memory checks before large runs (issue 12)",
-}
+PENDING: dict[str, str] = {}
 
 
 def _requirements(group=None):
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = meta["dependencies"] if group is None else meta["optional-dependencies"][group]
-    names = [re.match(r"[A-Za-z0-9_.\-]+", r).group(0) for r in reqs]
+    names = set()
+    for req in reqs:
+        match = re.match(r"([A-Za-z0-9_.\-]+)(\[([^\]]*)\])?", req)
+        names.add(match.group(1))
+        # An extra that names a package installs it: dask[distributed] -> distributed.
+        names |= {e.strip() for e in (match.group(3) or "").split(",") if e.strip()}
     return {IMPORT_NAME.get(n, n.replace("-", "_")) for n in names}
 
 
