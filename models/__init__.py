@@ -9,6 +9,7 @@ structure in :mod:`models.coreshell`.
 
 from . import lineshapes, presets
 from .film import Film
+from .resonator import Cavity, Stripe
 from .sample import AUGER_SCALINGS, RADIATIVE_SCALINGS, TAU_XX_MEANINGS, HigherTransition, Sample
 from .state_table import StateTable, build_state_table
 from .thresholds import (poisson_threshold_charged, poisson_threshold_no_interaction,
@@ -17,7 +18,7 @@ from .thresholds import (poisson_threshold_charged, poisson_threshold_no_interac
 __all__ = ["Sample", "Film", "StateTable", "build_state_table", "single_exciton_threshold",
            "poisson_threshold_no_interaction", "presets", "lineshapes",
            "RADIATIVE_SCALINGS", "AUGER_SCALINGS", "package_version",
-           "HigherTransition", "TAU_XX_MEANINGS", "poisson_threshold_charged"]
+           "HigherTransition", "TAU_XX_MEANINGS", "poisson_threshold_charged", "Cavity", "Stripe"]
 
 
 def package_version() -> str:

@@ -1,0 +1,233 @@
+"""The coupling of a photon field to the ensemble: cross-sections and spontaneous feeding.
+
+Everything the cavity and stripe simulations need from the sample goes
+through :func:`transition_lines` (the ONE place that reads line strengths and
+positions from the :class:`~ncgain.models.StateTable`) and
+:func:`coupling_matrices` (line shapes at the channel energies).
+
+Units and conventions
+---------------------
+* The field of channel k is Q_k, photons per NC (cavity: photons in the mode
+  divided by the number of NCs the mode overlaps; stripe: photon flux times
+  1/v_g per NC, see :mod:`.stripe`).
+* A NC with emission energy E_i in state n has the stimulated-emission
+  cross-section sigma_em(E) = sigma_0 sum_l s_l h(E - E_i - o_l) (strengths s_l
+  and offsets o_l of its emission lines, h the unit-area homogeneous line in
+  1/eV, sigma_0 in cm^2 eV) and likewise sigma_abs from its absorption lines.
+* sigma_0 N_NC = alpha_0 / A_peak, with alpha_0 the film's peak absorption
+  coefficient (cm^-1) and A_peak (1/eV) the peak of the unexcited ensemble line
+  sum_c w_c s_abs(0) (inhomogeneous x homogeneous). So the stimulated rate of a
+  NC in channel k is ``kappa * s h(E_k - line) / A_peak * Q_k`` (1/ps) with
+  kappa = v_g Gamma_c alpha_0 (1/ps), v_g = c / n_g.
+* Spontaneous emission into channel k: ``beta k_rad(1) / s_em(1) * s h(E_k - line)
+  dE_k`` (1/ps), dE_k the channel width: the same lines as stimulated
+  emission (Einstein), scaled so that a single exciton emits the fraction beta
+  of its radiative rate into a channel grid covering its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from ncgain.models import Film, Sample
+from ncgain.models.resonator import SPEED_OF_LIGHT_CM_PER_PS, channel_grid
+from ncgain.models.state_table import StateTable
+
+from . import observables
+
+__all__ = ["transition_lines", "TransitionLines", "EnergyBins", "energy_bins",
+           "coupling_matrices", "default_channels", "kappa"]
+
+
+@dataclass(frozen=True, eq=False)
+class TransitionLines:
+    """Lines of every (class, state): arrays of shape (K, S, L), strengths in sigma_0."""
+
+    em_strength: np.ndarray
+    em_offset: np.ndarray
+    abs_strength: np.ndarray
+    abs_offset: np.ndarray
+
+
+def transition_lines(table: StateTable) -> TransitionLines:
+    """Stimulated-emission and absorption lines of each (class, state) of ``table``.
+
+    This is the only function that reads line data from the state table; a
+    table with several lines per state (higher transitions, excited-state
+    absorption) changes only this function.
+
+    Parameters
+    ----------
+    table : StateTable
+
+    Returns
+    -------
+    TransitionLines
+        ``em_strength``, ``em_offset``, ``abs_strength``, ``abs_offset``, each
+        of shape (n_classes, n_max + 1, n_lines); offsets in eV relative to E_i.
+    """
+    k, s = table.n_classes, table.n_max + 1
+    em_s = np.broadcast_to(np.asarray(table.emission_strength, float), (k, s))
+    ab_s = np.broadcast_to(np.asarray(table.absorption_strength, float), (k, s))
+    em_o = np.broadcast_to(np.asarray(table.emission_offset, float), (k, s))
+    ab_o = np.broadcast_to(np.asarray(table.absorption_offset, float), (k, s))
+    return TransitionLines(np.ascontiguousarray(em_s[..., None]),
+                           np.ascontiguousarray(em_o[..., None]),
+                           np.ascontiguousarray(ab_s[..., None]),
+                           np.ascontiguousarray(ab_o[..., None]))
+
+
+def kappa(film: Film, group_index: float) -> float:
+    """kappa = v_g Gamma_c alpha_0 (1/ps): stimulated rate per photon per NC at unit gain."""
+    return SPEED_OF_LIGHT_CM_PER_PS / group_index * film.confinement_factor \
+        * film.absorption_coefficient
+
+
+@dataclass(frozen=True, eq=False)
+class EnergyBins:
+    """Equal-width bins of E_i per class: edges lo[c] + b / inv_width[c].
+
+    ``energy[c, b]`` is the conditional mean of E_i in the bin (the outermost
+    bins hold the Gaussian tails), ``mass[c, b]`` its probability.
+    """
+
+    lo: np.ndarray
+    inv_width: np.ndarray
+    energy: np.ndarray
+    mass: np.ndarray
+
+
+def energy_bins(table: StateTable, n_bins: int, span: float = 4.5) -> EnergyBins:
+    """Bins of E_i over E_c +- ``span`` w_c (w_c the 1/e half-width), tails in the end bins."""
+    k = table.n_classes
+    z = np.linspace(-span, span, n_bins + 1)          # in units of w (1/e half-width)
+    z_ext = z.copy()
+    z_ext[0], z_ext[-1] = -np.inf, np.inf
+    s = z_ext * np.sqrt(2.0)                          # standard-normal units
+    cdf = special.ndtr(s)
+    pdf = np.where(np.isfinite(s), np.exp(-0.5 * np.where(np.isfinite(s), s, 0.0) ** 2), 0.0) \
+        / np.sqrt(2 * np.pi)
+    mass = np.diff(cdf)
+    mean_s = (pdf[:-1] - pdf[1:]) / mass               # conditional mean, standard-normal units
+    lo = np.empty(k)
+    inv = np.empty(k)
+    energy = np.empty((k, n_bins))
+    for c in range(k):
+        w = table.inhomogeneous_width[c]
+        lo[c] = table.exciton_energy[c] - span * w
+        inv[c] = n_bins / (2 * span * w)
+        energy[c] = table.exciton_energy[c] + w * mean_s / np.sqrt(2.0)
+    return EnergyBins(lo, inv, energy, np.broadcast_to(mass, (k, n_bins)).copy())
+
+
+def homogeneous(d, width, lineshape):
+    """Unit-area homogeneous line (1/eV) at offsets d: Gaussian (1/e) or Lorentzian (HWHM)."""
+    d = np.asarray(d, float)
+    if lineshape == "lorentzian":
+        return (width / np.pi) / (d * d + width * width)
+    return np.exp(-(d / width) ** 2) / (np.sqrt(np.pi) * width)
+
+
+def channel_widths(channels: np.ndarray) -> np.ndarray:
+    """Width dE_k (eV) of each channel: the spacing of the grid (half-spacings at the ends)."""
+    edges = np.concatenate([[channels[0] - (channels[1] - channels[0]) / 2],
+                            (channels[1:] + channels[:-1]) / 2,
+                            [channels[-1] + (channels[-1] - channels[-2]) / 2]])
+    return np.diff(edges)
+
+
+def default_channels(sample: Sample, table: StateTable, n_channels: int,
+                     channel_range=None, name: str = "channel_range") -> np.ndarray:
+    """The channel grid: ``channel_range`` or E_X - 2.5 Gamma ... E_X + max(Delta, 0) + 1.5 Gamma.
+
+    Raises
+    ------
+    ValueError
+        If a channel lies outside the band where alpha_0 is resolvable.
+    """
+    if channel_range is None:
+        gam = float(np.max(np.hypot(table.inhomogeneous_width, table.homogeneous_width)))
+        lo = sample.exciton_energy - 2.5 * gam
+        hi = sample.exciton_energy + max(sample.delta_xx, 0.0) + 1.5 * gam
+    else:
+        lo, hi = channel_range
+    grid = channel_grid(np.linspace(lo, hi, n_channels), name)
+    r_lo, r_hi = observables.resolvable_range(table)
+    if grid[0] < r_lo or grid[-1] > r_hi:
+        raise ValueError(f"{name} = ({grid[0]:.4f}, {grid[-1]:.4f}) eV is outside the band: "
+                         f"channels must lie in [{r_lo:.4f}, {r_hi:.4f}] eV, where the "
+                         "unexcited absorption is resolvable")
+    return grid
+
+
+@dataclass(frozen=True, eq=False)
+class CouplingMatrices:
+    """Bin-resolved line shapes at the channels (shape (K, S, B, C)).
+
+    ``em``/``absorb``: sum_l s_l h(E_k - E_b - o_l) / A_peak (dimensionless gain
+    units: the net gain of the ensemble is sum p (em - absorb)); ``spont``:
+    spontaneous rate into channel k (1/ps) of a NC in bin b, state n.
+    """
+
+    em: np.ndarray
+    absorb: np.ndarray
+    spont: np.ndarray
+    a_peak: float
+
+
+def coupling_matrices(table: StateTable, lines: TransitionLines, bins: EnergyBins,
+                      channels: np.ndarray, spont_coef: np.ndarray) -> CouplingMatrices:
+    """Line shapes of every (class, state, energy bin) at the channel energies."""
+    _, a_peak = observables.absorption_peak(table)
+    k_cls, s_st, n_l = lines.em_strength.shape
+    width = channel_widths(channels)
+    em = np.zeros((k_cls, s_st, bins.energy.shape[1], channels.size))
+    ab = np.zeros_like(em)
+    sp = np.zeros_like(em)
+    for c in range(k_cls):
+        gam = table.homogeneous_width[c]
+        for n in range(s_st):
+            for l in range(n_l):
+                d_em = channels[None, :] - bins.energy[c][:, None] - lines.em_offset[c, n, l]
+                d_ab = channels[None, :] - bins.energy[c][:, None] - lines.abs_offset[c, n, l]
+                if lines.em_strength[c, n, l] > 0:
+                    h = homogeneous(d_em, gam, table.lineshape)
+                    em[c, n] += lines.em_strength[c, n, l] * h / a_peak
+                    sp[c, n] += spont_coef[c, n, l] * h * width[None, :]
+                if lines.abs_strength[c, n, l] > 0:
+                    ab[c, n] += lines.abs_strength[c, n, l] * homogeneous(
+                        d_ab, gam, table.lineshape) / a_peak
+    return CouplingMatrices(em, ab, sp, a_peak)
+
+
+def spontaneous_coefficients(table: StateTable, lines: TransitionLines, beta: float,
+                             channels: np.ndarray) -> np.ndarray:
+    """beta k_rad(1)/sum_l s_em(1) * s_em(n, l): per-line spontaneous coefficient (1/ps).
+
+    Raises
+    ------
+    ValueError
+        If for some state the emission into the channels would exceed its
+        radiative rate (beta too large for that state's radiative rate).
+    """
+    s1 = lines.em_strength[:, 1, :].sum(axis=1)
+    coef = beta * table.radiative_rate[:, 1][:, None, None] / s1[:, None, None] * lines.em_strength
+    # Largest fraction of a line captured by the channel grid (Riemann sum of h dE).
+    width = channel_widths(channels)
+    probe = np.linspace(channels[0], channels[-1], 401)
+    for c in range(table.n_classes):
+        cover = (homogeneous(channels[None, :] - probe[:, None], table.homogeneous_width[c],
+                             table.lineshape) * width[None, :]).sum(axis=1).max()
+        into = coef[c].sum(axis=1) * cover
+        bad = into > table.radiative_rate[c] * (1 + 1e-9)
+        if bad.any():
+            n = int(np.argmax(bad))
+            raise ValueError(
+                f"spontaneous_coupling = {beta!r} is too large: state n = {n} would emit "
+                f"{into[n]:.3g} ps^-1 into the channels, more than its radiative rate "
+                f"{table.radiative_rate[c, n]:.3g} ps^-1; allowed beta <= "
+                f"{beta * table.radiative_rate[c, n] / into[n]:.3g}")
+    return coef
