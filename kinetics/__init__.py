@@ -8,9 +8,10 @@ from .output import sample_from_dataset
 from .pulsed import METHODS, mean_excitons_from_fluence, pump_fluence, simulate_pulsed
 from .threshold import ThresholdResult, gain_threshold
 from .cavity import cavity_gain_threshold, simulate_cavity
+from .stripe import simulate_stripe
 from .cw import (NoGainError, cw_threshold, generation_rate_from_intensity, pump_intensity,
                  simulate_cw)
 
 __all__ = ["simulate_pulsed", "gain_threshold", "ThresholdResult", "pump_fluence", "sample_from_dataset", "METHODS",
            "simulate_cw", "cw_threshold", "pump_intensity", "generation_rate_from_intensity",
-           "NoGainError", "mean_excitons_from_fluence", "simulate_cavity", "cavity_gain_threshold"]
+           "NoGainError", "mean_excitons_from_fluence", "simulate_cavity", "cavity_gain_threshold", "simulate_stripe"]

@@ -612,7 +612,7 @@ def _dataset(problem: CavityProblem, records: list[dict], method: str) -> xr.Dat
         attrs["n_steps"] = json.dumps([r["n_steps"] for r in records])
         attrs["n_events"] = json.dumps([r["n_events"] for r in records])
         attrs["random_streams"] = "counter-based SplitMix64, one stream per NC (seed, NC index)"
-        dv["photon_books"] = (("pump", "time", "photon_term"),
+    dv["photon_books"] = (("pump", "time", "photon_term"),
                           np.stack([r["photon_books"] for r in records]),
                           {"units": "1", "long_name": "photon books of the field, per NC"})
     coords["photon_term"] = ("photon_term", ["emitted", "absorbed", "spontaneous", "output",

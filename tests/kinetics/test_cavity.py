@@ -1,0 +1,179 @@
+"""The photon field in a cavity: books, reductions, MC vs rate equations, threshold."""
+
+import numba
+import numpy as np
+import pytest
+
+from ncgain import kinetics, models
+from ncgain.kinetics import cavity, master_equation
+from ncgain.models.state_table import build_state_table
+from tests.conftest import Z_BOUND, assert_binomial, assert_within_noise
+
+FILM = models.Film(absorption_coefficient=500.0, confinement_factor=0.5)
+CAV = models.Cavity(photon_lifetime=5.0, channels=16, spontaneous_coupling=1e-3)
+N_NC = 10_000
+TIMES = [0.0, 50.0, 100.0, 150.0]
+LASING = dict(generation_rate=[0.02])
+
+
+@pytest.fixture(scope="module")
+def lasing_mc():
+    return kinetics.simulate_cavity("type-ii", FILM, CAV, TIMES, n_nanocrystals=N_NC, seed=3,
+                                    **LASING)
+
+
+@pytest.fixture(scope="module")
+def lasing_twin():
+    return kinetics.simulate_cavity("type-ii", FILM, CAV, TIMES, method="rate-equations",
+                                    **LASING)
+
+
+def test_exciton_books_close_exactly(lasing_mc):
+    """(a) Sum of n changes by exactly pump + absorption - emission - decays (integers)."""
+    ds = lasing_mc
+    n = ds.attrs["n_nanocrystals"]
+    stored = np.rint((ds.mean_excitons_t - ds.books_initial_excitons) * n).values
+    terms = {k: np.rint(ds[f"books_{k}"] * n).values for k in
+             ("pumped", "stimulated_absorption", "stimulated_emission", "spontaneous_into_field",
+              "decay_other")}
+    assert terms["stimulated_emission"][0, -1] > 1000   # the field really acts
+    balance = (terms["pumped"] + terms["stimulated_absorption"] - terms["stimulated_emission"]
+               - terms["spontaneous_into_field"] - terms["decay_other"])
+    np.testing.assert_array_equal(stored, balance)
+
+
+@pytest.mark.parametrize("which", ["lasing_mc", "lasing_twin"])
+def test_photon_books_close(which, request):
+    """(a) Field: emitted - absorbed + spontaneous - output - lost inside = stored."""
+    ds = request.getfixturevalue(which)
+    b = ds.photon_books.sel
+    stored = (b(photon_term="emitted") - b(photon_term="absorbed") + b(photon_term="spontaneous")
+              - b(photon_term="output") - b(photon_term="lost_inside"))
+    scale = float(b(photon_term="emitted").max())
+    np.testing.assert_allclose(stored, b(photon_term="stored"), rtol=0, atol=1e-9 * scale)
+    np.testing.assert_allclose(b(photon_term="stored"), ds.photons_total, rtol=1e-12, atol=0)
+
+
+def test_counted_events_match_field_books(lasing_mc):
+    """(a) The NCs' counted stimulated events match the field's books within Poisson noise."""
+    ds = lasing_mc
+    n = ds.attrs["n_nanocrystals"]
+    for term, books in (("emitted", "stimulated_emission"), ("absorbed", "stimulated_absorption")):
+        counted = ds[f"books_{books}"].isel(pump=0, time=-1).values
+        field = ds.photon_books.sel(photon_term=term).isel(pump=0, time=-1).values
+        assert abs(counted - field) <= Z_BOUND * np.sqrt(counted / n) + 1e-12, (term, counted,
+                                                                               field)
+
+
+def test_monte_carlo_matches_rate_equations(lasing_mc, lasing_twin):
+    """(e) Populations and mean field agree within the sampling noise of N_NC NCs."""
+    p_mc = lasing_mc.population.isel(pump=0).values
+    p_re = lasing_twin.population.isel(pump=0).values
+    assert_binomial(p_mc[1:], p_re[1:], N_NC, what="cavity populations")
+    # total photons: a sum of per-NC contributions, compare at the last time
+    q_mc = float(lasing_mc.photons_total.isel(pump=0, time=-1))
+    q_re = float(lasing_twin.photons_total.isel(pump=0, time=-1))
+    assert q_re > 0.01
+    # the field is a smooth functional of the populations: its relative noise is that of
+    # the lasing NCs' number, ~ 1/sqrt(N p1)
+    std = q_re / np.sqrt(N_NC * float(p_re[-1, 1]))
+    assert_within_noise(q_mc, q_re, std, what="photons per NC")
+
+
+def test_halving_dt_changes_nothing_beyond_noise(lasing_mc):
+    ds2 = kinetics.simulate_cavity("type-ii", FILM, CAV, TIMES, n_nanocrystals=N_NC, seed=3,
+                                   dt=lasing_mc.attrs["dt_ps"] / 2, **LASING)
+    p1 = lasing_mc.population.isel(pump=0, time=-1).values
+    p2 = ds2.population.isel(pump=0, time=-1).values
+    # two independent-in-effect estimates: std of the difference sqrt(2 p (1-p) / N)
+    std = np.sqrt(2 * p1 * (1 - p1) / N_NC) + 1.0 / N_NC
+    assert_within_noise(p2, p1, std, what="populations at dt/2 vs dt")
+
+
+def test_bit_identical_for_any_thread_count():
+    kw = dict(n_nanocrystals=3000, seed=11, generation_rate=[0.02])
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        a = kinetics.simulate_cavity("type-ii", FILM, CAV, [0.0, 60.0], **kw)
+        numba.set_num_threads(max(2, old))
+        b = kinetics.simulate_cavity("type-ii", FILM, CAV, [0.0, 60.0], **kw)
+    finally:
+        numba.set_num_threads(old)
+    for v in ("population", "photons", "books_stimulated_emission", "output_rate"):
+        np.testing.assert_array_equal(a[v].values, b[v].values)
+
+
+def test_field_off_pulsed_is_simulate_pulsed_exactly():
+    """(d) Field off: each NC follows its simulate_pulsed trajectory (same draws)."""
+    times = [0.0, 20.0, 130.0, 900.0]
+    ds = kinetics.simulate_cavity("type-ii", FILM, CAV, times, mean_excitons=[1.5],
+                                  n_nanocrystals=20_000, seed=5, field=False)
+    ref = kinetics.simulate_pulsed("type-ii", [1.5], times, n_nanocrystals=20_000, seed=5,
+                                   n_max=ds.attrs["n_max"], energy_bins=1)
+    np.testing.assert_array_equal(np.rint(ds.population.values * 20_000),
+                                  np.rint(ref.population.values * 20_000))
+
+
+def test_field_off_cw_matches_master_equation():
+    """(d) Field off, c.w.: populations = master equation with up rate G (within noise)."""
+    g = 0.01
+    times = np.array([0.0, 100.0, 400.0])
+    ds = kinetics.simulate_cavity("type-i", FILM, CAV, times, generation_rate=[g],
+                                  n_nanocrystals=20_000, seed=2, field=False)
+    table = build_state_table(models.presets.TYPE_I_CDSE, ds.attrs["n_max"])
+    up = np.zeros_like(table.decay_rate)
+    up[:, :-1] = g * table.pump_scale[:, None]
+    p0 = np.zeros((1, table.n_classes, table.n_max + 1))
+    p0[..., 0] = 1.0
+    exact = master_equation.propagate(p0, up, table.decay_rate, times)[0, :, 0]
+    assert_binomial(ds.population.isel(pump=0).values, exact, 20_000, what="c.w. field off")
+    assert float(ds.books_stimulated_emission.max()) == 0.0
+
+
+def test_lasing_threshold_from_kink_matches_gain_threshold():
+    """(c) The L-L kink (max log-log slope) lies at the steady-state gain threshold."""
+    cav = models.Cavity(photon_lifetime=5.0, channels=16, spontaneous_coupling=1e-4)
+    rates = np.geomspace(1e-3, 2.5e-3, 13)
+    ds = kinetics.simulate_cavity("type-ii", FILM, cav, [0.0, 4000.0, 8000.0],
+                                  generation_rate=rates, method="rate-equations")
+    g_th = ds.attrs["gain_threshold_generation_rate_per_ps"]
+    slope = np.diff(np.log(ds.output.values)) / np.diff(np.log(rates))
+    i = int(np.argmax(slope))
+    assert slope[i] > 10  # a real kink
+    # the kink interval [rates[i], rates[i+1]] contains the threshold, up to one grid step
+    step = np.log(rates[1] / rates[0])
+    assert np.log(rates[i]) - step <= np.log(g_th) <= np.log(rates[i + 1]) + step
+    # the threshold itself: no-field c.w. gain reaches the cavity loss
+    problem = cavity.CavityProblem.build("type-ii", FILM, cav, [0.0, 1.0],
+                                         generation_rate=[g_th], method="rate-equations")
+    gain = cavity.steady_gain(problem, g_th)
+    assert np.isclose(problem.kappa * gain.max(), problem.loss_rate, rtol=1e-8)
+    # and the gain is clamped at the loss above threshold
+    top = ds.net_gain.isel(pump=-1, time=-1).max().item()
+    assert np.isclose(top, ds.attrs["loss_fraction_of_alpha0"], rtol=0.05)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(cavity=dict(quality_factor=0.5)), "quality_factor"),
+    (dict(cavity=dict(photon_lifetime=-1.0)), "photon_lifetime"),
+    (dict(cavity=dict(photon_lifetime=1.0, spontaneous_coupling=0.0)), "spontaneous_coupling"),
+    (dict(cavity=dict(photon_lifetime=1.0, spontaneous_coupling=1.5)), "spontaneous_coupling"),
+    (dict(cavity=dict(photon_lifetime=1.0, channel_range=(1.0, 1.2))), "channel_range"),
+    (dict(dt=5.0), "dt"),
+    (dict(n_nanocrystals=10 ** 9), "n_nanocrystals"),
+    (dict(generation_rate=[-1.0]), "generation_rate"),
+])
+def test_bad_input_raises(kwargs, match):
+    cav_kw = kwargs.pop("cavity", dict(photon_lifetime=1.0))
+    kw = dict(generation_rate=[0.01])
+    kw.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        kinetics.simulate_cavity("type-ii", FILM, models.Cavity(**cav_kw), [0.0, 10.0], **kw)
+
+
+def test_negative_film_loss_and_stripe_length_raise():
+    with pytest.raises(ValueError, match="loss"):
+        models.Film(absorption_coefficient=100.0, loss=-1.0)
+    with pytest.raises(ValueError, match="length"):
+        models.Stripe(length=-0.1)
