@@ -203,9 +203,11 @@ class CavityProblem:
         loss_rate = out_rate + SPEED_OF_LIGHT_CM_PER_PS / cavity.group_index * film.loss
         # The fastest rates: the field's loss, a NC's decay or pump.
         up_max = float(pump.max() * table.pump_scale.max()) if kind == "cw" else 0.0
-        r_fast = max(loss_rate, float(table.decay_rate.max()), up_max)
+        # NC events are exact within a step; dt bounds how far the populations move
+        # under a frozen field: photon loss, the decay of states up to n = g, the pump.
+        r_fast = max(loss_rate, float(table.decay_rate[:, :g + 1].max()), up_max)
         if dt is None:
-            dt = DEFAULT_RATE_STEP / r_fast
+            dt = DEFAULT_RATE_STEP / r_fast if field_on else float(times[-1]) + 1.0
         else:
             try:
                 dt = float(dt)
@@ -664,7 +666,8 @@ def simulate_cavity(sample, film, cavity, times, *, generation_rate=None, mean_e
     method : {"monte-carlo", "rate-equations"}, default "monte-carlo"
     dt : float, optional
         Monte Carlo step (ps): default 0.05 / r_fast, at most 0.5 / r_fast, with
-        r_fast the fastest of the photon loss rate, NC decay rates and pump rate.
+        r_fast the fastest of the photon loss rate, the decay rates of states
+        n <= g and the pump rate (with the field off: one step per record interval).
         The step shrinks automatically while the field grows fast.
     field : bool, default True
         False switches the photon field off (no stimulated events): the
