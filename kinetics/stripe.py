@@ -29,7 +29,7 @@ import json
 import numpy as np
 import xarray as xr
 from numba import njit
-from scipy import integrate
+from scipy import integrate, sparse
 
 from ncgain import models
 from ncgain.models import Film, Sample
@@ -219,8 +219,25 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
             spont = (p @ sp).sum(axis=0) * dz / 2   # unamplified edge emission (per channel)
             return np.concatenate([dp.ravel(), v_g * u_end, spont])
 
-        sol = integrate.solve_ivp(rhs, (0.0, float(times[-1])), y0, method="RK45",
-                                  t_eval=times, rtol=rtol, atol=1e-12)
+        n_y = y0.size
+        idx = np.arange(n_sl * n_p).reshape(n_sl, kk, s, b)
+        lo_i, hi_i = idx[:, :, :-1].ravel(), idx[:, :, 1:].ravel()
+
+        def jac(_t, y):
+            # The master equation of each slice at the current light (the light's own
+            # dependence on the populations is left out: an approximate Newton matrix).
+            p = y[:n_sl * n_p].reshape(n_sl, n_p)
+            u, _ = light(np.maximum(p, 0.0))
+            r_up = (up[None, :] + kap * (u @ ab.T)).reshape(n_sl, kk, s, b)
+            r_dn = (dn[None, :] + kap * (u @ em.T)).reshape(n_sl, kk, s, b)
+            diag = -(r_up + r_dn).ravel()
+            rows = np.concatenate([idx.ravel(), hi_i, lo_i])
+            cols = np.concatenate([idx.ravel(), lo_i, hi_i])
+            vals = np.concatenate([diag, r_up[:, :, :-1].ravel(), r_dn[:, :, 1:].ravel()])
+            return sparse.csc_matrix((vals, (rows, cols)), shape=(n_y, n_y))
+
+        sol = integrate.solve_ivp(rhs, (0.0, float(times[-1])), y0, method="BDF",
+                                  t_eval=times, rtol=rtol, atol=1e-12, jac=jac)
         if not sol.success:  # pragma: no cover
             raise RuntimeError(f"stripe rate equations failed: {sol.message}")
         edge = np.empty((times.size, nch))

@@ -504,6 +504,124 @@ def _add_sweep_parser(sub) -> None:
 #: Default delay of ``ncgain threshold`` (ps): the paper measured its bleaching "~3 ps after
 #: excitation" (Fig. 5d); the README and docs/validation.md quote thresholds at 3 ps.
 THRESHOLD_TIME = 3.0
+def _film_args(p):
+    p.add_argument("--film", metavar="TOML|JSON", default=None,
+                   help="film file (Film fields); default: --alpha0/--confinement/--loss")
+    p.add_argument("--alpha0", type=float, default=4000.0,
+                   help="film band-edge absorption coefficient in cm^-1 (default 4000)")
+    p.add_argument("--confinement", type=float, default=0.5, help="confinement factor (0.5)")
+    p.add_argument("--loss", type=float, default=10.0, help="film loss in cm^-1 (10)")
+
+
+def _film(args):
+    from ncgain import models
+    if args.film is not None:
+        return models.Film.from_file(args.film)
+    return models.Film(absorption_coefficient=args.alpha0, confinement_factor=args.confinement,
+                       loss=args.loss)
+
+
+def _print_assumptions(ds):
+    import json
+    for line in json.loads(ds.attrs.get("assumptions", "[]")):
+        print(f"  assumption: {line}")
+
+
+def _cmd_lase(args) -> int:
+    """``ncgain lase``: a film in a cavity, c.w. (L-L curve) or pulsed."""
+    from ncgain import kinetics, models
+    sample, film = _sample(args), _film(args)
+    cav = models.Cavity(photon_lifetime=args.photon_lifetime, quality_factor=args.q,
+                        spontaneous_coupling=args.beta, channels=args.channels)
+    times = parse_values(args.times, "--times")
+    kw = {}
+    if args.generation_rate is not None:
+        kw["generation_rate"] = parse_values(args.generation_rate, "--generation-rate")
+    if args.mean_excitons is not None:
+        kw["mean_excitons"] = parse_values(args.mean_excitons, "--mean-excitons")
+    out = Path(args.out)
+    if out.suffix != ".nc":
+        raise ValueError(f"--out {out}: the output file must end in .nc (netCDF)")
+    ds = kinetics.simulate_cavity(sample, film, cav, times, method=args.method,
+                                  n_nanocrystals=args.n_nanocrystals, seed=args.seed,
+                                  progress=not args.quiet, **kw)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ds.to_netcdf(out)
+    print(f"wrote {out} ({sample.name}, {args.method})")
+    if "generation_rate" in kw:
+        g_th = ds.attrs["gain_threshold_generation_rate_per_ps"]
+        i_th = float(kinetics.cavity.intensity_from_generation_rate(g_th, sample))
+        print(f"  steady-state gain threshold at the cavity loss: G = {g_th:.4g} ps^-1 per NC "
+              f"= {i_th:.4g} W cm^-2 at {ds.attrs['gain_threshold_energy_eV']:.4f} eV")
+    _print_assumptions(ds)
+    return 0
+
+
+def _cmd_ase(args) -> int:
+    """``ncgain ase``: edge emission of an excitation stripe vs fluence."""
+    from ncgain import kinetics, models
+    sample, film = _sample(args), _film(args)
+    stripe = models.Stripe(length=args.length, slices=args.slices, channels=args.channels,
+                           spontaneous_coupling=args.beta)
+    times = parse_values(args.times, "--times")
+    fluence = parse_values(args.fluence, "--fluence")
+    out = Path(args.out)
+    if out.suffix != ".nc":
+        raise ValueError(f"--out {out}: the output file must end in .nc (netCDF)")
+    from tqdm.auto import tqdm
+    parts = []
+    for f in tqdm(fluence, unit="fluence", disable=args.quiet):
+        parts.append(kinetics.simulate_stripe(sample, film, stripe, times, fluence=[f]))
+    import xarray as xr
+    ds = xr.concat(parts, dim="pump", data_vars="different", combine_attrs="override")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ds.to_netcdf(out)
+    amp = (ds.edge_emission_integrated / ds.edge_emission_unamplified).max("channel").values
+    print(f"wrote {out} ({sample.name}, stripe L = {args.length:g} cm)")
+    for f, a in zip(fluence, amp):
+        print(f"  {f:8.3g} mJ cm^-2: largest amplification (edge / unamplified) {a:.3g}")
+    _print_assumptions(ds)
+    return 0
+
+
+def _add_photon_parsers(sub):
+    """The ``lase`` and ``ase`` subcommands (issue 9)."""
+    la = sub.add_parser("lase", help="NC film in a laser cavity: L-L curve, spectra -> netCDF")
+    _add_sample_args(la)
+    _film_args(la)
+    g = la.add_mutually_exclusive_group(required=True)
+    g.add_argument("--photon-lifetime", type=float, default=None, help="tau_c in ps")
+    g.add_argument("--q", type=float, default=None, help="quality factor Q")
+    la.add_argument("--beta", type=float, default=1e-3, help="spontaneous coupling (1e-3)")
+    la.add_argument("--channels", type=int, default=32)
+    p = la.add_mutually_exclusive_group(required=True)
+    p.add_argument("--generation-rate", metavar="LIST|START:STOP:COUNT",
+                   help="c.w. pump, excitons per NC per ps")
+    p.add_argument("--mean-excitons", metavar="LIST|START:STOP:COUNT", help="pulsed pump <N>")
+    la.add_argument("--times", required=True, metavar="LIST|START:STOP:COUNT",
+                    help="record times in ps")
+    la.add_argument("--method", choices=("rate-equations", "monte-carlo"),
+                    default="rate-equations")
+    la.add_argument("--n-nanocrystals", type=int, default=100_000)
+    la.add_argument("--seed", type=int, default=0)
+    la.add_argument("--out", required=True, help="output netCDF file (.nc)")
+    la.add_argument("--quiet", action="store_true", help="no progress bar")
+    la.set_defaults(func=_cmd_lase)
+
+    a = sub.add_parser("ase", help="ASE of an excitation stripe vs fluence -> netCDF")
+    _add_sample_args(a)
+    _film_args(a)
+    a.add_argument("--length", type=float, default=0.04, help="stripe length in cm (0.04)")
+    a.add_argument("--slices", type=int, default=12)
+    a.add_argument("--channels", type=int, default=32)
+    a.add_argument("--beta", type=float, default=1e-4, help="guided spontaneous fraction")
+    a.add_argument("--fluence", required=True, metavar="LIST|START:STOP:COUNT",
+                   help="pump fluences in mJ cm^-2")
+    a.add_argument("--times", default="0,3,30,100,300,1000,3000",
+                   help="record times in ps (integration runs to the last)")
+    a.add_argument("--out", required=True, help="output netCDF file (.nc)")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.set_defaults(func=_cmd_ase)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -590,6 +708,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_cw_threshold_args(t)
     t.set_defaults(func=_cmd_threshold)
     _add_sweep_parser(sub)
+    _add_photon_parsers(sub)
     return p
 
 

@@ -45,6 +45,7 @@ STUDIES = (
     "charging",
     "cw_threshold",
     "linewidth_sensitivity",
+    "fig5abc_ase",
 )
 
 

@@ -11,8 +11,8 @@ from tests.conftest import Z_BOUND, assert_binomial, assert_within_noise
 
 FILM = models.Film(absorption_coefficient=500.0, confinement_factor=0.5)
 CAV = models.Cavity(photon_lifetime=5.0, channels=16, spontaneous_coupling=1e-3)
-N_NC = 10_000
-TIMES = [0.0, 50.0, 100.0, 150.0]
+N_NC = 5_000
+TIMES = [0.0, 40.0, 80.0, 120.0]
 LASING = dict(generation_rate=[0.02])
 
 
@@ -36,7 +36,7 @@ def test_exciton_books_close_exactly(lasing_mc):
     terms = {k: np.rint(ds[f"books_{k}"] * n).values for k in
              ("pumped", "stimulated_absorption", "stimulated_emission", "spontaneous_into_field",
               "decay_other")}
-    assert terms["stimulated_emission"][0, -1] > 1000   # the field really acts
+    assert terms["stimulated_emission"][0, -1] > 500   # the field really acts
     balance = (terms["pumped"] + terms["stimulated_absorption"] - terms["stimulated_emission"]
                - terms["spontaneous_into_field"] - terms["decay_other"])
     np.testing.assert_array_equal(stored, balance)
@@ -134,8 +134,8 @@ def test_field_off_cw_matches_master_equation():
 def test_lasing_threshold_from_kink_matches_gain_threshold():
     """(c) The L-L kink (max log-log slope) lies at the steady-state gain threshold."""
     cav = models.Cavity(photon_lifetime=5.0, channels=16, spontaneous_coupling=1e-4)
-    rates = np.geomspace(1e-3, 2.5e-3, 13)
-    ds = kinetics.simulate_cavity("type-ii", FILM, cav, [0.0, 4000.0, 8000.0],
+    rates = np.geomspace(1.15e-3, 1.75e-3, 9)
+    ds = kinetics.simulate_cavity("type-ii", FILM, cav, [0.0, 3000.0, 6000.0],
                                   generation_rate=rates, method="rate-equations")
     g_th = ds.attrs["gain_threshold_generation_rate_per_ps"]
     slope = np.diff(np.log(ds.output.values)) / np.diff(np.log(rates))
