@@ -1,0 +1,27 @@
+"""Fig. 5a-c ASE study: quick run, thresholds from the data, report rows."""
+
+import numpy as np
+
+from ncgain.studies import fig5abc_ase as study
+
+
+def test_band_threshold_interpolates():
+    f = np.array([1.0, 2.0, 4.0])
+    expected = np.exp(np.log(2) + np.log(2) * np.log(2) / np.log(10))
+    assert np.isclose(study.band_threshold(f, [1.0, 5.0, 50.0]), expected, rtol=1e-12)
+    assert np.isnan(study.band_threshold(f, [1.0, 2.0, 3.0]))
+
+
+def test_quick_run_reports_the_order_with_numbers():
+    ds = study.run(quick=True)
+    for key in ("type-ii_x_ase_threshold", "type-ii_xx_ase_threshold"):
+        assert np.isfinite(ds.attrs[key])
+    rows = study.report_rows(ds)
+    order = [r for r in rows if r["quantity"].startswith("order of the ASE")][0]
+    x, xx = ds.attrs["type-ii_x_ase_threshold"], ds.attrs["type-ii_xx_ase_threshold"]
+    assert order["ncgain"] == ("X first" if x < xx else "XX first")
+    assert f"{x:.3g}" in study.notes(ds)
+    # amplification grows with fluence in the XX band (ASE), and the threshold is where
+    # it crosses the stated level
+    amp = ds.xx_band_amplification.sel(preset="type-ii").values
+    assert amp[-1] > 10 * amp[0]
