@@ -923,6 +923,37 @@ def sweep_report(res: dict) -> str:
         f"target speed-up 1 -> 2 workers >= 1.7 (Monte Carlo): "
         f"{'PASS' if target >= 1.7 else 'MISS'} ({target:.2f}); CPU s per wall s well below "
         "1 (loop, 1 worker) or 2 (2 workers) means other processes had the cores"])
+def cavity_throughput(n_nanocrystals: int = 1_000_000, channels: int = 64,
+                      t_end: float = 20.0, generation_rate: float = 0.02) -> dict:
+    """Photon-field Monte Carlo (issue 9): NC-steps and events per second, twin time.
+
+    A c.w. pumped type-II film in a cavity (alpha_0 = 500 cm^-1, Gamma_c = 0.5,
+    tau_c = 5 ps, ``channels`` channels), ``t_end`` ps after the pump starts. The
+    first (compiling) call is excluded; the per-NC state is 22 bytes.
+    """
+    import time as _time
+
+    import numba
+    from ncgain import kinetics, models
+    film = models.Film(absorption_coefficient=500.0, confinement_factor=0.5)
+    cav = models.Cavity(photon_lifetime=5.0, channels=channels, spontaneous_coupling=1e-3)
+    kinetics.simulate_cavity("type-ii", film, cav, [0.0, 1.0], generation_rate=[generation_rate],
+                             n_nanocrystals=1000)
+    t0 = _time.perf_counter()
+    ds = kinetics.simulate_cavity("type-ii", film, cav, [0.0, t_end],
+                                  generation_rate=[generation_rate],
+                                  n_nanocrystals=n_nanocrystals)
+    mc = _time.perf_counter() - t0
+    steps = json.loads(ds.attrs["n_steps"])[0]
+    events = json.loads(ds.attrs["n_events"])[0]
+    t0 = _time.perf_counter()
+    kinetics.simulate_cavity("type-ii", film, cav, [0.0, t_end], generation_rate=[generation_rate],
+                             method="rate-equations")
+    twin = _time.perf_counter() - t0
+    return {"n_nanocrystals": n_nanocrystals, "channels": channels, "t_end_ps": t_end,
+            "steps": steps, "seconds": mc, "nc_steps_per_s": n_nanocrystals * steps / mc,
+            "events_per_s": events / mc, "twin_seconds": twin,
+            "bytes_per_nc": kinetics.cavity.BYTES_PER_NC, "threads": numba.get_num_threads()}
 
 
 def main(argv=None) -> int:
@@ -956,7 +987,14 @@ def main(argv=None) -> int:
                              "benchmark_sweep.json")
     parser.add_argument("--sweep-points", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sweep-nanocrystals", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--cavity", action="store_true",
+                        help="only the photon-field (cavity) Monte Carlo throughput")
     args = parser.parse_args(argv)
+    if args.cavity:
+        res = cavity_throughput(**({"n_nanocrystals": 20_000, "t_end": 2.0} if args.smoke
+                                   else {}))
+        print(json.dumps(res, indent=2))
+        return 0
     if args.sweep:
         res = sweep_benchmark(n_points=args.sweep_points, n_nanocrystals=args.sweep_nanocrystals)
         print(sweep_report(res))
