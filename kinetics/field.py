@@ -69,15 +69,30 @@ def transition_lines(table: StateTable) -> TransitionLines:
         ``em_strength``, ``em_offset``, ``abs_strength``, ``abs_offset``, each
         of shape (n_classes, n_max + 1, n_lines); offsets in eV relative to E_i.
     """
-    k, s = table.n_classes, table.n_max + 1
-    em_s = np.broadcast_to(np.asarray(table.emission_strength, float), (k, s))
-    ab_s = np.broadcast_to(np.asarray(table.absorption_strength, float), (k, s))
-    em_o = np.broadcast_to(np.asarray(table.emission_offset, float), (k, s))
-    ab_o = np.broadcast_to(np.asarray(table.absorption_offset, float), (k, s))
-    return TransitionLines(np.ascontiguousarray(em_s[..., None]),
-                           np.ascontiguousarray(em_o[..., None]),
-                           np.ascontiguousarray(ab_s[..., None]),
-                           np.ascontiguousarray(ab_o[..., None]))
+    em_s = np.asarray(table.emission_line_strength, float)
+    em_o = np.asarray(table.emission_line_offset, float)
+    ab_s = np.asarray(table.absorption_line_strength, float)
+    ab_o = np.asarray(table.absorption_line_offset, float)
+    # One homogeneous width per class: the field kernel tabulates one line shape per class.
+    for name, strength, width in (("emission", em_s, table.emission_line_width),
+                                  ("absorption", ab_s, table.absorption_line_width)):
+        ref = np.asarray(table.homogeneous_width, float)[:, None, None]
+        bad = (strength > 0) & ~np.isclose(np.asarray(width, float), ref, rtol=1e-9, atol=0)
+        if bad.any():
+            c, n, l = (int(v) for v in np.argwhere(bad)[0])
+            raise ValueError(
+                f"{name} line {l} of state n = {n} (class {c}) has homogeneous width "
+                f"{float(np.asarray(width)[c, n, l])!r} eV; the photon field supports only the "
+                f"class's band-edge width {float(ref[c, 0, 0])!r} eV (e.g. leave "
+                "xx_absorption_width unset and give higher transitions that width)")
+    n_l = max(em_s.shape[2], ab_s.shape[2])
+
+    def pad(a):
+        out = np.zeros(a.shape[:2] + (n_l,))
+        out[..., :a.shape[2]] = a
+        return out
+
+    return TransitionLines(pad(em_s), pad(em_o), pad(ab_s), pad(ab_o))
 
 
 def kappa(film: Film, group_index: float) -> float:

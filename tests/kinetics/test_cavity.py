@@ -149,6 +149,11 @@ def test_lasing_threshold_from_kink_matches_gain_threshold():
                                          generation_rate=[g_th], method="rate-equations")
     gain = cavity.steady_gain(problem, g_th)
     assert np.isclose(problem.kappa * gain.max(), problem.loss_rate, rtol=1e-8)
+    # ... and equals the c.w. issue's cw_threshold at the cavity's loss and the same energy
+    # (it integrates E_i exactly; the cavity bins E_i in 160 bins: rtol 1e-3)
+    ref = kinetics.cw_threshold("type-ii", energy=ds.attrs["gain_threshold_energy_eV"],
+                                loss=problem.loss_rate / problem.kappa)
+    assert float(ref) == pytest.approx(g_th, rel=1e-3)
     # and the gain is clamped at the loss above threshold
     top = ds.net_gain.isel(pump=-1, time=-1).max().item()
     assert np.isclose(top, ds.attrs["loss_fraction_of_alpha0"], rtol=0.05)
