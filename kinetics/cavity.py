@@ -47,7 +47,8 @@ from ncgain.models import Film, Sample
 from ncgain.models.resonator import Cavity, SPEED_OF_LIGHT_CM_PER_PS
 from ncgain.models.state_table import StateTable, build_state_table
 
-from . import _field_kernels, _kernels, excitation, field
+from . import _field as field
+from . import _field_kernels, _kernels, excitation
 from .pulsed import (PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, _check_int, resolve_sample,
                      validate_times)
 
@@ -74,14 +75,40 @@ CW_TAIL = 1e-7
 # ----------------------------------------------------------------------------- pump units
 
 def generation_rate_from_intensity(intensity, sample: Sample):
-    """Excitons per NC per ps (G) from a pump intensity (W cm^-2): G = sigma I / (h nu)."""
+    """Excitons per NC per ps from a pump intensity: G = sigma_pump I / (h nu).
+
+    Parameters
+    ----------
+    intensity : array_like
+        Pump intensity (W cm^-2).
+    sample : models.Sample
+        Gives the number-weighted sigma_pump (cm^2) and the pump energy (eV).
+
+    Returns
+    -------
+    ndarray
+        G in excitons per NC per ps.
+    """
     sigma = sum(w * s.sigma_pump for w, s in sample.size_classes())
     return np.asarray(intensity, float) * sigma / (sample.pump_energy * PHOTON_ENERGY_J_PER_EV) \
         * 1e-12
 
 
 def intensity_from_generation_rate(rate, sample: Sample):
-    """Pump intensity (W cm^-2) giving ``rate`` excitons per NC per ps (inverse of the above)."""
+    """Pump intensity giving ``rate`` excitons per NC per ps (inverse of the above).
+
+    Parameters
+    ----------
+    rate : array_like
+        Generation rate G (excitons per NC per ps).
+    sample : models.Sample
+        Gives sigma_pump (cm^2) and the pump energy (eV).
+
+    Returns
+    -------
+    ndarray
+        Pump intensity in W cm^-2.
+    """
     sigma = sum(w * s.sigma_pump for w, s in sample.size_classes())
     return np.asarray(rate, float) * 1e12 * sample.pump_energy * PHOTON_ENERGY_J_PER_EV / sigma
 
@@ -465,7 +492,20 @@ class CavityProblem:
 # ----------------------------------------------------------------------------- thresholds
 
 def steady_gain(problem: CavityProblem, rate: float) -> np.ndarray:
-    """Net gain -alpha/alpha_0(peak) at the channels of the no-field c.w. steady state."""
+    """Net gain -alpha/alpha_0(peak) at the channels of the no-field c.w. steady state.
+
+    Parameters
+    ----------
+    problem : CavityProblem
+        A validated cavity problem.
+    rate : float
+        Generation rate G (excitons per NC per ps).
+
+    Returns
+    -------
+    ndarray
+        Net gain at each channel energy.
+    """
     p = _cw_steady(problem.table, rate)
     occ = p[:, :, None] * problem.bins.mass[:, None, :] * problem.table.class_weight[:, None, None]
     return np.einsum("cnb,cnbk->k", occ, problem.coupling.em - problem.coupling.absorb)
@@ -473,6 +513,11 @@ def steady_gain(problem: CavityProblem, rate: float) -> np.ndarray:
 
 def cavity_gain_threshold(problem: CavityProblem) -> tuple[float, float]:
     """Generation rate (1/ps) where the no-field c.w. gain first reaches the cavity loss.
+
+    Parameters
+    ----------
+    problem : CavityProblem
+        A validated cavity problem (its table, bins, channels, kappa and loss).
 
     Returns
     -------

@@ -36,7 +36,8 @@ from ncgain.models import Film, Sample
 from ncgain.models.resonator import SPEED_OF_LIGHT_CM_PER_PS, Stripe
 from ncgain.models.state_table import build_state_table
 
-from . import excitation, field
+from . import _field as field
+from . import excitation
 from .cavity import _cw_n_max, _cw_steady, intensity_from_generation_rate
 from .pulsed import PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, resolve_sample, validate_times
 
@@ -47,7 +48,20 @@ STRIPE_ENERGY_BINS = 32
 
 
 def mean_excitons_from_fluence(fluence, sample: Sample):
-    """<N> = sigma_pump F / (h nu) for pump fluences F (mJ cm^-2)."""
+    """<N> = sigma_pump F / (h nu) for pump fluences F.
+
+    Parameters
+    ----------
+    fluence : array_like
+        Pump fluences (mJ cm^-2).
+    sample : models.Sample
+        Gives sigma_pump (cm^2) and the pump energy (eV).
+
+    Returns
+    -------
+    ndarray
+        Mean excitons per NC after the pulse.
+    """
     sigma = sum(w * s.sigma_pump for w, s in sample.size_classes())
     return np.asarray(fluence, float) * 1e-3 * sigma / (sample.pump_energy * PHOTON_ENERGY_J_PER_EV)
 

@@ -144,17 +144,45 @@ class Cavity:
         set_(self, "group_index", _check_range("group_index", self.group_index, 1.0, 10.0))
 
     def lifetime(self, energy: float) -> float:
-        """Photon lifetime tau_c (ps) at photon energy ``energy`` (eV)."""
+        """Photon lifetime tau_c (ps) at a photon energy.
+
+        Parameters
+        ----------
+        energy : float
+            Photon energy (eV); used only when the cavity is given by its Q.
+
+        Returns
+        -------
+        float
+            tau_c in ps.
+        """
         if self.photon_lifetime is not None:
             return float(self.photon_lifetime)
         return float(self.quality_factor) * HBAR_EV_PS / float(energy)
 
     def loss(self, energy: float) -> float:
-        """The cavity's photon loss as a modal loss (cm^-1): n_g / (c tau_c)."""
+        """The cavity's photon loss as a modal loss, n_g / (c tau_c).
+
+        Parameters
+        ----------
+        energy : float
+            Photon energy (eV).
+
+        Returns
+        -------
+        float
+            Loss in cm^-1.
+        """
         return self.group_index / (SPEED_OF_LIGHT_CM_PER_PS * self.lifetime(energy))
 
     def to_json(self) -> str:
-        """JSON text of the fields."""
+        """JSON text of the fields.
+
+        Returns
+        -------
+        str
+            The dataclass fields as JSON.
+        """
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
 
 
@@ -215,5 +243,11 @@ class Stripe:
         set_(self, "group_index", _check_range("group_index", self.group_index, 1.0, 10.0))
 
     def to_json(self) -> str:
-        """JSON text of the fields."""
+        """JSON text of the fields.
+
+        Returns
+        -------
+        str
+            The dataclass fields as JSON.
+        """
         return json.dumps(dataclasses.asdict(self), sort_keys=True)

@@ -58,7 +58,22 @@ def _setup(quick: bool):
 
 
 def band_threshold(fluence, amplification, level=ASE_AMPLIFICATION) -> float:
-    """Smallest fluence where ``amplification`` (per fluence) reaches ``level`` (log-interp)."""
+    """Smallest fluence where ``amplification`` reaches ``level`` (log-log interpolation).
+
+    Parameters
+    ----------
+    fluence : array_like
+        Pump fluences (mJ cm^-2), increasing.
+    amplification : array_like
+        Amplification at each fluence.
+    level : float, default ASE_AMPLIFICATION
+        The amplification that defines the threshold.
+
+    Returns
+    -------
+    float
+        The threshold fluence (mJ cm^-2); nan if ``level`` is never reached.
+    """
     a = np.asarray(amplification, float)
     above = np.nonzero(a >= level)[0]
     if above.size == 0:
@@ -72,7 +87,20 @@ def band_threshold(fluence, amplification, level=ASE_AMPLIFICATION) -> float:
 
 
 def first_gain_fluence(fluence, gain) -> float:
-    """Smallest fluence with positive net modal gain (log-interp); nan if none."""
+    """Smallest fluence with positive net modal gain (linear in gain, log in fluence).
+
+    Parameters
+    ----------
+    fluence : array_like
+        Pump fluences (mJ cm^-2), increasing.
+    gain : array_like
+        Net modal gain (cm^-1) at each fluence.
+
+    Returns
+    -------
+    float
+        The fluence (mJ cm^-2) where the gain crosses 0; nan if it never does.
+    """
     g = np.asarray(gain, float)
     above = np.nonzero(g > 0)[0]
     if above.size == 0:
@@ -85,7 +113,21 @@ def first_gain_fluence(fluence, gain) -> float:
 
 
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
-    """Stripe ASE of both presets vs fluence (see the module docstring)."""
+    """Stripe ASE of both presets vs fluence (see the module docstring).
+
+    Parameters
+    ----------
+    quick : bool, default False
+        Coarse grids (7 fluences, 6 slices, 16 channels, 1 ns): a smoke run, not a result.
+    progress : bool, default False
+        Print a line per preset.
+
+    Returns
+    -------
+    xarray.Dataset
+        The study's data, every variable with ``units`` and ``long_name``; thresholds
+        in the attributes.
+    """
     fluence, times, stripe = _setup(quick)
     out = []
     for key in PRESETS:
@@ -163,7 +205,18 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
 
 
 def plot(ds: xr.Dataset):
-    """Edge-emission spectra vs fluence (both presets) and band amplification vs fluence."""
+    """Edge-emission spectra vs fluence (both presets) and band amplification vs fluence.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not attached to pyplot).
+    """
     fig = figure(figsize=(12, 4))
     axes = fig.subplots(1, 3)
     for i, key in enumerate(ds.preset.values[:2]):
@@ -194,7 +247,18 @@ def _fmt(x, unit=" mJ cm^-2"):
 
 
 def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Thresholds and order of the X and XX ASE bands against the paper."""
+    """Thresholds and order of the X and XX ASE bands against the paper.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    list of dict
+        Rows with keys ``quantity``, ``paper``, ``ncgain``, ``agreement``.
+    """
     a = ds.attrs
     x, xx = a["type-ii_x_ase_threshold"], a["type-ii_xx_ase_threshold"]
     g_x, g_xx = a["type-ii_x_gain3_fluence"], a["type-ii_xx_gain3_fluence"]
@@ -226,7 +290,18 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
 
 def notes(ds: xr.Dataset) -> str:
-    """What the stripe model says about the X/XX order, with its numbers."""
+    """What the stripe model says about the X/XX order, with its numbers.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    str
+        Markdown text for the validation report; numbers read from ``ds``.
+    """
     a = ds.attrs
     x, xx = a["type-ii_x_ase_threshold"], a["type-ii_xx_ase_threshold"]
     g_x, g_xx = a["type-ii_x_gain3_fluence"], a["type-ii_xx_gain3_fluence"]

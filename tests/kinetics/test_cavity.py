@@ -66,18 +66,13 @@ def test_counted_events_match_field_books(lasing_mc):
 
 
 def test_monte_carlo_matches_rate_equations(lasing_mc, lasing_twin):
-    """(e) Populations and mean field agree within the sampling noise of N_NC NCs."""
+    """(e) Populations agree within the exact binomial interval of N_NC NCs."""
     p_mc = lasing_mc.population.isel(pump=0).values
     p_re = lasing_twin.population.isel(pump=0).values
     assert_binomial(p_mc[1:], p_re[1:], N_NC, what="cavity populations")
-    # total photons: a sum of per-NC contributions, compare at the last time
-    q_mc = float(lasing_mc.photons_total.isel(pump=0, time=-1))
-    q_re = float(lasing_twin.photons_total.isel(pump=0, time=-1))
-    assert q_re > 0.01
-    # the field is a smooth functional of the populations: its relative noise is that of
-    # the lasing NCs' number, ~ 1/sqrt(N p1)
-    std = q_re / np.sqrt(N_NC * float(p_re[-1, 1]))
-    assert_within_noise(q_mc, q_re, std, what="photons per NC")
+    # The field itself is not compared here: during the relaxation oscillations of the
+    # turn-on its value depends on the phase of the ringing, and no variance formula for
+    # it is derived; it enters through the populations above and the books.
 
 
 def test_halving_dt_changes_nothing_beyond_noise(lasing_mc):
