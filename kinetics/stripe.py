@@ -25,6 +25,7 @@ implemented.
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import xarray as xr
@@ -250,8 +251,14 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
             vals = np.concatenate([diag, r_up[:, :, :-1].ravel(), r_dn[:, :, 1:].ravel()])
             return sparse.csc_matrix((vals, (rows, cols)), shape=(n_y, n_y))
 
-        sol = integrate.solve_ivp(rhs, (0.0, float(times[-1])), y0, method="BDF",
-                                  t_eval=times, rtol=rtol, atol=1e-12, jac=jac)
+        # BDF's rejected trial steps can overflow exp(gain dz) (it then shrinks the step);
+        # the accepted solution is checked for finiteness below.
+        with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sol = integrate.solve_ivp(rhs, (0.0, float(times[-1])), y0, method="BDF",
+                                      t_eval=times, rtol=rtol, atol=1e-12, jac=jac)
+        if not np.all(np.isfinite(sol.y)):  # pragma: no cover
+            raise RuntimeError("stripe rate equations produced non-finite values")
         if not sol.success:  # pragma: no cover
             raise RuntimeError(f"stripe rate equations failed: {sol.message}")
         edge = np.empty((times.size, nch))

@@ -504,19 +504,19 @@ def _add_sweep_parser(sub) -> None:
 #: Default delay of ``ncgain threshold`` (ps): the paper measured its bleaching "~3 ps after
 #: excitation" (Fig. 5d); the README and docs/validation.md quote thresholds at 3 ps.
 THRESHOLD_TIME = 3.0
-def _film_args(p):
+def _photon_film_args(p):
     p.add_argument("--film", metavar="TOML|JSON", default=None,
-                   help="film file (Film fields); default: --alpha0/--confinement/--loss")
+                   help="film file or name, as for threshold --cw; default: --alpha0/--confinement/--loss")
     p.add_argument("--alpha0", type=float, default=4000.0,
                    help="film band-edge absorption coefficient in cm^-1 (default 4000)")
     p.add_argument("--confinement", type=float, default=0.5, help="confinement factor (0.5)")
     p.add_argument("--loss", type=float, default=10.0, help="film loss in cm^-1 (10)")
 
 
-def _film(args):
+def _photon_film(args):
     from ncgain import models
     if args.film is not None:
-        return models.Film.from_file(args.film)
+        return _film(args.film)   # a film file or a named film, as for ``threshold --cw``
     return models.Film(absorption_coefficient=args.alpha0, confinement_factor=args.confinement,
                        loss=args.loss)
 
@@ -530,7 +530,7 @@ def _print_assumptions(ds):
 def _cmd_lase(args) -> int:
     """``ncgain lase``: a film in a cavity, c.w. (L-L curve) or pulsed."""
     from ncgain import kinetics, models
-    sample, film = _sample(args), _film(args)
+    sample, film = _sample(args), _photon_film(args)
     cav = models.Cavity(photon_lifetime=args.photon_lifetime, quality_factor=args.q,
                         spontaneous_coupling=args.beta, channels=args.channels)
     times = parse_values(args.times, "--times")
@@ -560,7 +560,7 @@ def _cmd_lase(args) -> int:
 def _cmd_ase(args) -> int:
     """``ncgain ase``: edge emission of an excitation stripe vs fluence."""
     from ncgain import kinetics, models
-    sample, film = _sample(args), _film(args)
+    sample, film = _sample(args), _photon_film(args)
     stripe = models.Stripe(length=args.length, slices=args.slices, channels=args.channels,
                            spontaneous_coupling=args.beta)
     times = parse_values(args.times, "--times")
@@ -588,7 +588,7 @@ def _add_photon_parsers(sub):
     """The ``lase`` and ``ase`` subcommands (issue 9)."""
     la = sub.add_parser("lase", help="NC film in a laser cavity: L-L curve, spectra -> netCDF")
     _add_sample_args(la)
-    _film_args(la)
+    _photon_film_args(la)
     g = la.add_mutually_exclusive_group(required=True)
     g.add_argument("--photon-lifetime", type=float, default=None, help="tau_c in ps")
     g.add_argument("--q", type=float, default=None, help="quality factor Q")
@@ -610,7 +610,7 @@ def _add_photon_parsers(sub):
 
     a = sub.add_parser("ase", help="ASE of an excitation stripe vs fluence -> netCDF")
     _add_sample_args(a)
-    _film_args(a)
+    _photon_film_args(a)
     a.add_argument("--length", type=float, default=0.04, help="stripe length in cm (0.04)")
     a.add_argument("--slices", type=int, default=12)
     a.add_argument("--channels", type=int, default=32)

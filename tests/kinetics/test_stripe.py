@@ -15,7 +15,7 @@ def test_small_signal_vsl_curve_is_exp_gl_minus_one_over_g():
     edge, gains = [], []
     for length in lengths:
         stripe = models.Stripe(length=float(length), slices=4, channels=12,
-                               spontaneous_coupling=1e-9)
+                               spontaneous_coupling=1e-13)
         ds = kinetics.simulate_stripe("type-ii", FILM, stripe, [0.0, 3000.0],
                                       generation_rate=[0.01], rtol=1e-8)
         g = ds.modal_gain.isel(pump=0, time=-1).values
