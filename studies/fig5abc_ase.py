@@ -318,11 +318,14 @@ def notes(ds: xr.Dataset) -> str:
                      "is small but lives ~tau_x, so its amplification accumulates over "
                      "nanoseconds, while the XX-band gain dies with the biexcitons (tau_xx).")
     else:
+        sample = models.presets.get("type-ii")
+        highs = [f"{sample.exciton_energy + h.offset:.3f} eV (strength {h.strength:g})"
+                 for h in getattr(sample, "higher_transitions", ())]
+        extra = (f"The preset's higher transition(s) at {', '.join(highs)} absorb on the XX "
+                 "band's blue side and are included here, yet do not reverse the order."
+                 if highs else "The preset has no higher transition absorbing on the XX band.")
         lines.append("Time-integrated ASE does NOT reverse the order in this model: the "
                      "XX-band gain at early times is larger than the X-band gain, and "
                      "amplification is exponential in the gain, so the short XX burst "
-                     "outweighs the long, weak X-band gain. The model's XX band has no "
-                     "absorption from the ~2.254 eV higher transition (not in the state table "
-                     "yet); that absorption would raise the XX-band threshold (untested "
-                     "hypothesis).")
+                     "outweighs the long, weak X-band gain. " + extra)
     return "\n".join(lines)
