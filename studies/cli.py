@@ -506,11 +506,11 @@ def _add_sweep_parser(sub) -> None:
 THRESHOLD_TIME = 3.0
 def _photon_film_args(p):
     p.add_argument("--film", metavar="TOML|JSON", default=None,
-                   help="film file or name, as for threshold --cw; default: --alpha0/--confinement/--loss")
+                   help="film file or name, as for threshold --cw (default: built from --alpha0, --confinement, --loss)")
     p.add_argument("--alpha0", type=float, default=4000.0,
-                   help="film band-edge absorption coefficient in cm^-1 (default 4000)")
-    p.add_argument("--confinement", type=float, default=0.5, help="confinement factor (0.5)")
-    p.add_argument("--loss", type=float, default=10.0, help="film loss in cm^-1 (10)")
+                   help="film band-edge absorption coefficient in cm^-1 (default: %(default)s)")
+    p.add_argument("--confinement", type=float, default=0.5, help="confinement factor of the mode in the film (default: %(default)s)")
+    p.add_argument("--loss", type=float, default=10.0, help="film loss in cm^-1 (default: %(default)s)")
 
 
 def _photon_film(args):
@@ -590,37 +590,43 @@ def _add_photon_parsers(sub):
     _add_sample_args(la)
     _photon_film_args(la)
     g = la.add_mutually_exclusive_group(required=True)
-    g.add_argument("--photon-lifetime", type=float, default=None, help="tau_c in ps")
-    g.add_argument("--q", type=float, default=None, help="quality factor Q")
-    la.add_argument("--beta", type=float, default=1e-3, help="spontaneous coupling (1e-3)")
-    la.add_argument("--channels", type=int, default=32)
+    g.add_argument("--photon-lifetime", type=float, default=None, help="cavity photon lifetime tau_c in ps (required: this or --q)")
+    g.add_argument("--q", type=float, default=None, help="cavity quality factor Q (required: this or --photon-lifetime)")
+    la.add_argument("--beta", type=float, default=1e-3, help="spontaneous coupling beta (default: %(default)s)")
+    la.add_argument("--channels", type=int, default=32,
+                    help="number of spectral channels (default: %(default)s)")
     p = la.add_mutually_exclusive_group(required=True)
     p.add_argument("--generation-rate", metavar="LIST|START:STOP:COUNT",
-                   help="c.w. pump, excitons per NC per ps")
-    p.add_argument("--mean-excitons", metavar="LIST|START:STOP:COUNT", help="pulsed pump <N>")
+                   help="c.w. pump, excitons per NC per ps (required: this or --mean-excitons)")
+    p.add_argument("--mean-excitons", metavar="LIST|START:STOP:COUNT", help="pulsed pump <N> after the pulse (required: this or --generation-rate)")
     la.add_argument("--times", required=True, metavar="LIST|START:STOP:COUNT",
-                    help="record times in ps")
+                    help="record times in ps (required)")
     la.add_argument("--method", choices=("rate-equations", "monte-carlo"),
-                    default="rate-equations")
-    la.add_argument("--n-nanocrystals", type=int, default=100_000)
-    la.add_argument("--seed", type=int, default=0)
-    la.add_argument("--out", required=True, help="output netCDF file (.nc)")
-    la.add_argument("--quiet", action="store_true", help="no progress bar")
+                    default="rate-equations",
+                    help="rate equations or Monte Carlo (default: %(default)s)")
+    la.add_argument("--n-nanocrystals", type=int, default=100_000,
+                    help="Monte Carlo ensemble size (default: %(default)s)")
+    la.add_argument("--seed", type=int, default=0,
+                    help="seed of the random streams (default: %(default)s)")
+    la.add_argument("--out", required=True, help="output netCDF file (.nc) (required)")
+    la.add_argument("--quiet", action="store_true", help="no progress bar (default: show it)")
     la.set_defaults(func=_cmd_lase)
 
     a = sub.add_parser("ase", help="ASE of an excitation stripe vs fluence -> netCDF")
     _add_sample_args(a)
     _photon_film_args(a)
-    a.add_argument("--length", type=float, default=0.04, help="stripe length in cm (0.04)")
-    a.add_argument("--slices", type=int, default=12)
-    a.add_argument("--channels", type=int, default=32)
-    a.add_argument("--beta", type=float, default=1e-4, help="guided spontaneous fraction")
+    a.add_argument("--length", type=float, default=0.04, help="stripe length in cm (default: %(default)s)")
+    a.add_argument("--slices", type=int, default=12,
+                   help="slices along the stripe (default: %(default)s)")
+    a.add_argument("--channels", type=int, default=32,
+                   help="number of spectral channels (default: %(default)s)")
+    a.add_argument("--beta", type=float, default=1e-4, help="guided spontaneous fraction beta (default: %(default)s)")
     a.add_argument("--fluence", required=True, metavar="LIST|START:STOP:COUNT",
-                   help="pump fluences in mJ cm^-2")
+                   help="pump fluences in mJ cm^-2 (required)")
     a.add_argument("--times", default="0,3,30,100,300,1000,3000",
-                   help="record times in ps (integration runs to the last)")
-    a.add_argument("--out", required=True, help="output netCDF file (.nc)")
-    a.add_argument("--quiet", action="store_true", help="no progress bar")
+                   help="record times in ps, integration to the last (default: %(default)s)")
+    a.add_argument("--out", required=True, help="output netCDF file (.nc) (required)")
+    a.add_argument("--quiet", action="store_true", help="no progress bar (default: show it)")
     a.set_defaults(func=_cmd_ase)
 
 
