@@ -471,8 +471,8 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
                        if float(ds.stripe_threshold_x) < float(ds.stripe_threshold_xx) else
                        "no: even time-integrated, the XX band amplifies first; the v1 report's "
                        "claim that time integration explains the paper's order is not "
-                       "supported by this estimate (a photon-field model, issue 9, must "
-                       "decide)")},
+                       "supported by this estimate (the photon-field stripe of the Fig. 5a-c "
+                       "ASE study tests it with depletion and propagation)")},
         {"quantity": f"type-II Fig. 5 film (E_X = {FIG5_TYPE_II_EX:g} eV, 2.254 eV line kept): "
                      "gain band; X band",
          "paper": "ASE at 2.01 eV first (~2 mJ cm^-2)",
@@ -582,8 +582,8 @@ def notes(ds: xr.Dataset) -> str:
             "alone needs strong absorption from transitions within "
             f"{1e3 * np.nanmax(ds.higher_offset.values[big]) if big.any() else float('nan'):.0f}"
             " meV of the band edge. Not in the model and untested: the paper's "
-            "thresholds are ASE thresholds of films (propagation losses, time integration; "
-            "issue 9), photocharging of the type-I film (see the charging study), and multiexciton "
+            "thresholds are ASE thresholds of films (propagation losses and time "
+            "integration: see the Fig. 5a-c ASE study), photocharging of the type-I film (see the charging study), and multiexciton "
             "states above the biexciton.")
     text += (
         "\n\n**Time integration (type II).** The crude stripe estimate (alpha_0(peak) L = "

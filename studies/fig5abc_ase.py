@@ -324,8 +324,9 @@ def notes(ds: xr.Dataset) -> str:
         extra = (f"The preset's higher transition(s) at {', '.join(highs)} absorb on the XX "
                  "band's blue side and are included here, yet do not reverse the order."
                  if highs else "The preset has no higher transition absorbing on the XX band.")
-        lines.append("Time-integrated ASE does NOT reverse the order in this model: the "
-                     "XX-band gain at early times is larger than the X-band gain, and "
-                     "amplification is exponential in the gain, so the short XX burst "
-                     "outweighs the long, weak X-band gain. " + extra)
+        lines.append("Time-integrated ASE does NOT reverse the order in this model (computed "
+                     "above). Why is a hypothesis not computed separately: the XX-band gain "
+                     "at early times is larger than the X-band gain, and amplification is "
+                     "exponential in the gain, so the short XX burst may outweigh the long, "
+                     "weak X-band gain. " + extra)
     return "\n".join(lines)

@@ -757,15 +757,15 @@ def _cw_compute(sample, o, seed):
     return {"cw_threshold": g, "cw_threshold_intensity": i_, "cw_threshold_energy": e}
 
 
-if hasattr(kinetics, "cw_threshold"):  # kinetics.cw_threshold arrives with issue 8
-    register_observable(Observable(
-        name="cw-threshold",
-        description="c.w. gain threshold (kinetics.cw_threshold): generation rate and pump "
-                    "intensity at each probe (--energy E_X|any|eV) and loss (--loss)",
-        defaults=_CW_DEFAULTS, normalize=_cw_normalize, dims=_cw_dims,
-        variables=_cw_variables, check_point=lambda sample, o: _check_probe_energies(
-            sample, o["energy"], "energy"),
-        compute=_cw_compute, stochastic=lambda o: False))
+# The c.w. threshold observable (kinetics.cw_threshold).
+register_observable(Observable(
+    name="cw-threshold",
+    description="c.w. gain threshold (kinetics.cw_threshold): generation rate and pump "
+                "intensity at each probe (--energy E_X|any|eV) and loss (--loss)",
+    defaults=_CW_DEFAULTS, normalize=_cw_normalize, dims=_cw_dims,
+    variables=_cw_variables, check_point=lambda sample, o: _check_probe_energies(
+        sample, o["energy"], "energy"),
+    compute=_cw_compute, stochastic=lambda o: False))
 
 
 # ============================================================================ the definition
