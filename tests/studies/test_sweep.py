@@ -259,8 +259,6 @@ def test_cli_sweep_on_a_scheduler_address_and_resume(client, tmp_path, capsys):
     assert "takes no option" in capsys.readouterr().err
 
 
-@pytest.mark.skipif("cw-threshold" not in sw.OBSERVABLES,
-                    reason="kinetics.cw_threshold (issue 8) is not on this branch")
 def test_cw_threshold_observable_equals_direct_calls(tmp_path):
     sweep = sw.Sweep(TYPE_II, {"delta_xx": [0.05, 0.1]}, "cw-threshold",
                      options={"energy": ["E_X", "any"]})
