@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from dataclasses import dataclass
 
 import numba
@@ -355,10 +356,17 @@ class CavityProblem:
             * tab.class_weight[:, None, None]
         y0 = np.concatenate([p0.ravel(), np.zeros(nch), np.zeros(6 + nch)])
         t_eval = self.times
-        sol = integrate.solve_ivp(rhs, (0.0, float(self.times[-1])), y0, method="BDF",
-                                  t_eval=t_eval, rtol=rtol, atol=1e-14, jac=jac)
+        # BDF's rejected trial steps can leave the physical range (stimulated terms turn
+        # a negative trial population into overflow); the solver then shrinks the step.
+        # Only the accepted solution counts, and it is checked for finiteness below.
+        with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sol = integrate.solve_ivp(rhs, (0.0, float(self.times[-1])), y0, method="BDF",
+                                      t_eval=t_eval, rtol=rtol, atol=1e-14, jac=jac)
         if not sol.success:  # pragma: no cover
             raise RuntimeError(f"rate equations failed: {sol.message}")
+        if not np.all(np.isfinite(sol.y)):  # pragma: no cover
+            raise RuntimeError("cavity rate equations produced non-finite values")
         y = sol.y.T
         return {
             "occupation": y[:, :n_p].reshape(-1, kk, s, b),

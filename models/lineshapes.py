@@ -214,8 +214,11 @@ def binned_ensemble_line(x, inhomogeneous_width: float, lineshape: str,
         mu = x * (a / width) ** 2
         lo = (a * z_edges[:-1]).reshape((-1,) + (1,) * x.ndim)
         hi = (a * z_edges[1:]).reshape((-1,) + (1,) * x.ndim)
-        if gam > 0.0:
-            s = a * gam / width
+        s = a * gam / width
+        # Below ~1e-9 of the inhomogeneous width the homogeneous Gaussian is a delta to
+        # double precision (the error is O((gam/a)^2)); the delta branch also avoids
+        # dividing by a subnormal s.
+        if s > 1e-9 * a:
             frac = 0.5 * (special.erf((hi - mu) / s) - special.erf((lo - mu) / s))
         else:
             frac = ((mu >= lo) & (mu < hi)).astype(float)

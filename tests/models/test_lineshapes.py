@@ -53,3 +53,13 @@ def test_bin_edges_are_equal_probability():
     edges = lineshapes.inhomogeneous_bin_edges(8)
     prob = np.diff(stats.norm.cdf(edges * np.sqrt(2.0)))
     assert np.allclose(prob, 1 / 8, rtol=1e-12) and edges[0] == -np.inf and edges[-1] == np.inf
+
+
+def test_binned_gaussian_with_subnormal_homogeneous_width_is_the_delta_limit():
+    # Hypothesis found homogeneous_linewidth = 5e-324: s = a*gam/W underflowed to 0 and
+    # the erf arguments divided by zero. Such a line is a delta to double precision.
+    x = np.linspace(-0.2, 0.2, 33)
+    exact = lineshapes.binned_ensemble_line(x, 0.0625, "gaussian", 0.0, 8)
+    tiny = lineshapes.binned_ensemble_line(x, 0.0625, "gaussian", 5e-324, 8)
+    np.testing.assert_array_equal(tiny, exact)
+    assert np.all(np.isfinite(tiny))
