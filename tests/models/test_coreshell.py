@@ -283,7 +283,13 @@ def test_reference_sample_reproduces_the_type_ii_preset_scales():
     assert s.exciton_energy == res.exciton_energy
     assert s.delta_xx == res.delta_xx
     assert s.tau_x == pytest.approx(1700.0, rel=1e-12)
-    assert s.tau_xx == pytest.approx(130.0, rel=1e-12)
+    # 130 ps is the measured total XX lifetime (as in the preset); only its Auger part
+    # is carried by the sample and scaled with volume.
+    preset = models.presets.TYPE_II_CDS_ZNSE
+    assert s.biexciton_lifetime == pytest.approx(130.0, rel=1e-12)
+    assert s.tau_xx_meaning == "auger"
+    assert s.auger_time == pytest.approx(preset.auger_time, rel=1e-12)
+    assert s.biexciton_lifetime == pytest.approx(preset.biexciton_lifetime, rel=1e-12)
     # <N> = sigma j = 1 at 2 mJ cm^-2 of 3-eV photons
     photons = 2e-3 / (3.0 * 1.602176634e-19)
     assert s.sigma_pump * photons == pytest.approx(1.0, rel=1e-12)
@@ -298,7 +304,9 @@ def test_sample_scaling_laws():
     big = sample_from_core_shell("CdS", "ZnSe", 2.0, 2.5)
     res_ref, res_big = solve("CdS", "ZnSe", 1.6, 2.0), solve("CdS", "ZnSe", 2.0, 2.5)
     vol = (4.5 / 3.6) ** 3
-    assert big.tau_xx / ref.tau_xx == pytest.approx(vol, rel=1e-12)
+    assert big.auger_time / ref.auger_time == pytest.approx(vol, rel=1e-12)
+    # the total XX lifetime does not scale with volume: its radiative part follows tau_x
+    assert big.biexciton_lifetime / ref.biexciton_lifetime != pytest.approx(vol, rel=1e-3)
     assert big.sigma_pump / ref.sigma_pump == pytest.approx(vol, rel=1e-12)
     assert big.tau_x / ref.tau_x == pytest.approx(res_ref.overlap / res_big.overlap, rel=1e-12)
 
@@ -394,3 +402,15 @@ def test_extreme_geometries_stay_well_conditioned(pair, geometry):
     assert _norm(res.r, res.rho_h) == pytest.approx(1.0, abs=1e-6)
     assert 0.0 <= res.overlap <= 1.0 and res.delta_xx >= -1e-12
     assert np.all(res.rho_e >= 0) and np.all(res.rho_h >= 0)
+
+
+def test_reference_biexciton_time_meaning():
+    total = sample_from_core_shell("CdS", "ZnSe", 1.6, 2.0)
+    auger = sample_from_core_shell("CdS", "ZnSe", 1.6, 2.0, tau_xx_ref_meaning="auger")
+    assert auger.auger_time == pytest.approx(130.0, rel=1e-12)
+    assert auger.biexciton_lifetime < 130.0 < total.auger_time
+    with pytest.raises(ValueError, match="tau_xx_ref_meaning"):
+        sample_from_core_shell(tau_xx_ref_meaning="pl")
+    # a total lifetime longer than the radiative one alone is impossible
+    with pytest.raises(ValueError, match="tau_xx_ref = 900"):
+        sample_from_core_shell(tau_xx_ref=900.0)
