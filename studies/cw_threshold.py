@@ -9,9 +9,13 @@ exciton-number chain, :func:`kinetics.cw_threshold`) and sets it against that
 estimate:
 
 - steady-state net-gain spectra versus pump for both presets;
-- exact c.w. threshold versus the paper's estimate, for a lasing criterion
-  (modal gain against the loss of the default close-packed film,
-  :meth:`models.Film.close_packed`) and for the studies' detectable-gain margin;
+- exact c.w. threshold versus the paper's estimate, for the lasing criterion of
+  every study: net modal gain against the loss of the default close-packed film
+  (:data:`studies._common.STUDY_FILM` = :meth:`models.Film.close_packed`: modal
+  gain Gamma_c alpha_0 g >= 50 cm^-1, i.e. g >= 0.0189 alpha_0(peak));
+- which NCs carry the gain at threshold: the net modal gain (cm^-1) of the NCs
+  with at most one exciton and of those with two or more, which add up to the
+  film loss;
 - the threshold versus Delta_XX / Gamma and versus tau_X and tau_XX, with the
   log-log slopes that say which lifetime controls it;
 - threshold intensities against a photostability limit (an assumption, below).
@@ -22,6 +26,7 @@ Everything is closed form: a full run takes seconds.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 
 import numpy as np
@@ -30,7 +35,7 @@ import xarray as xr
 from ncgain import kinetics
 from ncgain import models
 
-from ._common import DETECTABLE_GAIN, attach, figure, loglog_slope
+from ._common import STUDY_FILM, attach, figure, gain_criterion_text, loglog_slope
 
 NAME = "cw_threshold"
 TITLE = "C.w. lasing thresholds - single- vs biexciton gain"
@@ -97,13 +102,8 @@ def gain_lifetime(key: str, sample: models.Sample) -> float:
 
 
 def _criteria():
-    film = models.Film.close_packed()
-    return {"film": (film.loss_fraction(),
-                     f"modal gain > film loss ({film.name}: {film.loss:g} cm^-1, "
-                     f"confinement {film.confinement_factor:g}, alpha_0 "
-                     f"{film.absorption_coefficient:g} cm^-1)"),
-            "detectable": (DETECTABLE_GAIN,
-                           f"net gain > {DETECTABLE_GAIN:g} alpha_0(peak) (studies' margin)")}
+    # One criterion, the studies' (the pulsed studies' gain band uses the same film).
+    return {"film": (STUDY_FILM.loss_fraction(), gain_criterion_text(STUDY_FILM))}
 
 
 def _regimes() -> dict[str, models.Sample]:
@@ -213,16 +213,24 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         "units": "W cm-2", "long_name": "paper's estimate: pulsed threshold fluence / gain "
                                         "lifetime"})
 
-    # Which NCs carry the gain at the film threshold: the net gain of the steady state
-    # with the NCs holding >= 2 excitons removed (not replaced), over the full net gain.
-    share = np.empty(len(PRESETS))
-    for i, key in enumerate(PRESETS):
-        j = crit_names.index("film")
-        share[i] = _single_exciton_share(samples[key], out["cw"][i, j], out["cw_energy"][i, j])
-    ds["single_exciton_share"] = (("preset",), share, {
-        "units": "1", "long_name": "share of the net gain at the c.w. film threshold carried by "
-                                   "NCs with <= 1 exciton (n >= 2 removed); negative: they "
-                                   "absorb and the n >= 2 NCs carry all the gain"})
+    # Which NCs carry the gain at the film threshold: the steady-state net gain is a sum
+    # over the NCs' exciton numbers n; split it into n <= 1 and n >= 2. The two parts add
+    # up to the film loss at threshold; a negative part absorbs.
+    j = crit_names.index("film")
+    parts = np.array([_net_gain_by_occupancy(samples[key], out["cw"][i, j],
+                                             out["cw_energy"][i, j])
+                      for i, key in enumerate(PRESETS)])
+    ds = ds.assign_coords(occupancy=("occupancy", list(OCCUPANCY), {
+        "units": "1", "long_name": "NCs by exciton number n"}))
+    ds["net_gain_by_occupancy"] = (("preset", "occupancy"), parts, {
+        "units": "1", "long_name": "contribution to the steady-state net gain "
+                                   "-alpha/alpha_0(peak) at the c.w. film threshold and its "
+                                   "gain energy (negative: these NCs absorb)"})
+    ds["modal_gain_by_occupancy"] = (("preset", "occupancy"),
+                                     STUDY_FILM.confinement_factor
+                                     * STUDY_FILM.absorption_coefficient * parts, {
+        "units": "cm-1", "long_name": "contribution to the modal gain Gamma_c alpha_0 g at the "
+                                      "c.w. film threshold (the parts add up to the film loss)"})
 
     # Sweeps: Delta/Gamma and the two lifetimes, lasing (film) criterion, gain anywhere.
     loss = criteria["film"][0]
@@ -284,7 +292,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     ds["photostability_limit"] = ((), PHOTOSTABILITY_LIMIT, {
         "units": "W cm-2", "long_name": "assumed photostability (heating) limit of NC films"})
     return attach(ds, study=NAME, quick=quick, samples=[samples[k] for k in PRESETS],
-                  film=models.Film.close_packed().to_json(),
+                  film=STUDY_FILM.to_json(), gain_criterion=gain_criterion_text(STUDY_FILM),
                   criteria={k: v[1] for k, v in criteria.items()},
                   pulsed_time_ps=PULSED_TIME, method="exact closed-form steady state",
                   photostability_assumption=(
@@ -294,15 +302,23 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                       f"{PHOTOSTABILITY_LIMIT:g} W cm^-2"))
 
 
-def _single_exciton_share(sample, generation_rate: float, energy: float) -> float:
-    """Net gain at ``energy`` from NCs with n <= 1 only, over the full net gain (steady state)."""
+#: The occupancy groups of :func:`_net_gain_by_occupancy`.
+OCCUPANCY = ("n <= 1", "n >= 2")
+
+
+def _net_gain_by_occupancy(sample, generation_rate: float, energy: float) -> tuple[float, float]:
+    """Steady-state net gain -alpha/alpha_0(peak) at ``energy`` from NCs with n <= 1 and n >= 2.
+
+    The ensemble's absorption is sum_n p(n) a_n(E); each part keeps its NCs' terms (the
+    population fractions are not renormalised), so the parts add up to the net gain.
+    """
     from ncgain.kinetics.cw import CwProblem
     problem = CwProblem.build(sample, [generation_rate], energies=[energy])
     occ = problem.exact_occupation()
-    f = problem.kernels.absorption
-    full = np.einsum("mtcnb,cnbe->", occ, f)
-    occ[:, :, :, 2:, :] = 0.0
-    return float(np.einsum("mtcnb,cnbe->", occ, f) / full)
+    f = problem.kernels.absorption / problem.kernels.alpha0_peak
+    low = -float(np.einsum("mtcnb,cnbe->", occ[:, :, :, :2, :], f[:, :2]))
+    high = -float(np.einsum("mtcnb,cnbe->", occ[:, :, :, 2:, :], f[:, 2:]))
+    return low, high
 
 
 def _threshold(sample, loss) -> float:
@@ -333,7 +349,7 @@ def plot(ds: xr.Dataset):
             ax.plot(ds.energy, y, color=COLOURS[key], alpha=0.3 + 0.7 * k / ds.spectrum_rate.size,
                     lw=1, label=f"{LABEL[key]}" if k == ds.spectrum_rate.size - 1 else None)
     axes[0, 0].axhline(0, color="0.5", lw=0.8)
-    loss = float(models.Film.close_packed().loss_fraction())
+    loss = float(STUDY_FILM.loss_fraction())
     axes[0, 0].axhline(loss, color="k", ls=":", lw=0.8, label="film loss")
     axes[0, 0].set(xlabel="photon energy (eV)", ylabel="net gain -alpha/alpha_0(peak)",
                    title=f"steady-state spectra, G = {ds.spectrum_rate.values[0]:.0e}"
@@ -375,6 +391,40 @@ def plot(ds: xr.Dataset):
     return fig
 
 
+def _single_exciton_gain(ds, key) -> bool:
+    """Whether NCs with at most one exciton supply more of the gain than those with more."""
+    part = ds.net_gain_by_occupancy.sel(preset=key)
+    return float(part.sel(occupancy="n <= 1")) > float(part.sel(occupancy="n >= 2"))
+
+
+def occupancy_text(ds: xr.Dataset, key: str) -> str:
+    """The two parts of the modal gain at the c.w. film threshold, in words (cm^-1).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+    key : str
+        Preset name.
+
+    Returns
+    -------
+    str
+        Both parts in cm^-1, their sum (the film loss) and either the share of the
+        n <= 1 NCs (when both parts are gain, so that it is a fraction) or which part
+        absorbs and by how much the other exceeds the loss.
+    """
+    part = ds.modal_gain_by_occupancy.sel(preset=key)
+    low, high = float(part.sel(occupancy="n <= 1")), float(part.sel(occupancy="n >= 2"))
+    total = low + high
+    text = f"n <= 1: {low:+.3g} cm^-1, n >= 2: {high:+.3g} cm^-1 (sum {total:.3g} cm^-1 = loss)"
+    if low >= 0 and high >= 0:
+        return text + f"; NCs with <= 1 exciton supply {low / total:.0%} of the gain"
+    gainer, absorber = ("n >= 2", "n <= 1") if low < 0 else ("n <= 1", "n >= 2")
+    return (text + f"; the {absorber} NCs absorb, the {gainer} NCs supply "
+            f"{max(low, high) / total:.3g}x the loss")
+
+
 def _slope(ds, var, regime, coord):
     y = ds[var].sel(regime=regime)
     ok = np.isfinite(y.values)
@@ -413,15 +463,15 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
                              + ("" if 0.5 < est / g < 2 else
                                 ": the estimate is off by more than a factor 2")})
     for key in ds.preset.values:
-        share = float(ds.single_exciton_share.sel(preset=key))
+        single = _single_exciton_gain(ds, key)
         rows.append({
-            "quantity": f"{LABEL[key]}: share of the net gain at the c.w. threshold (film) "
-                        "carried by NCs with <= 1 exciton",
+            "quantity": f"{LABEL[key]}: net modal gain at the c.w. threshold (film) from NCs "
+                        "with n <= 1 and with n >= 2 excitons",
             "paper": "single-exciton gain (type II); biexciton gain (type I)",
-            "ncgain": f"{share:.3f}",
-            "agreement": "yes" if (share > 0.5) == (key == "type-ii") else
+            "ncgain": occupancy_text(ds, key),
+            "agreement": "yes" if single == (key == "type-ii") else
                          ("no: single-exciton gain under c.w. pumping (see notes)"
-                          if share > 0.5 else "no: biexcitons carry the gain")})
+                          if single else "no: biexcitons carry the gain")})
     t2 = float(ds.cw_threshold_intensity.sel(preset="type-ii", criterion="film"))
     t1 = float(ds.cw_threshold_intensity.sel(preset="type-i", criterion="film"))
     e2 = float(ds.estimate_threshold_intensity.sel(preset="type-ii", criterion="film"))
@@ -518,7 +568,8 @@ def notes(ds: xr.Dataset) -> str:
     g1 = float(ds.cw_threshold.sel(preset="type-i", criterion="film"))
     g2 = float(ds.cw_threshold.sel(preset="type-ii", criterion="film"))
     e1 = float(ds.cw_threshold_energy.sel(preset="type-i", criterion="film"))
-    loss = float(models.Film.close_packed().loss_fraction())
+    film = models.Film.from_dict(json.loads(ds.attrs["film"]))
+    fs = ds.modal_gain_by_occupancy.sel(preset="type-i-fine-structure")
     return (
         "**The model disagrees with the paper's c.w. argument.** The estimate 'pulsed "
         "threshold / gain lifetime' treats the c.w. steady state as a train of independent "
@@ -533,9 +584,9 @@ def notes(ds: xr.Dataset) -> str:
         f"is almost entirely singly excited at G tau_X = {g1 * t1.tau_x:.2f}, and in the "
         "paper's two-channel band edge a singly excited NC with X-X attraction has net "
         "gain on the blue side of its line (emission at E_i, X->XX absorption at "
-        f"E_i + Delta_XX < E_i): first gain at {e1:.3f} eV, where NCs with at most one "
-        f"exciton carry {float(ds.single_exciton_share.sel(preset='type-i')):.0%} of the net "
-        "gain at threshold (computed by removing the n >= 2 NCs), G_th proportional to 1/tau_X "
+        f"E_i + Delta_XX < E_i): first gain at {e1:.3f} eV, where the modal gain at "
+        f"threshold splits into {occupancy_text(ds, 'type-i')} (the steady-state absorption "
+        "sum_n p(n) a_n(E) split by exciton number n), G_th proportional to 1/tau_X "
         "and independent of tau_XX. The type-I c.w. threshold is then single-exciton gain, "
         "not biexciton gain, and lower than type II's because its tau_X is longer. This "
         "rests on the two-channel model's picture of a single exciton (it bleaches half of "
@@ -546,10 +597,11 @@ def notes(ds: xr.Dataset) -> str:
         f"{float(ds.cw_threshold.sel(preset='type-i-fine-structure', criterion='film')):.3g} "
         "ps^-1, "
         f"{float(ds.cw_threshold.sel(preset='type-i-fine-structure', criterion='film')) / g2:.3g}"
-        " times type II's, and NCs with at most one exciton absorb at its gain band (their "
-        "net contribution is "
-        f"{float(ds.single_exciton_share.sel(preset='type-i-fine-structure')):.2f} times "
-        "the total net gain): biexcitons carry the gain, as the paper argues. The "
+        " times type II's, and NCs with at most one exciton absorb at its gain band: of the "
+        f"modal gain {float(fs.sum()):.3g} cm^-1 at threshold (= the film loss), the NCs "
+        f"with n <= 1 contribute {float(fs.sel(occupancy='n <= 1')):+.3g} cm^-1 and those "
+        f"with n >= 2 {float(fs.sel(occupancy='n >= 2')):+.3g} cm^-1: biexcitons carry the "
+        "gain and must also make up the single excitons' absorption, as the paper argues. The "
         "single-exciton advantage of type II under c.w. pumping therefore hinges on how a "
         "single exciton of the type-I sample absorbs - the model's band-edge description "
         "decides it, the paper's estimate does not.\n"
@@ -559,11 +611,10 @@ def notes(ds: xr.Dataset) -> str:
         "the estimate <N>_th / tau_XX by a factor "
         f"{float(ds.regime_estimate.sel(regime='no-interaction')) / float(ds.regime_threshold.sel(regime='no-interaction')):.1f}"
         f" for type-I lifetimes (sqrt(tau_X / tau_XX) = {math.sqrt(t1.tau_x / t1.tau_xx):.1f}).\n\n"
-        f"Criteria: 'film' is modal gain against the default close-packed film's loss "
-        f"(net gain > {loss:.4f} alpha_0(peak); `models.Film.close_packed`, whose alpha_0 "
-        "is derived from Leatherdale et al. 2002 with stated assumptions and whose "
-        "confinement and loss are assumptions); 'detectable' is the studies' 0.05 "
-        "alpha_0(peak) margin. The pump creates excitons in every state at the same rate "
+        f"Criterion ('film'): {gain_criterion_text(film)}; the pulsed studies use the same "
+        "film (`studies._common.STUDY_FILM` = `models.Film.close_packed`, whose alpha_0 is "
+        "derived from Leatherdale et al. 2002 with stated assumptions and whose confinement "
+        "and loss are assumptions). The pump creates excitons in every state at the same rate "
         "(above-gap pumping; no state filling of the pump transition), there is no heating "
         "and no photodegradation in the kinetics, and intensities scale as 1/sigma_pump "
         "(the preset's sigma_pump is matched to Fig. 5c, not measured). The photostability "

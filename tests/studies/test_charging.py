@@ -39,7 +39,8 @@ def test_thresholds_fall_with_charge(ds):
         assert float(th.sel(charging="uniform 2")) < float(th.sel(charging="uniform 1")) \
             < float(th.sel(charging="uniform 0"))
     # type I has no higher transition, so r = 2 NCs have no band-edge absorption: gain at
-    # E_X for any <N> > 0 (the exact reference 0), and the detectable-gain threshold is small.
+    # E_X for any <N> > 0 (the exact reference 0), and the threshold against the film loss
+    # is small.
     assert float(ds.threshold_at_ex.sel(preset="type-i", charging="uniform 2")) < 1e-4
 
 

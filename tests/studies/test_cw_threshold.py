@@ -1,3 +1,5 @@
+import json
+
 import matplotlib
 import numpy as np
 import pytest
@@ -24,8 +26,14 @@ def test_thresholds_and_estimates_are_consistent(ds):
                 rel=1e-9)
             assert float(ds.cw_threshold_intensity.sel(**sel)) == pytest.approx(
                 float(kinetics.pump_intensity(float(ds.cw_threshold.sel(**sel)), s)[0]))
-        # A larger loss needs more pump.
-        assert float(ds.cw_threshold.sel(preset=key, criterion="detectable")) > \
+        # The criterion is the studies' film; a larger loss needs more pump.
+        film = models.Film.close_packed()
+        assert list(ds.criterion.values) == ["film"]
+        assert models.Film.from_dict(json.loads(ds.attrs["film"])) == film
+        assert float(ds.cw_threshold.sel(preset=key, criterion="film")) == pytest.approx(
+            float(kinetics.cw_threshold(s, energy="any", film=film)), rel=1e-9)
+        assert float(kinetics.cw_threshold(s, energy="any",
+                                           film=models.Film.close_packed(loss=100.0))) > \
             float(ds.cw_threshold.sel(preset=key, criterion="film"))
 
 
@@ -36,11 +44,22 @@ def test_type_ii_single_exciton_limit(ds):
     assert 2.0 < g * models.presets.TYPE_II_CDS_ZNSE.tau_x < 2.5
 
 
-def test_single_exciton_share(ds):
-    share = ds.single_exciton_share
-    assert (np.isfinite(share) & (share < 1.0 + 1e-9)).all()
-    # Type II at E_X-like energies: single excitons carry the gain.
-    assert float(share.sel(preset="type-ii")) > 0.5
+def test_gain_by_occupancy(ds):
+    film = models.Film.close_packed()
+    parts = ds.modal_gain_by_occupancy
+    assert np.isfinite(parts).all()
+    # At threshold the net modal gain equals the film loss: the parts add up to it.
+    assert np.allclose(parts.sum("occupancy"), film.loss, rtol=1e-4)
+    assert np.allclose(ds.net_gain_by_occupancy.sum("occupancy"), film.loss_fraction(),
+                       rtol=1e-4)
+    # Type II: single excitons carry most of the gain (a share between 1/2 and 1).
+    t2 = parts.sel(preset="type-ii")
+    assert float(t2.sel(occupancy="n <= 1")) > float(t2.sel(occupancy="n >= 2")) >= 0
+    assert "supply" in study.occupancy_text(ds, "type-ii")
+    # Fine structure: the NCs with <= 1 exciton absorb, so no "share" is quoted.
+    fs = parts.sel(preset="type-i-fine-structure")
+    assert float(fs.sel(occupancy="n <= 1")) < 0 < float(fs.sel(occupancy="n >= 2"))
+    assert "n <= 1 NCs absorb" in study.occupancy_text(ds, "type-i-fine-structure")
 
 
 def test_lifetime_slopes(ds):

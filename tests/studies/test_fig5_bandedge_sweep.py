@@ -36,7 +36,9 @@ def test_thresholds_are_the_kinetics_thresholds(ds):
     import dataclasses
     s = dataclasses.replace(s, delta_xx=float(ds.delta_xx[k]),
                             xx_absorption_width=float(ds.xx_absorption_width[k]))
-    th = kinetics.gain_threshold(s, time=3.0, energy=float(ds.gain_band[k]), loss=0.05)
+    loss = models.Film.close_packed().loss_fraction()
+    assert float(ds.detectable_gain) == loss
+    th = kinetics.gain_threshold(s, time=3.0, energy=float(ds.gain_band[k]), loss=loss)
     # The gain band is the deepest point just above the 'anywhere' threshold, so the
     # fixed-energy threshold there is the same to the grid resolution of the search.
     assert float(th) == pytest.approx(float(ds.threshold[k]), rel=2e-3)

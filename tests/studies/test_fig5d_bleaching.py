@@ -1,7 +1,10 @@
+import json
+
 import numpy as np
 import pytest
 import xarray as xr
 
+from ncgain import models
 from ncgain.studies import fig5d_bleaching as study
 from ncgain.studies._common import DETECTABLE_GAIN
 
@@ -46,7 +49,10 @@ def test_type_i_quadratic_energy_in_red_tail(ds):
 
 
 def test_outputs(ds, tmp_path):
-    assert float(ds.detectable_gain) == DETECTABLE_GAIN
+    film = models.Film.close_packed()
+    assert float(ds.detectable_gain) == DETECTABLE_GAIN == film.loss_fraction()
+    assert models.Film.from_dict(json.loads(ds.attrs["film"])) == film
+    assert f"{film.loss:g} cm^-1" in study.notes(ds)
     for name in list(ds.data_vars) + list(ds.coords):
         assert ds[name].attrs["units"] and ds[name].attrs["long_name"]
     ds.to_netcdf(tmp_path / "f.nc")
