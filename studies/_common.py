@@ -65,7 +65,8 @@ def gain_criterion_text(film: models.Film = STUDY_FILM) -> str:
             f"{film.absorption_coefficient:g} cm^-1), i.e. net gain g >= "
             f"{film.loss_fraction():.4f} alpha_0(peak)")
 
-__all__ = ["STUDY_FILM", "DETECTABLE_GAIN", "gain_criterion_text", "gain_band", "loglog_slope", "fit_exponential_decay", "attach", "figure",
+__all__ = ["STUDY_FILM", "DETECTABLE_GAIN", "gain_criterion_text", "gain_band", "loglog_slope",
+           "fit_exponential_decay", "attach", "figure",
            "ATTRS", "PROVENANCE"]
 
 ATTRS = {"units": "1", "long_name": ""}

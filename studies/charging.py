@@ -67,7 +67,7 @@ def _charged(sample, fractions):
 
 
 def _gain_duration(sample, energy, mean):
-    """Last time (ps) with alpha(E) < -DETECTABLE_GAIN alpha_0(peak) (film loss) after <N> = mean."""
+    """Last time (ps) with alpha(E) < -DETECTABLE_GAIN alpha_0(peak) (film loss), <N> = mean."""
     problem = _pulsed.PulsedProblem.build(sample, LIFETIME_TIMES, energies=[energy],
                                   max_mean_excitons=mean, method="master-equation",
                                   need_bleach=False)

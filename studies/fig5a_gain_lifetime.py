@@ -39,6 +39,7 @@ from ncgain import kinetics
 from ncgain import models
 
 from ._common import DETECTABLE_GAIN, STUDY_FILM, attach, figure, gain_band, gain_criterion_text
+from .sweep import gain_lifetime  # the end of net gain; shared with the sweeps
 
 NAME = "fig5a_gain_lifetime"
 TITLE = "Fig. 5a inset - gain lifetime"
@@ -137,32 +138,6 @@ def gain_decay_time(fit: dict) -> float:
         ``tau_fast``.
     """
     return fit["tau_slow"] if fit["amp_slow"] > 1.0 else fit["tau_fast"]
-
-
-def gain_lifetime(t, bleach) -> float:
-    """Time at which the bleach last falls below 1: the end of net gain.
-
-    Parameters
-    ----------
-    t : ndarray
-        Times (ps), increasing.
-    bleach : ndarray
-        Bleach -dalpha/alpha_0 at ``t`` (dimensionless; > 1 is net gain).
-
-    Returns
-    -------
-    float
-        The time (ps, linear interpolation); 0 if there is never gain, ``t[-1]`` if
-        the gain outlasts the record.
-    """
-    t, b = np.asarray(t, float), np.asarray(bleach, float)
-    gain = np.flatnonzero(b > 1.0)
-    if gain.size == 0:
-        return 0.0
-    k = int(gain[-1])
-    if k == t.size - 1:
-        return float(t[-1])
-    return float(t[k] + (b[k] - 1.0) / (b[k] - b[k + 1]) * (t[k + 1] - t[k]))
 
 
 def one_over_e_time(t, bleach) -> float:
@@ -504,7 +479,8 @@ def notes(ds: xr.Dataset) -> str:
         "**The model's type-II gain band is the XX band.** With Poisson pumping at "
         f"<N> = {n_g:.2f}, {100 * p2:.0f} % of the NCs hold two or more excitons at 3 ps "
         f"(against {100 * p1:.0f} % with one); they emit at E_X + Delta_XX, where unexcited "
-        f"NCs absorb {v('alpha0_at_probe', gg):.2f} of the peak, so the first gain above the film loss is at "
+        f"NCs absorb {v('alpha0_at_probe', gg):.2f} of the peak, so the first gain above the "
+        "film loss is at "
         f"{v('probe_energy', gg):.3f} eV, near E_X + Delta_XX (<N> = {v('threshold', gg):.2f}). "
         f"There the gain decays with the biexcitons ({v('gain_decay_time', gg):.0f} ps, "
         f"biexciton lifetime {v('biexciton_lifetime', gg):.0f} ps) and net gain ends after "

@@ -632,7 +632,7 @@ def gain_lifetime(t, bleach) -> float:
     """Time (ps) at which the bleach last falls below 1 (net gain ends).
 
     0 if there is never gain; the last time if the gain outlasts the record;
-    linear interpolation between record times (as ``studies.fig5a_gain_lifetime``).
+    linear interpolation between record times (``studies.fig5a_gain_lifetime`` uses it too).
 
     Parameters
     ----------
