@@ -25,10 +25,11 @@ import itertools
 
 import numpy as np
 import xarray as xr
-from scipy import integrate
+from scipy import integrate, optimize
 
 from ncgain import kinetics, models
 
+from . import fig5abc_ase as _ase
 from ._common import (DETECTABLE_GAIN, STUDY_FILM, attach, figure, gain_band, gain_criterion_text,
                       loglog_slope)
 
@@ -76,11 +77,16 @@ HIGHER_WIDTH = 0.02  # eV, assumption: the band-edge homogeneous width
 FIG5_TYPE_II_EX = 2.01
 
 
-#: Crude stripe estimate of time-integrated ASE (assumptions: alpha_0(peak) L = 80 for the
-#: excitation stripe, amplification (e^{gL} - 1)/(gL) of spontaneous emission with the
-#: instantaneous net gain g = -alpha, no depletion by the amplified light, no transit time;
-#: "ASE threshold" = time-integrated edge emission 10x the unamplified one).
-STRIPE_ALPHA0_LENGTH = 80.0
+#: Crude stripe estimate of time-integrated ASE (assumptions: the studies' film and the
+#: 400-um stripe of the Fig. 5a-c ASE study, Gamma_c alpha_0 L = 106 and loss L = 2;
+#: amplification (e^{gL} - 1)/(gL) of spontaneous emission with the instantaneous net
+#: modal gain g = Gamma_c alpha_0 (-alpha/alpha_0(peak)) - loss, no depletion by the
+#: amplified light, no transit time; "ASE threshold" = time-integrated edge emission 10x
+#: the unamplified one).
+STRIPE_LENGTH = _ase.STRIPE_LENGTH  # cm
+STRIPE_MODAL_LENGTH = STUDY_FILM.confinement_factor * STUDY_FILM.absorption_coefficient \
+    * STRIPE_LENGTH   # Gamma_c alpha_0 L
+STRIPE_LOSS_LENGTH = STUDY_FILM.loss * STRIPE_LENGTH
 STRIPE_AMPLIFICATION = 10.0
 STRIPE_TIMES = np.concatenate([[0.0], np.geomspace(0.1, 5000.0, 160)])
 
@@ -88,8 +94,9 @@ STRIPE_TIMES = np.concatenate([[0.0], np.geomspace(0.1, 5000.0, 160)])
 def stripe_amplification(sample, energy, means) -> np.ndarray:
     """Time-integrated edge emission at ``energy`` relative to the unamplified one, per <N>.
 
-    ratio = int pl(t) F(t) dt / int pl(t) dt with F = (exp(g) - 1)/g,
-    g = -alpha(E, t)/alpha_0(peak) * STRIPE_ALPHA0_LENGTH (exact master equation).
+    ratio = int pl(t) F(t) dt / int pl(t) dt with F = (exp(x) - 1)/x and
+    x = -alpha(E, t)/alpha_0(peak) * STRIPE_MODAL_LENGTH - STRIPE_LOSS_LENGTH, the net
+    modal gain of the studies' film times the stripe length (exact master equation).
 
     Parameters
     ----------
@@ -107,7 +114,7 @@ def stripe_amplification(sample, energy, means) -> np.ndarray:
     """
     ds = kinetics.simulate_pulsed(sample, means, STRIPE_TIMES, energies=[energy],
                                   method="master-equation")
-    g = -ds.absorption.values[:, :, 0] * STRIPE_ALPHA0_LENGTH
+    g = -ds.absorption.values[:, :, 0] * STRIPE_MODAL_LENGTH - STRIPE_LOSS_LENGTH
     small = np.abs(g) < 1e-9
     amp = np.where(small, 1.0, np.expm1(np.where(small, 1.0, g)) / np.where(small, 1.0, g))
     pl = ds.pl.values[:, :, 0]
@@ -130,7 +137,8 @@ def stripe_threshold(sample, energy, quick: bool) -> float:
     Returns
     -------
     float
-        The threshold <N> (log-log interpolated), inf if not reached up to <N> = 8.
+        The threshold <N> (bracketed on a log grid, then Brent's method to a relative
+        1e-6 in <N>), inf if not reached up to <N> = 8.
     """
     means = np.geomspace(0.05, 8.0, 40 if quick else 120)
     ratio = stripe_amplification(sample, energy, means)
@@ -140,10 +148,9 @@ def stripe_threshold(sample, energy, quick: bool) -> float:
     k = int(above[0])
     if k == 0:
         return float(means[0])
-    # log-log interpolation between the bracketing grid points
-    x = np.interp(np.log(STRIPE_AMPLIFICATION), np.log(ratio[k - 1:k + 1]),
-                  np.log(means[k - 1:k + 1]))
-    return float(np.exp(x))
+    return float(optimize.brentq(
+        lambda m: float(stripe_amplification(sample, energy, [m])[0]) - STRIPE_AMPLIFICATION,
+        means[k - 1], means[k], rtol=1e-6))
 
 
 def _variants(quick: bool):
@@ -297,7 +304,8 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         },
         coords={v: (v, np.arange(len(out)), {"units": "1", "long_name": "parameter set"})},
     )
-    ds.attrs["stripe_alpha0_length"] = STRIPE_ALPHA0_LENGTH
+    ds.attrs["stripe_modal_length"] = STRIPE_MODAL_LENGTH
+    ds.attrs["stripe_loss_length"] = STRIPE_LOSS_LENGTH
     ds.attrs["stripe_amplification"] = STRIPE_AMPLIFICATION
     return attach(ds, study=NAME, samples=[t2, models.presets.TYPE_I_CDSE], seed=0,
                   probe_time_ps=PROBE_TIME, detectable_gain=DETECTABLE_GAIN,
@@ -466,8 +474,9 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
                        " only; at 3 ps the XX band still reaches gain first"
                        if float(ds.type_ii_threshold) < float(ds.type_ii_x_threshold) else
                        "yes: with the higher transition the X band reaches gain first")},
-        {"quantity": "type-II time-integrated stripe estimate (alpha_0 L = "
-                     f"{float(ds.stripe_alpha0_length):g}, no depletion): <N> for "
+        {"quantity": "type-II time-integrated stripe estimate (Gamma_c alpha_0 L = "
+                     f"{float(ds.stripe_modal_length):.3g}, loss L = "
+                     f"{float(ds.stripe_loss_length):.3g}, no depletion): <N> for "
                      f"{float(ds.stripe_amplification):g}x edge emission, X band / XX band",
          "paper": "X band first (~2 mJ cm^-2), XX band at ~6 mJ cm^-2 (3x)",
          "ncgain": f"{float(ds.stripe_threshold_x):.2f} / {float(ds.stripe_threshold_xx):.2f} "
@@ -594,9 +603,11 @@ def notes(ds: xr.Dataset) -> str:
             "integration: see the Fig. 5a-c ASE study), photocharging of the type-I film (see the charging study), and multiexciton "
             "states above the biexciton.")
     text += (
-        "\n\n**Time integration (type II).** The crude stripe estimate (alpha_0(peak) L = "
-        f"{float(ds.stripe_alpha0_length):g}, amplification (e^{{gL}} - 1)/(gL) of the "
-        "instantaneous net gain weighted by the spontaneous emission and integrated over "
+        "\n\n**Time integration (type II).** The crude stripe estimate (the studies' film "
+        f"on a {1e4 * STRIPE_LENGTH:g}-um stripe: Gamma_c alpha_0 L = "
+        f"{float(ds.stripe_modal_length):.3g}, loss L = {float(ds.stripe_loss_length):.3g}; "
+        "amplification (e^{gL} - 1)/(gL) of the instantaneous net modal gain g weighted "
+        "by the spontaneous emission and integrated over "
         "5 ns; no depletion, no transit time) reaches "
         f"{float(ds.stripe_amplification):g}x at <N> = {float(ds.stripe_threshold_x):.2f} at "
         f"the X band and {float(ds.stripe_threshold_xx):.2f} at the XX band (without the "
