@@ -133,7 +133,7 @@ def attach(ds: xr.Dataset, *, study: str, quick: bool, samples=(), **attrs) -> x
 
 def gain_band(sample: models.Sample, *, time: float = 3.0, statistics: str = "poisson",
               loss: float = DETECTABLE_GAIN) -> tuple[float, float]:
-    """Where and when detectable gain first appears: (energy in eV, threshold <N>).
+    """Where gain above the film loss first appears: (energy in eV, threshold <N>).
 
     The threshold is the smallest <N> with alpha(E, t) < -loss alpha_0(peak)
     anywhere in the band (master equation); the gain band is the energy of the
@@ -148,7 +148,8 @@ def gain_band(sample: models.Sample, *, time: float = 3.0, statistics: str = "po
     statistics : {"poisson", "single"}
         Pump statistics.
     loss : float, default DETECTABLE_GAIN
-        Net gain required, in units of alpha_0(peak).
+        Net gain required, in units of alpha_0(peak) (default: the loss fraction of
+        :data:`STUDY_FILM`, modal gain >= 50 cm^-1).
 
     Returns
     -------
