@@ -321,7 +321,7 @@ def notes(ds: xr.Dataset) -> str:
     film = models.Film.from_dict(json.loads(a["film"]))
     length = json.loads(a["stripe"])["length"]
     lines = [
-        f"Film: {film.name} (alpha_0 = {film.absorption_coefficient:g} cm^-1, Gamma_c = "
+        f"Film: '{film.name}' (alpha_0 = {film.absorption_coefficient:g} cm^-1, Gamma_c = "
         f"{film.confinement_factor:g}, loss {film.loss:g} cm^-1; the film of every study), "
         f"stripe L = {1e4 * length:g} um: Gamma_c alpha_0 L = "
         f"{film.confinement_factor * film.absorption_coefficient * length:.3g}, "
