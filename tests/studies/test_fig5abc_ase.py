@@ -1,7 +1,10 @@
 """Fig. 5a-c ASE study: quick run, thresholds from the data, report rows."""
 
+import json
+
 import numpy as np
 
+from ncgain import models
 from ncgain.studies import fig5abc_ase as study
 
 
@@ -14,6 +17,9 @@ def test_band_threshold_interpolates():
 
 def test_quick_run_reports_the_order_with_numbers():
     ds = study.run(quick=True)
+    # the film of every study (the pulsed studies' gain criterion is its loss)
+    assert models.Film.from_dict(json.loads(ds.attrs["film"])) == models.Film.close_packed()
+    assert json.loads(ds.attrs["stripe"])["length"] == study.STRIPE_LENGTH
     for key in ("type-ii_x_ase_threshold", "type-ii_xx_ase_threshold"):
         assert np.isfinite(ds.attrs[key])
     rows = study.report_rows(ds)

@@ -38,6 +38,21 @@ def test_every_study_dataset_carries_the_same_provenance(out):
             assert ds.attrs["ncgain_version"] == models.package_version()
 
 
+def test_every_gain_criterion_is_the_close_packed_film(out):
+    import json
+    film = models.Film.close_packed()
+    users = []
+    for name in reproduce.STUDIES:
+        with xr.open_dataset(out / f"{name}.nc") as ds:
+            if "detectable_gain" in ds.attrs or name == "cw_threshold":
+                users.append(name)
+                assert models.Film.from_dict(json.loads(ds.attrs["film"])) == film, name
+            if "detectable_gain" in ds.attrs:
+                assert ds.attrs["detectable_gain"] == film.loss_fraction(), name
+    assert {"fig5d_bleaching", "fig5a_gain_lifetime", "linewidth_sensitivity",
+            "fig5_bandedge_sweep", "charging", "cw_threshold"} <= set(users)
+
+
 def test_every_study_dataset_quantifies_with_pint(out):
     import cf_xarray.units as cf_units
     import pint_xarray  # noqa: F401  (registers the .pint accessor)
