@@ -39,16 +39,18 @@ def main() -> None:
     temporaries are removed and the message is written: the interpreter's
     own shutdown (seconds with numba and matplotlib loaded) is skipped.
     """
-    for s in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(s, _raise)
     try:
+        # Installing the handlers inside the ``try``: a signal that arrives right after
+        # the first one is installed (before the ``try`` is entered) would otherwise
+        # escape as a traceback.
+        for s in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(s, _raise)
         from ncgain.studies import cli
-    except _EarlyInterrupt as exc:
-        _leave(exc.signum)
-    try:
         code = cli.main()
-    except _EarlyInterrupt as exc:   # a signal between the handlers' hand-overs
+    except _EarlyInterrupt as exc:   # during the imports, or between the handlers' hand-overs
         _leave(exc.signum)
+    except KeyboardInterrupt:        # SIGINT before our handler replaced Python's default
+        _leave(signal.SIGINT)
     if code in (130, 143):
         sys.stdout.flush()
         sys.stderr.flush()
