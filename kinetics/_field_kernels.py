@@ -86,18 +86,14 @@ def _field_init(key_base, n_nc, class_cdf, initial_cdf, nc_class, nc_n, nc_u, nc
 
 
 @njit(cache=True)
-def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, lorentzian):
-    """Channel chosen with probability proportional to sum_l s_l h(E_ch - E - off_l) w_ch."""
+def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, lorentzian, buf):
+    """Channel chosen with probability proportional to sum_l s_l h(E_ch - E - off_l) w_ch.
+
+    ``buf`` (at least as long as the channel grid) holds the cumulative weights,
+    so every line shape is evaluated once.
+    """
     n_ch = ch_energy.shape[0]
     total = 0.0
-    for k in range(n_ch):
-        a = 0.0
-        for l in range(offsets.shape[0]):
-            if strengths[l] > 0.0:
-                a += strengths[l] * _line(ch_energy[k] - energy - offsets[l], width, lorentzian)
-        total += a * ch_weight[k]
-    target = u * total
-    acc = 0.0
     last = -1
     for k in range(n_ch):
         a = 0.0
@@ -107,126 +103,197 @@ def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, lo
         a *= ch_weight[k]
         if a > 0.0:
             last = k
-        acc += a
-        if target < acc:
+        total += a
+        buf[k] = total
+    target = u * total
+    for k in range(last + 1):
+        if target < buf[k]:
             return k
     return last
 
 
-@njit(parallel=True, cache=True)
-def _field_step(key_base, dt, field_on, nc_class, nc_energy, nc_n, nc_clock, nc_counter,
-                up_rate, down_rate, em_strength, em_offset, abs_strength, abs_offset,
-                spont_coef, rate_table, x0, inv_dx, ch_energy, ch_photons, ch_width,
-                widths, lorentzian, e_lo, inv_de, n_events, photons_em, photons_abs,
-                photons_sp, histogram):
-    """Advance every NC by ``dt`` (ps) in a field fixed during the step.
+@njit(cache=True)
+def _fold_rates(rate_table, x0, inv_dx, strength, offset, e0, de, out):
+    """out[c, n, j] = sum_l strength[c, n, l] T_c(e0 + j de + offset[c, n, l]).
 
-    Rates of a NC of class c in state n with energy E (1/ps): up_rate[c, n]
-    (pump), down_rate[c, n] (radiative + Auger), stimulated emission
-    sum_l em_strength[c, n, l] T_c(E + em_offset[c, n, l]) and stimulated
-    absorption sum_l abs_strength[c, n, l] T_c(E + abs_offset[c, n, l]), with
-    T_c = rate_table[c] the stimulated rate per unit strength on the grid
-    x0 + j / inv_dx (eV). A decay event puts its photon into a channel with
-    probability sum_k spont_coef[c, n, l] h(E_ch[k] - E - em_offset) ch_width[k]
-    / down_rate[c, n] (channel chosen by the same weights). Stimulated events
-    pick their channel with weights s h(E_ch - line) ch_photons[k].
-    Outputs (per part, accumulated): n_events[part, type] (see EVENT_TYPES),
-    photons_em / photons_abs / photons_sp[part, channel], and the end-of-step
-    histogram[part, c, n, energy bin] (bins e_lo[c] + b / inv_de, clipped).
+    T_c is ``rate_table[c]`` interpolated linearly on the grid x0 + m / inv_dx
+    (0 outside it): ``out[c, n]`` is the stimulated rate of a NC of class c in
+    state n as a function of its emission energy, tabulated on the E_i grid
+    e0 + j de, with the sum over the state's lines done once per step instead
+    of once per NC.
+    """
+    n_classes, n_states, n_lines = strength.shape
+    n_x = out.shape[2]
+    for c in range(n_classes):
+        tab = rate_table[c]
+        for n in range(n_states):
+            for j in range(n_x):
+                out[c, n, j] = 0.0
+            for l in range(n_lines):
+                s = strength[c, n, l]
+                if s > 0.0:
+                    off = offset[c, n, l]
+                    for j in range(n_x):
+                        out[c, n, j] += s * _interp(tab, x0, inv_dx, e0 + j * de + off)
+
+
+@njit(cache=True, inline="always")
+def _lookup(table, c, n, j, w):
+    """table[c, n] at fractional grid index j + w (linear)."""
+    a = table[c, n, j]
+    return a + w * (table[c, n, j + 1] - a)
+
+
+@njit(cache=True)
+def _nc_events(key_base, index, counter, rem, clock, c, n, e, j, w, field_on, up_rate,
+               down_rate, stim_em, stim_abs, em_strength, em_offset, abs_strength, abs_offset,
+               spont_coef, spont_bound, ch_energy, ch_photons, ch_width, widths, lorentzian,
+               events, photons_em, photons_abs, photons_sp, buf):
+    """The exact events of one NC over the time ``rem`` left in the step.
+
+    ``events``, ``photons_*`` are the caller's rows for its part, ``buf`` a
+    scratch row of the channel length. Returns the new (n, clock, counter).
+    """
+    key = _stream_key(key_base, index)
+    n_lines = em_strength.shape[2]
+    while True:
+        up = up_rate[c, n]
+        dn = down_rate[c, n]
+        em = 0.0
+        ab = 0.0
+        if field_on:
+            em = _lookup(stim_em, c, n, j, w)
+            ab = _lookup(stim_abs, c, n, j, w)
+        total = up + dn + em + ab
+        hazard = total * rem
+        if hazard < clock:
+            return n, clock - hazard, counter
+        # an event inside the step
+        rem -= clock / total
+        if up > 0.0 or em > 0.0 or ab > 0.0:
+            v = _uniform(key, counter) * total
+            counter += 1
+        else:
+            v = up + 0.5 * dn   # only decay is possible
+        if v < up:
+            n += 1
+            events[0] += 1
+        elif v < up + dn:
+            into_field = False
+            if field_on:
+                u = _uniform(key, counter)
+                counter += 1
+                # spontaneous emission into the channels: weight a_k / dn; the
+                # channels' total weight is below spont_bound[c, n], so a larger
+                # target certainly goes to other modes (the loop would find no k)
+                acc = 0.0
+                target = u * dn
+                n_ch = ch_energy.shape[0] if target < spont_bound[c, n] else 0
+                for k in range(n_ch):
+                    a = 0.0
+                    for l in range(n_lines):
+                        sc = spont_coef[c, n, l]
+                        if sc > 0.0:
+                            a += sc * _line(ch_energy[k] - e - em_offset[c, n, l],
+                                            widths[c], lorentzian)
+                    acc += a * ch_width[k]
+                    if target < acc:
+                        photons_sp[k] += 1
+                        into_field = True
+                        break
+            if into_field:
+                events[3] += 1
+            else:
+                events[4] += 1
+            n -= 1
+        elif v < up + dn + em:
+            k = _pick_channel(_uniform(key, counter), e, em_offset[c, n], em_strength[c, n],
+                              ch_energy, ch_photons, widths[c], lorentzian, buf)
+            counter += 1
+            photons_em[k] += 1
+            events[2] += 1
+            n -= 1
+        else:
+            k = _pick_channel(_uniform(key, counter), e, abs_offset[c, n], abs_strength[c, n],
+                              ch_energy, ch_photons, widths[c], lorentzian, buf)
+            counter += 1
+            photons_abs[k] += 1
+            events[1] += 1
+            n += 1
+        clock = -np.log(_uniform(key, counter))
+        counter += 1
+
+
+@njit(parallel=True, cache=True)
+def _field_step(key_base, first_index, dt, field_on, nc_class, nc_energy, nc_n, nc_clock,
+                nc_counter, up_rate, down_rate, stim_em, stim_abs, stim_total, e0, inv_de_grid,
+                em_strength, em_offset, abs_strength, abs_offset, spont_coef, spont_bound,
+                ch_energy, ch_photons, ch_width, widths, lorentzian, e_lo, inv_de, n_events,
+                photons_em, photons_abs, photons_sp, hist_delta):
+    """Advance NCs ``first_index ... first_index + len(nc_n) - 1`` by ``dt`` (ps).
+
+    The field is fixed during the step. Rates of a NC of class c in state n
+    with energy E (1/ps): up_rate[c, n] (pump), down_rate[c, n] (radiative +
+    Auger), stimulated emission stim_em[c, n](E) and absorption
+    stim_abs[c, n](E), tabulated on the E_i grid e0 + j / inv_de_grid (built by
+    :func:`_fold_rates`; ``stim_total = stim_em + stim_abs``; the grid must
+    cover every NC's E) and interpolated linearly. A decay event puts its
+    photon into a channel with probability sum_l spont_coef[c, n, l]
+    h(E_ch[k] - E - em_offset) ch_width[k] / down_rate[c, n] (channel chosen by
+    the same weights; ``spont_bound[c, n]`` must bound the sum over k from
+    above for every E, see :func:`spontaneous_bound`). Stimulated events pick their channel with weights
+    s h(E_ch - line) ch_photons[k]. The arrays ``nc_*`` hold the block of NCs;
+    NC ``first_index + i`` draws from its own stream.
+
+    Outputs (per part, accumulated; the parts are ``n_events.shape[0]`` equal
+    slices of the block, independent of the thread count): n_events[part,
+    type] (see EVENT_TYPES), photons_em / photons_abs / photons_sp[part,
+    channel], and hist_delta[part, c, n, energy bin]: -1 at a NC's start
+    state and +1 at its end state for every NC whose n changed (bins e_lo[c] +
+    b / inv_de, clipped), so that the histogram of (class, n, bin) is kept
+    up to date by adding the summed deltas.
     """
     key_base = np.uint64(key_base)
     n_parts = n_events.shape[0]
     n_nc = nc_n.shape[0]
-    n_lines = em_strength.shape[2]
-    n_bins = histogram.shape[3]
+    n_bins = hist_delta.shape[3]
+    j_max = stim_total.shape[2] - 2
     for part in prange(n_parts):
         lo = (n_nc * part) // n_parts
         hi = (n_nc * (part + 1)) // n_parts
+        buf = np.empty(ch_energy.shape[0])
         for i in range(lo, hi):
             c = nc_class[i]
             n = nc_n[i]
-            e = nc_energy[i]
             clock = nc_clock[i]
-            rem = dt
-            while True:
-                up = up_rate[c, n]
-                dn = down_rate[c, n]
-                em = 0.0
-                ab = 0.0
-                if field_on:
-                    for l in range(n_lines):
-                        s = em_strength[c, n, l]
-                        if s > 0.0:
-                            em += s * _interp(rate_table[c], x0, inv_dx, e + em_offset[c, n, l])
-                        s = abs_strength[c, n, l]
-                        if s > 0.0:
-                            ab += s * _interp(rate_table[c], x0, inv_dx, e + abs_offset[c, n, l])
-                total = up + dn + em + ab
-                hazard = total * rem
-                if hazard < clock:
-                    clock -= hazard
-                    break
-                # an event inside the step
-                rem -= clock / total
-                key = _stream_key(key_base, i)
-                counter = nc_counter[i]
-                if up > 0.0 or em > 0.0 or ab > 0.0:
-                    v = _uniform(key, counter) * total
-                    counter += 1
-                else:
-                    v = up + 0.5 * dn   # only decay is possible
-                if v < up:
-                    n += 1
-                    n_events[part, 0] += 1
-                elif v < up + dn:
-                    into_field = False
-                    if field_on:
-                        u = _uniform(key, counter)
-                        counter += 1
-                        # spontaneous emission into the channels: weight a_k / dn
-                        acc = 0.0
-                        target = u * dn
-                        for k in range(ch_energy.shape[0]):
-                            a = 0.0
-                            for l in range(n_lines):
-                                sc = spont_coef[c, n, l]
-                                if sc > 0.0:
-                                    a += sc * _line(ch_energy[k] - e - em_offset[c, n, l],
-                                                    widths[c], lorentzian)
-                            acc += a * ch_width[k]
-                            if target < acc:
-                                photons_sp[part, k] += 1
-                                into_field = True
-                                break
-                    if into_field:
-                        n_events[part, 3] += 1
-                    else:
-                        n_events[part, 4] += 1
-                    n -= 1
-                elif v < up + dn + em:
-                    k = _pick_channel(_uniform(key, counter), e, em_offset[c, n],
-                                      em_strength[c, n], ch_energy, ch_photons, widths[c],
-                                      lorentzian)
-                    counter += 1
-                    photons_em[part, k] += 1
-                    n_events[part, 2] += 1
-                    n -= 1
-                else:
-                    k = _pick_channel(_uniform(key, counter), e, abs_offset[c, n],
-                                      abs_strength[c, n], ch_energy, ch_photons, widths[c],
-                                      lorentzian)
-                    counter += 1
-                    photons_abs[part, k] += 1
-                    n_events[part, 1] += 1
-                    n += 1
-                clock = -np.log(_uniform(key, counter))
-                counter += 1
-                nc_counter[i] = counter
-            nc_n[i] = n
+            j = 0
+            w = 0.0
+            if field_on:
+                f = (nc_energy[i] - e0) * inv_de_grid
+                j = min(max(int(f), 0), j_max)
+                w = f - j
+                total = _lookup(stim_total, c, n, j, w)
+            else:
+                total = up_rate[c, n] + down_rate[c, n]
+            hazard = total * dt
+            if hazard < clock:      # no event in this step: the common case
+                nc_clock[i] = clock - hazard
+                continue
+            e = nc_energy[i]
+            n1, clock, counter = _nc_events(
+                key_base, first_index + i, nc_counter[i], dt, clock, c, n, e, j, w, field_on,
+                up_rate, down_rate, stim_em, stim_abs, em_strength, em_offset, abs_strength,
+                abs_offset, spont_coef, spont_bound, ch_energy, ch_photons, ch_width, widths,
+                lorentzian, n_events[part], photons_em[part], photons_abs[part],
+                photons_sp[part], buf)
             nc_clock[i] = clock
-            b = int((e - e_lo[c]) * inv_de[c])
-            b = min(max(b, 0), n_bins - 1)
-            histogram[part, c, n, b] += 1
+            nc_counter[i] = counter
+            if n1 != n:
+                nc_n[i] = n1
+                b = int((e - e_lo[c]) * inv_de[c])
+                b = min(max(b, 0), n_bins - 1)
+                hist_delta[part, c, n, b] -= 1
+                hist_delta[part, c, n1, b] += 1
 
 
 @njit(parallel=True, cache=True)
@@ -243,3 +310,26 @@ def _field_histogram(nc_class, nc_energy, nc_n, e_lo, inv_de, histogram):
             b = int((nc_energy[i] - e_lo[c]) * inv_de[c])
             b = min(max(b, 0), n_bins - 1)
             histogram[part, c, nc_n[i], b] += 1
+
+
+@njit(cache=True)
+def _channel_sums(counts, em, absorb, spont, out):
+    """out[0|1|2, k] = sum_m counts[m] em|absorb|spont[m, k] over the occupied cells m.
+
+    ``counts`` is the flattened integer histogram of (class, n, energy bin),
+    the matrices are the coupling matrices reshaped to (cells, channels); the
+    caller divides by the number of NCs. Serial, fixed order: deterministic.
+    """
+    n_ch = em.shape[1]
+    for k in range(n_ch):
+        out[0, k] = 0.0
+        out[1, k] = 0.0
+        out[2, k] = 0.0
+    for m in range(counts.shape[0]):
+        w = counts[m]
+        if w != 0:
+            x = float(w)
+            for k in range(n_ch):
+                out[0, k] += x * em[m, k]
+                out[1, k] += x * absorb[m, k]
+                out[2, k] += x * spont[m, k]
