@@ -12,12 +12,17 @@ initial exciton number, exactly as in the pure-decay kernel, so with the field
 switched off a NC follows the same trajectory as in ``simulate_pulsed``.
 
 Within a step of length dt the field is fixed; each NC's events are exact
-(piecewise-constant rates, an Exp(1) clock integrated against the total rate:
-a step without an event costs a multiply, a subtract and a compare). Outputs
-per step are integer counts (events per type, photons per channel, a histogram
-of (class, n, energy bin)) accumulated per part and summed by the caller:
-integer sums are exact and associative, so one seed gives bit-identical
-results for any number of threads.
+(piecewise-constant rates, an Exp(1) clock integrated against the total rate).
+The total rate of a NC is one linear interpolation in a per-(class, n) table
+over E_i (:func:`_fold_rates`, built once per step by
+:class:`._field_rates.StimulatedRates`), so a step without an event costs a
+table lookup, a multiply, a subtract and a compare; the events themselves run
+in :func:`_nc_events`. Outputs per step are integer counts (events per type,
+photons per channel, and the change of the histogram of (class, n, energy
+bin): -1/+1 for each NC whose n changed) accumulated per part and summed by
+the caller: integer sums are exact and associative, and the parts are fixed
+slices of the NC block, so one seed gives bit-identical results for any
+number of threads or parts.
 """
 
 from __future__ import annotations
