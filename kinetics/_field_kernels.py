@@ -118,17 +118,19 @@ def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, lo
 
 
 @njit(cache=True)
-def _fold_rates(rate_table, x0, inv_dx, strength, offset, e0, de, out):
-    """out[c, n, j] = sum_l strength[c, n, l] T_c(e0 + j de + offset[c, n, l]).
+def _fold_rates(rate_table, x0, inv_dx, strength, offset, e0, out):
+    """out[c, n, j] = sum_l strength[c, n, l] T_c(e0 + j dx + offset[c, n, l]), dx = 1 / inv_dx.
 
-    T_c is ``rate_table[c]`` interpolated linearly on the grid x0 + m / inv_dx
-    (0 outside it): ``out[c, n]`` is the stimulated rate of a NC of class c in
+    T_c is ``rate_table[c]`` interpolated linearly on the grid x0 + m dx (0
+    outside it): ``out[c, n]`` is the stimulated rate of a NC of class c in
     state n as a function of its emission energy, tabulated on the E_i grid
-    e0 + j de, with the sum over the state's lines done once per step instead
-    of once per NC.
+    e0 + j dx (same spacing), with the sum over the state's lines done once
+    per step instead of once per NC. With equal spacings every node of a line
+    has the same interpolation weight, so the fold is a shifted weighted sum.
     """
     n_classes, n_states, n_lines = strength.shape
     n_x = out.shape[2]
+    n_t = rate_table.shape[1]
     for c in range(n_classes):
         tab = rate_table[c]
         for n in range(n_states):
@@ -137,9 +139,42 @@ def _fold_rates(rate_table, x0, inv_dx, strength, offset, e0, de, out):
             for l in range(n_lines):
                 s = strength[c, n, l]
                 if s > 0.0:
-                    off = offset[c, n, l]
-                    for j in range(n_x):
-                        out[c, n, j] += s * _interp(tab, x0, inv_dx, e0 + j * de + off)
+                    f0 = (e0 + offset[c, n, l] - x0) * inv_dx
+                    m0 = int(np.floor(f0))
+                    w = f0 - m0
+                    # nodes with 0 <= m0 + j <= n_t - 2 (T = 0 outside the grid)
+                    j_lo = max(0, -m0)
+                    j_hi = min(n_x, n_t - 1 - m0)
+                    for j in range(j_lo, j_hi):
+                        m = m0 + j
+                        out[c, n, j] += s * (tab[m] + w * (tab[m + 1] - tab[m]))
+
+
+@njit(cache=True)
+def _update_rates(line_table, photons, x0, inv_dx, em_strength, em_offset, abs_strength,
+                  abs_offset, e0, base, t_buf, em, absorb, total):
+    """One step's rate tables: T_c = photons @ line_table[c], folded (see :func:`_fold_rates`).
+
+    ``line_table`` is (K, channels, grid); fills ``t_buf[c, x]``, ``em`` and
+    ``absorb`` (K, S, grid) and ``total = base[:, :, None] + em + absorb``.
+    Serial, fixed order: deterministic.
+    """
+    n_classes, n_ch, n_x = line_table.shape
+    for c in range(n_classes):
+        for x in range(n_x):
+            t_buf[c, x] = 0.0
+        for k in range(n_ch):
+            p = photons[k]
+            if p != 0.0:
+                for x in range(n_x):
+                    t_buf[c, x] += p * line_table[c, k, x]
+    _fold_rates(t_buf, x0, inv_dx, em_strength, em_offset, e0, em)
+    _fold_rates(t_buf, x0, inv_dx, abs_strength, abs_offset, e0, absorb)
+    for c in range(n_classes):
+        for n in range(em.shape[1]):
+            b = base[c, n]
+            for j in range(em.shape[2]):
+                total[c, n, j] = b + em[c, n, j] + absorb[c, n, j]
 
 
 @njit(cache=True, inline="always")

@@ -74,8 +74,8 @@ class StimulatedRates:
         self.x0 = float(channels[0] - margin)
         nx = int(np.ceil((channels[-1] + margin - self.x0) / self.dx)) + 2
         xg = self.x0 + self.dx * np.arange(nx)
-        # h_c(E_k - x) * scale, (K, X, C): the photon-energy table of each class
-        self.line_table = np.stack([homogeneous(channels[None, :] - xg[:, None], w,
+        # h_c(E_k - x) * scale, (K, C, X): the line of each class and channel on the grid
+        self.line_table = np.stack([homogeneous(channels[:, None] - xg[None, :], w,
                                                 table.lineshape) for w in widths]) * scale
         self.e0 = float(e_min)
         ne = int(np.ceil((float(e_max) - self.e0) / self.dx)) + 2
@@ -84,23 +84,22 @@ class StimulatedRates:
         self.absorb = np.zeros(shape)
         self.base = np.ascontiguousarray(base_rate, dtype=float)
         self.total = np.repeat(self.base[:, :, None], ne, axis=2)
+        self._t_buf = np.zeros((widths.size, xg.size))
         self.relative_error_bound = 0.5 * RATE_GRID_STEP ** 2
 
     @property
     def nbytes(self) -> int:
         """Memory of the tables (bytes): independent of the number of NCs."""
-        return self.line_table.nbytes + self.em.nbytes + self.absorb.nbytes + self.total.nbytes
+        return (self.line_table.nbytes + self._t_buf.nbytes + self.em.nbytes + self.absorb.nbytes
+                + self.total.nbytes)
 
     def update(self, photons: np.ndarray) -> None:
         """Fill ``em``, ``absorb``, ``total`` for the channel photons ``photons`` (per ensemble)."""
-        t = np.ascontiguousarray(np.einsum("cxk,k->cx", self.line_table, photons))
         ln = self.lines
-        _field_kernels._fold_rates(t, self.x0, self.inv_dx, ln.em_strength, ln.em_offset,
-                                   self.e0, self.dx, self.em)
-        _field_kernels._fold_rates(t, self.x0, self.inv_dx, ln.abs_strength, ln.abs_offset,
-                                   self.e0, self.dx, self.absorb)
-        np.add(self.em, self.absorb, out=self.total)
-        self.total += self.base[:, :, None]
+        _field_kernels._update_rates(self.line_table, np.ascontiguousarray(photons, float),
+                                     self.x0, self.inv_dx, ln.em_strength, ln.em_offset,
+                                     ln.abs_strength, ln.abs_offset, self.e0, self.base,
+                                     self._t_buf, self.em, self.absorb, self.total)
 
     def interpolate(self, which: np.ndarray, c: int, n: int, energy) -> np.ndarray:
         """``which[c, n]`` at energies ``energy`` as the kernel evaluates it (for tests)."""
