@@ -91,21 +91,64 @@ def _field_init(key_base, n_nc, class_cdf, initial_cdf, nc_class, nc_n, nc_u, nc
 
 
 @njit(cache=True)
-def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, lorentzian, buf):
+def _add_gaussian(buf, ch_e0, ch_step, center, amplitude, width):
+    """buf[k] += amplitude h(E_k - center), E_k = ch_e0 + k ch_step, h a Gaussian (1/e width).
+
+    Recurrence from the channel nearest the centre outwards: with a_k the
+    offset in widths and b = ch_step / width, h_{k+1} / h_k = exp(-(2 a_k b + b^2))
+    and each ratio is the previous one times exp(-2 b^2): two exponentials per
+    line instead of one per channel. Every ratio away from the centre is <= 1,
+    so nothing overflows; far tails may underflow to 0 (true values < 1e-300).
+    """
+    n_ch = buf.shape[0]
+    kc = int(np.floor((center - ch_e0) / ch_step + 0.5))
+    kc = min(max(kc, 0), n_ch - 1)
+    inv = 1.0 / width
+    a = (ch_e0 + kc * ch_step - center) * inv
+    b = ch_step * inv
+    g = amplitude / (_SQRT_PI * width) * np.exp(-a * a)
+    buf[kc] += g
+    q = np.exp(-2.0 * b * b)
+    r = np.exp(-(2.0 * a * b + b * b))
+    gk = g
+    for k in range(kc + 1, n_ch):
+        gk *= r
+        r *= q
+        buf[k] += gk
+    r = np.exp(2.0 * a * b - b * b)
+    gk = g
+    for k in range(kc - 1, -1, -1):
+        gk *= r
+        r *= q
+        buf[k] += gk
+
+
+@njit(cache=True)
+def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, lorentzian, buf,
+                  ch_step):
     """Channel chosen with probability proportional to sum_l s_l h(E_ch - E - off_l) w_ch.
 
-    ``buf`` (at least as long as the channel grid) holds the cumulative weights,
-    so every line shape is evaluated once.
+    ``buf`` (as long as the channel grid) holds the weights and then their
+    cumulative sums. For a Gaussian line on a uniform channel grid
+    (``ch_step`` > 0, the spacing) the line shape comes from the recurrence of
+    :func:`_add_gaussian`; otherwise (``ch_step`` <= 0 or a Lorentzian) it is
+    evaluated at every channel.
     """
     n_ch = ch_energy.shape[0]
+    for k in range(n_ch):
+        buf[k] = 0.0
+    for l in range(offsets.shape[0]):
+        s = strengths[l]
+        if s > 0.0:
+            if ch_step > 0.0 and not lorentzian:
+                _add_gaussian(buf, ch_energy[0], ch_step, energy + offsets[l], s, width)
+            else:
+                for k in range(n_ch):
+                    buf[k] += s * _line(ch_energy[k] - energy - offsets[l], width, lorentzian)
     total = 0.0
     last = -1
     for k in range(n_ch):
-        a = 0.0
-        for l in range(offsets.shape[0]):
-            if strengths[l] > 0.0:
-                a += strengths[l] * _line(ch_energy[k] - energy - offsets[l], width, lorentzian)
-        a *= ch_weight[k]
+        a = buf[k] * ch_weight[k]
         if a > 0.0:
             last = k
         total += a
@@ -187,8 +230,8 @@ def _lookup(table, c, n, j, w):
 @njit(cache=True)
 def _nc_events(key_base, index, counter, rem, clock, c, n, e, j, w, field_on, up_rate,
                down_rate, stim_em, stim_abs, em_strength, em_offset, abs_strength, abs_offset,
-               spont_coef, spont_bound, ch_energy, ch_photons, ch_width, widths, lorentzian,
-               events, photons_em, photons_abs, photons_sp, buf):
+               spont_coef, spont_bound, ch_energy, ch_step, ch_photons, ch_width, widths,
+               lorentzian, events, photons_em, photons_abs, photons_sp, buf):
     """The exact events of one NC over the time ``rem`` left in the step.
 
     ``events``, ``photons_*`` are the caller's rows for its part, ``buf`` a
@@ -248,14 +291,14 @@ def _nc_events(key_base, index, counter, rem, clock, c, n, e, j, w, field_on, up
             n -= 1
         elif v < up + dn + em:
             k = _pick_channel(_uniform(key, counter), e, em_offset[c, n], em_strength[c, n],
-                              ch_energy, ch_photons, widths[c], lorentzian, buf)
+                              ch_energy, ch_photons, widths[c], lorentzian, buf, ch_step)
             counter += 1
             photons_em[k] += 1
             events[2] += 1
             n -= 1
         else:
             k = _pick_channel(_uniform(key, counter), e, abs_offset[c, n], abs_strength[c, n],
-                              ch_energy, ch_photons, widths[c], lorentzian, buf)
+                              ch_energy, ch_photons, widths[c], lorentzian, buf, ch_step)
             counter += 1
             photons_abs[k] += 1
             events[1] += 1
@@ -268,8 +311,8 @@ def _nc_events(key_base, index, counter, rem, clock, c, n, e, j, w, field_on, up
 def _field_step(key_base, first_index, dt, field_on, nc_class, nc_energy, nc_n, nc_clock,
                 nc_counter, up_rate, down_rate, stim_em, stim_abs, stim_total, e0, inv_de_grid,
                 em_strength, em_offset, abs_strength, abs_offset, spont_coef, spont_bound,
-                ch_energy, ch_photons, ch_width, widths, lorentzian, e_lo, inv_de, n_events,
-                photons_em, photons_abs, photons_sp, hist_delta):
+                ch_energy, ch_step, ch_photons, ch_width, widths, lorentzian, e_lo, inv_de,
+                n_events, photons_em, photons_abs, photons_sp, hist_delta):
     """Advance NCs ``first_index ... first_index + len(nc_n) - 1`` by ``dt`` (ps).
 
     The field is fixed during the step. Rates of a NC of class c in state n
@@ -282,7 +325,8 @@ def _field_step(key_base, first_index, dt, field_on, nc_class, nc_energy, nc_n, 
     h(E_ch[k] - E - em_offset) ch_width[k] / down_rate[c, n] (channel chosen by
     the same weights; ``spont_bound[c, n]`` must bound the sum over k from
     above for every E, see :func:`spontaneous_bound`). Stimulated events pick their channel with weights
-    s h(E_ch - line) ch_photons[k]. The arrays ``nc_*`` hold the block of NCs;
+    s h(E_ch - line) ch_photons[k] (``ch_step``: the spacing of a uniform
+    channel grid, 0 otherwise; see :func:`_pick_channel`). The arrays ``nc_*`` hold the block of NCs;
     NC ``first_index + i`` draws from its own stream.
 
     Outputs (per part, accumulated; the parts are ``n_events.shape[0]`` equal
@@ -323,8 +367,8 @@ def _field_step(key_base, first_index, dt, field_on, nc_class, nc_energy, nc_n, 
             n1, clock, counter = _nc_events(
                 key_base, first_index + i, nc_counter[i], dt, clock, c, n, e, j, w, field_on,
                 up_rate, down_rate, stim_em, stim_abs, em_strength, em_offset, abs_strength,
-                abs_offset, spont_coef, spont_bound, ch_energy, ch_photons, ch_width, widths,
-                lorentzian, n_events[part], photons_em[part], photons_abs[part],
+                abs_offset, spont_coef, spont_bound, ch_energy, ch_step, ch_photons, ch_width,
+                widths, lorentzian, n_events[part], photons_em[part], photons_abs[part],
                 photons_sp[part], buf)
             nc_clock[i] = clock
             nc_counter[i] = counter

@@ -27,7 +27,7 @@ from ncgain.models.state_table import StateTable
 from . import _field_kernels
 from ._field import TransitionLines, channel_widths, homogeneous
 
-__all__ = ["RATE_GRID_STEP", "StimulatedRates", "spontaneous_bound"]
+__all__ = ["RATE_GRID_STEP", "StimulatedRates", "spontaneous_bound", "uniform_step"]
 
 #: Grid spacing of the rate tables in units of the smallest homogeneous width.
 RATE_GRID_STEP = 1.0 / 64.0
@@ -152,3 +152,29 @@ def spontaneous_bound(table: StateTable, spont_coef: np.ndarray,
         s_max = float(s.max()) + 0.5 * dx * slope * float(width.sum())
         out[c] = np.clip(spont_coef[c], 0.0, None).sum(axis=1) * s_max
     return out
+
+
+def uniform_step(channels: np.ndarray, rtol: float = 1e-9) -> float:
+    """The spacing of a uniform channel grid (eV), or 0.0 if the grid is not uniform.
+
+    The kernels then evaluate Gaussian lines at the channels by a recurrence
+    (see ``_field_kernels._add_gaussian``) instead of one exponential per channel.
+
+    Parameters
+    ----------
+    channels : ndarray
+        Channel energies (eV), increasing.
+    rtol : float, default 1e-9
+        Largest deviation of a spacing from the mean spacing, relative to it.
+
+    Returns
+    -------
+    float
+        The mean spacing if every spacing lies within ``rtol`` of it, else 0.0.
+    """
+    channels = np.asarray(channels, float)
+    if channels.size < 2:
+        return 0.0
+    d = np.diff(channels)
+    step = float((channels[-1] - channels[0]) / (channels.size - 1))
+    return step if float(np.max(np.abs(d - step))) <= rtol * step else 0.0

@@ -50,7 +50,7 @@ from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _field as field
 from . import _field_kernels, _kernels, excitation
-from ._field_rates import StimulatedRates, spontaneous_bound
+from ._field_rates import StimulatedRates, spontaneous_bound, uniform_step
 from .pulsed import (PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, _check_int, resolve_sample,
                      validate_times)
 
@@ -419,6 +419,7 @@ class CavityProblem:
                                 float(nc_e.min()), float(nc_e.max()), up + dn)
         ch_width = field.channel_widths(self.channels)
         spont_bound = spontaneous_bound(tab, self.spont_coef, self.channels)
+        ch_step = uniform_step(self.channels)
         em2, ab2, sp2 = (np.ascontiguousarray(m.reshape(kk * s * b, nch))
                          for m in (cp.em, cp.absorb, cp.spont))
         sums = np.zeros((3, nch))
@@ -473,9 +474,9 @@ class CavityProblem:
                 key, 0, dt, self.field_on, nc_class, nc_e, nc_n, nc_clock, nc_counter, up, dn,
                 rates.em, rates.absorb, rates.total, rates.e0, rates.inv_dx,
                 self.lines.em_strength, self.lines.em_offset, self.lines.abs_strength,
-                self.lines.abs_offset, self.spont_coef, spont_bound, self.channels, p_bar,
-                ch_width, tab.homogeneous_width, lorentz, self.bins.lo, self.bins.inv_width,
-                n_ev, ph[0], ph[1], ph[2], hist)
+                self.lines.abs_offset, self.spont_coef, spont_bound, self.channels, ch_step,
+                p_bar, ch_width, tab.homogeneous_width, lorentz, self.bins.lo,
+                self.bins.inv_width, n_ev, ph[0], ph[1], ph[2], hist)
             counts += hist.sum(axis=0)     # the histogram moves by the NCs' changes of n
             cum += n_ev.sum(axis=0)
             t += dt
