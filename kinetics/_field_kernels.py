@@ -128,8 +128,7 @@ def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, lo
                   ch_step):
     """Channel chosen with probability proportional to sum_l s_l h(E_ch - E - off_l) w_ch.
 
-    ``buf`` (as long as the channel grid) holds the weights and then their
-    cumulative sums. For a Gaussian line on a uniform channel grid
+    ``buf`` (as long as the channel grid) holds the line shapes. For a Gaussian line on a uniform channel grid
     (``ch_step`` > 0, the spacing) the line shape comes from the recurrence of
     :func:`_add_gaussian`; otherwise (``ch_step`` <= 0 or a Lorentzian) it is
     evaluated at every channel.
@@ -146,16 +145,17 @@ def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, lo
                 for k in range(n_ch):
                     buf[k] += s * _line(ch_energy[k] - energy - offsets[l], width, lorentzian)
     total = 0.0
+    for k in range(n_ch):
+        total += buf[k] * ch_weight[k]
+    target = u * total
+    acc = 0.0          # the same partial sums in the same order: acc ends at total
     last = -1
     for k in range(n_ch):
         a = buf[k] * ch_weight[k]
         if a > 0.0:
             last = k
-        total += a
-        buf[k] = total
-    target = u * total
-    for k in range(last + 1):
-        if target < buf[k]:
+        acc += a
+        if target < acc:
             return k
     return last
 
