@@ -405,8 +405,8 @@ class CavityProblem:
             raise RuntimeError(f"{int(overflow.sum())} NCs drew more than n_max = {tab.n_max} "
                                "excitons; rerun with a larger n_max")
         # E_i = E_c + w_c Phi^-1(u) / sqrt(2), chunked to bound the temporaries.
-        for lo in range(0, n, 1 << 22):
-            hi = min(n, lo + (1 << 22))
+        for lo in range(0, n, 1 << 20):
+            hi = min(n, lo + (1 << 20))
             c = nc_class[lo:hi]
             nc_e[lo:hi] = tab.exciton_energy[c] + tab.inhomogeneous_width[c] \
                 * special.ndtri(nc_e[lo:hi]) / np.sqrt(2.0)
