@@ -128,10 +128,10 @@ def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, lo
                   ch_step):
     """Channel chosen with probability proportional to sum_l s_l h(E_ch - E - off_l) w_ch.
 
-    ``buf`` (as long as the channel grid) holds the line shapes. For a Gaussian line on a uniform channel grid
-    (``ch_step`` > 0, the spacing) the line shape comes from the recurrence of
-    :func:`_add_gaussian`; otherwise (``ch_step`` <= 0 or a Lorentzian) it is
-    evaluated at every channel.
+    ``buf`` (as long as the channel grid) holds the line shapes. For a
+    Gaussian line on a uniform channel grid (``ch_step`` > 0, the spacing) the
+    line shape comes from the recurrence of :func:`_add_gaussian`; otherwise
+    (``ch_step`` <= 0 or a Lorentzian) it is evaluated at every channel.
     """
     n_ch = ch_energy.shape[0]
     for k in range(n_ch):
@@ -318,16 +318,18 @@ def _field_step(key_base, first_index, dt, field_on, nc_class, nc_energy, nc_n, 
     The field is fixed during the step. Rates of a NC of class c in state n
     with energy E (1/ps): up_rate[c, n] (pump), down_rate[c, n] (radiative +
     Auger), stimulated emission stim_em[c, n](E) and absorption
-    stim_abs[c, n](E), tabulated on the E_i grid e0 + j / inv_de_grid (built by
-    :func:`_fold_rates`; ``stim_total = stim_em + stim_abs``; the grid must
-    cover every NC's E) and interpolated linearly. A decay event puts its
-    photon into a channel with probability sum_l spont_coef[c, n, l]
-    h(E_ch[k] - E - em_offset) ch_width[k] / down_rate[c, n] (channel chosen by
-    the same weights; ``spont_bound[c, n]`` must bound the sum over k from
-    above for every E, see :func:`spontaneous_bound`). Stimulated events pick their channel with weights
-    s h(E_ch - line) ch_photons[k] (``ch_step``: the spacing of a uniform
-    channel grid, 0 otherwise; see :func:`_pick_channel`). The arrays ``nc_*`` hold the block of NCs;
-    NC ``first_index + i`` draws from its own stream.
+    stim_abs[c, n](E), tabulated on the E_i grid e0 + j / inv_de_grid and
+    interpolated linearly; ``stim_total = up + down + stim_em + stim_abs`` on
+    the same grid, which must cover every NC's E (all three are built by
+    :class:`._field_rates.StimulatedRates`). A decay event puts its photon into
+    a channel with probability sum_l spont_coef[c, n, l] h(E_ch[k] - E -
+    em_offset) ch_width[k] / down_rate[c, n] (channel chosen by the same
+    weights; ``spont_bound[c, n]`` must bound the sum over k from above for
+    every E, see :func:`._field_rates.spontaneous_bound`). Stimulated events
+    pick their channel with weights s h(E_ch - line) ch_photons[k]
+    (``ch_step``: the spacing of a uniform channel grid, 0 otherwise; see
+    :func:`_pick_channel`). The arrays ``nc_*`` hold a contiguous block of
+    NCs; its NC i draws from the stream of NC ``first_index + i``.
 
     Outputs (per part, accumulated; the parts are ``n_events.shape[0]`` equal
     slices of the block, independent of the thread count): n_events[part,

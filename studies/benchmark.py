@@ -1048,8 +1048,9 @@ def cavity_report(res: dict) -> str:
         f"cavity Monte Carlo: {r['n_nanocrystals']:.0e} NCs, {r['channels']} channels, "
         f"{r['t_end_ps']:g} ps ({r['steps']} steps, mean dt {r['mean_dt_ps']:.3g} ps), "
         f"{r['threads']} threads on {r['cores']} cores",
-        f"  load average (1/5/15 min) before {'/'.join(f'{x:.2f}' for x in r['load_average_before'])}"
-        f", after {'/'.join(f'{x:.2f}' for x in r['load_average_after_monte_carlo'])}",
+        "  load average (1/5/15 min) before "
+        + "/".join(f"{x:.2f}" for x in r["load_average_before"]) + ", after "
+        + "/".join(f"{x:.2f}" for x in r["load_average_after_monte_carlo"]),
         f"  wall {r['seconds']:.2f} s, CPU {r['cpu_seconds']:.2f} s: "
         f"{r['nc_steps_per_s']:.3g} NC-steps/s (wall), {r['nc_steps_per_cpu_s']:.3g} NC-steps per "
         f"CPU s; {r['events_per_s']:.3g} events/s ({r['events_per_nc_step']:.3g} per NC-step)",
@@ -1061,8 +1062,8 @@ def cavity_report(res: dict) -> str:
     m = r.get("memory")
     if m:
         lines.append(
-            f"  memory run: {m['n_nanocrystals']:.0e} NCs, {m['t_end_ps']:g} ps ({m['steps']} steps, "
-            f"{m['seconds']:.1f} s, {m['nc_steps_per_s']:.3g} NC-steps/s): peak RSS "
+            f"  memory run: {m['n_nanocrystals']:.0e} NCs, {m['t_end_ps']:g} ps "
+            f"({m['steps']} steps, {m['seconds']:.1f} s, {m['nc_steps_per_s']:.3g} NC-steps/s): peak RSS "
             f"{m['peak_mib']:.0f} MiB, {m['growth_mib']:.0f} MiB over the warm baseline "
             f"({m['growth_bytes_per_nc']:.1f} bytes per NC; NC state {m['state_mib']:.0f} MiB)")
     return "\n".join(lines)
