@@ -68,6 +68,8 @@ __all__ = ["simulate_stripe", "mean_excitons_from_fluence", "STRIPE_ENERGY_BINS"
 
 #: Methods of :func:`simulate_stripe` (the first is the default).
 STRIPE_METHODS = ("rate-equations", "monte-carlo")
+#: Largest change of the light's log-amplification per Monte Carlo step (from the drift).
+MAX_LIGHT_STEP = 0.1
 #: Exciton event types counted in the books (cumulative, per NC of the stripe).
 BOOK_TERMS = (("pumped", "excitons created by the pump"),
               ("stimulated_absorption", "stimulated absorption events"),
@@ -297,6 +299,23 @@ class _StripeProblem:
         _light_kernel(gain_coef, source, self.dz, both, edge)
         return both, edge
 
+    def drift(self, p: np.ndarray, u: np.ndarray, up: np.ndarray):
+        """Master-equation flow dp/dt (J, n_p) of every slice in the light u (J, C).
+
+        ``up`` (n_p,) are the pump rates; returns (dp/dt, stimulated-emission rates,
+        stimulated-absorption rates), the rates (J, n_p) in 1/ps per NC.
+        """
+        kk, s, b, _ = self.shape
+        n_sl = p.shape[0]
+        w_em = self.kappa * (u @ self.em.T)
+        w_ab = self.kappa * (u @ self.ab.T)
+        f_up = ((up[None, :] + w_ab) * p).reshape(n_sl, kk, s, b)
+        f_dn = ((self.dn[None, :] + w_em) * p).reshape(n_sl, kk, s, b)
+        dp = -(f_up + f_dn)
+        dp[:, :, 1:] += f_up[:, :, :-1]
+        dp[:, :, :-1] += f_dn[:, :, 1:]
+        return dp.reshape(n_sl, -1), w_em, w_ab
+
     def unamplified_edge_rate(self, p: np.ndarray) -> np.ndarray:
         """Spontaneous emission reaching the edge without gain or loss, (L/2) mean_j S_j (C,)."""
         return (p @ self.sp).sum(axis=0) * self.dz / 2
@@ -328,15 +347,7 @@ class _StripeProblem:
             p = y[:n_pop].reshape(n_sl, n_p)
             pp = np.maximum(p, 0.0)
             u, u_end = self.light(pp)
-            w_em = kap * (u @ em.T)
-            w_ab = kap * (u @ ab.T)
-            f_up = (up[None, :] + w_ab) * p
-            f_dn = (dn[None, :] + w_em) * p
-            f_up3 = f_up.reshape(n_sl, kk, s, b)
-            f_dn3 = f_dn.reshape(n_sl, kk, s, b)
-            dp = -(f_up3 + f_dn3)
-            dp[:, :, 1:] += f_up3[:, :, :-1]
-            dp[:, :, :-1] += f_dn3[:, :, 1:]
+            dp, w_em, w_ab = self.drift(p, u, up)
             spf = float((p @ sp_tot).sum())
             books = np.array([float((up * p).sum()), float((w_ab * p).sum()),
                               float((w_em * p).sum()), spf, float((p @ dn).sum()) - spf]) / n_sl
@@ -428,19 +439,16 @@ class _StripeProblem:
         shapes = shapes * (self.kappa / self.coupling.a_peak)     # (K, X, C)
         ch_width = field.channel_widths(self.channels)
         turnover = self.em + self.ab                               # (n_p, C)
+        up_flat = np.repeat(up[:, :, None], b, axis=2).reshape(n_p)
+        # d ln(amplification)/dt of channel k per unit dp/dt: sum_j dz Gamma_c alpha_0 net
         n_ev = np.zeros((parts, 5), np.int64)
         ph = np.zeros((3, parts, nch), np.int64)
         cum = np.zeros(5, np.int64)
         rec = {"edge": [], "gain": [], "slice_population": [], "books": []}
-
-        def occupation():
-            return hist.sum(axis=1).reshape(n_sl, n_p) / float(n)
-
-        p = occupation()
-        both, u_end = self.light(p)
-        edge_now, unamp_now = self.v_g * u_end, self.unamplified_edge_rate(p)
         edge_int = np.zeros(nch)
         unamp_int = np.zeros(nch)
+        zero_light = np.zeros((n_sl, nch))
+        p = hist.sum(axis=1).reshape(n_sl, n_p) / float(n)
         t, steps, i_rec = 0.0, 0, 0
         while i_rec < self.times.size:
             if t >= self.times[i_rec] - 1e-12 * max(1.0, self.times[i_rec]):
@@ -452,24 +460,31 @@ class _StripeProblem:
                 i_rec += 1
                 continue
             dt = min(self.dt, float(self.times[i_rec]) - t)
+            light = zero_light
             if self.field_on:
-                # a NC's stimulated turnover in the frozen light stays below 0.25 per step
-                rate = self.kappa * (both @ turnover.T)            # (J, n_p), 1/ps
+                u, _ = self.light(p)
+                # a NC's stimulated turnover stays below 0.25 per step ...
+                rate = self.kappa * (u @ turnover.T)               # (J, n_p), 1/ps
                 r_stim = float(rate[p > 0].max()) if (p > 0).any() else 0.0
-                dt = min(dt, MAX_TURNOVER_STEP / max(r_stim, 1e-300))
+                # ... and the light's log-amplification changes by at most MAX_LIGHT_STEP
+                drift, _, _ = self.drift(p, u, up_flat)
+                r_light = float(np.abs(self.gam_a0 * self.dz * (drift @ self.net).sum(axis=0)
+                                       ).max())
+                dt = min(dt, MAX_TURNOVER_STEP / max(r_stim, 1e-300),
+                         MAX_LIGHT_STEP / max(r_light, 1e-300))
+                # the light of the step: that of the populations predicted at its midpoint
+                p_mid = np.maximum(p + 0.5 * dt * drift, 0.0)
+                light, u_end = self.light(p_mid)
+                edge_int += dt * self.v_g * u_end
+                unamp_int += dt * self.unamplified_edge_rate(p_mid)
             n_ev[...] = 0
             hist[...] = 0
             for j in range(n_sl):
-                rate_table = np.ascontiguousarray(np.einsum("cxk,k->cx", shapes, both[j]))
+                rate_table = np.ascontiguousarray(np.einsum("cxk,k->cx", shapes, light[j]))
                 _advance_slice(self, keys[j], dt, ncs[j], up, rate_table, x0, inv_dx,
-                               np.ascontiguousarray(both[j]), ch_width, n_ev, ph, hist[j])
+                               np.ascontiguousarray(light[j]), ch_width, n_ev, ph, hist[j])
             cum += n_ev.sum(axis=0)
-            p = occupation()
-            both, u_end = self.light(p)
-            edge_new, unamp_new = self.v_g * u_end, self.unamplified_edge_rate(p)
-            edge_int += 0.5 * dt * (edge_now + edge_new)
-            unamp_int += 0.5 * dt * (unamp_now + unamp_new)
-            edge_now, unamp_now = edge_new, unamp_new
+            p = hist.sum(axis=1).reshape(n_sl, n_p) / float(n)
             t += dt
             steps += 1
             if progress is not None:
