@@ -70,6 +70,8 @@ __all__ = ["simulate_stripe", "mean_excitons_from_fluence", "STRIPE_ENERGY_BINS"
 STRIPE_METHODS = ("rate-equations", "monte-carlo")
 #: Largest change of the light's log-amplification per Monte Carlo step (from the drift).
 MAX_LIGHT_STEP = 0.1
+#: Share of all NC events below which a channel's stimulated events do not limit the step.
+LIGHT_RELEVANCE = 1e-3
 #: Exciton event types counted in the books (cumulative, per NC of the stripe).
 BOOK_TERMS = (("pumped", "excitons created by the pump"),
               ("stimulated_absorption", "stimulated absorption events"),
@@ -388,6 +390,8 @@ class _StripeProblem:
                 "edge_integrated": sol.y[n_pop:n_pop + nch, -1],
                 "unamplified": sol.y[n_pop + nch:n_pop + 2 * nch, -1],
                 "books": sol.y[n_pop + 2 * nch:, :].T,
+                "field_books": sol.y[n_pop + 2 * nch:, :].T[:, [2, 1, 3]],
+                "occupation": sol.y[:n_pop, :].T.reshape(-1, n_sl, n_p),
                 "initial_excitons": float((p0.sum(axis=(0, 2)) * np.arange(s)).sum()),
                 "n_rhs_evaluations": int(sol.nfev)}
 
@@ -444,7 +448,9 @@ class _StripeProblem:
         n_ev = np.zeros((parts, 5), np.int64)
         ph = np.zeros((3, parts, nch), np.int64)
         cum = np.zeros(5, np.int64)
-        rec = {"edge": [], "gain": [], "slice_population": [], "books": []}
+        rec = {"edge": [], "gain": [], "slice_population": [], "books": [], "field_books": []}
+        ledger = np.zeros(3)   # the light's expected stimulated em./abs. and spont. feed, per NC
+        sp_tot = self.sp.sum(axis=1)
         edge_int = np.zeros(nch)
         unamp_int = np.zeros(nch)
         zero_light = np.zeros((n_sl, nch))
@@ -457,6 +463,7 @@ class _StripeProblem:
                 rec["gain"].append(gn)
                 rec["slice_population"].append(sl_pop)
                 rec["books"].append(cum / float(n_all))
+                rec["field_books"].append(ledger.copy())
                 i_rec += 1
                 continue
             dt = min(self.dt, float(self.times[i_rec]) - t)
@@ -466,10 +473,14 @@ class _StripeProblem:
                 # a NC's stimulated turnover stays below 0.25 per step ...
                 rate = self.kappa * (u @ turnover.T)               # (J, n_p), 1/ps
                 r_stim = float(rate[p > 0].max()) if (p > 0).any() else 0.0
-                # ... and the light's log-amplification changes by at most MAX_LIGHT_STEP
+                # ... and the log-amplification of every channel that carries a share
+                # >= LIGHT_RELEVANCE of the NCs' events changes by at most MAX_LIGHT_STEP
                 drift, _, _ = self.drift(p, u, up_flat)
-                r_light = float(np.abs(self.gam_a0 * self.dz * (drift @ self.net).sum(axis=0)
-                                       ).max())
+                stim_k = self.kappa * (u * (p @ turnover)).sum(axis=0)       # (C,) per NC
+                total = float((p @ (self.dn + up_flat)).sum()) + float(stim_k.sum())
+                r_ln = np.abs(self.gam_a0 * self.dz * (drift @ self.net).sum(axis=0))
+                relevant = stim_k >= LIGHT_RELEVANCE * total
+                r_light = float(r_ln[relevant].max()) if relevant.any() else 0.0
                 dt = min(dt, MAX_TURNOVER_STEP / max(r_stim, 1e-300),
                          MAX_LIGHT_STEP / max(r_light, 1e-300))
                 # the light of the step: that of the populations predicted at its midpoint
@@ -477,6 +488,10 @@ class _StripeProblem:
                 light, u_end = self.light(p_mid)
                 edge_int += dt * self.v_g * u_end
                 unamp_int += dt * self.unamplified_edge_rate(p_mid)
+                ledger += dt / n_sl * np.array([
+                    self.kappa * float(((light @ self.em.T) * p_mid).sum()),
+                    self.kappa * float(((light @ self.ab.T) * p_mid).sum()),
+                    float((p_mid @ sp_tot).sum())])
             n_ev[...] = 0
             hist[...] = 0
             for j in range(n_sl):
@@ -492,7 +507,8 @@ class _StripeProblem:
         return {"edge": np.array(rec["edge"]), "gain": np.array(rec["gain"]),
                 "slice_population": np.array(rec["slice_population"]),
                 "edge_integrated": edge_int, "unamplified": unamp_int,
-                "books": np.array(rec["books"]), "initial_excitons": initial_excitons / n_all,
+                "books": np.array(rec["books"]), "field_books": np.array(rec["field_books"]),
+                "initial_excitons": initial_excitons / n_all,
                 "n_steps": steps, "n_events": int(cum.sum())}
 
 
@@ -593,6 +609,15 @@ def _dataset(problem: _StripeProblem, records: list[dict]) -> xr.Dataset:
     for i, (name, long) in enumerate(BOOK_TERMS):
         dv[f"books_{name}"] = (pt, books[..., i], {"units": "1", "long_name":
                                                    f"cumulative {long}, per NC of the stripe"})
+    dv["field_books"] = (("pump", "time", "field_term"),
+                         np.stack([r["field_books"] for r in records]),
+                         {"units": "1", "long_name": "cumulative exchanges of the light with the "
+                          "NCs expected from the light and the occupations, per NC of the stripe "
+                          "(rate equations: equal to the books; Monte Carlo: the light's side, "
+                          "from the step's light and midpoint occupations)"})
+    coords["field_term"] = ("field_term", ["stimulated_emission", "stimulated_absorption",
+                                           "spontaneous_into_field"],
+                            {"units": "1", "long_name": "exchange of the light with the NCs"})
     dv["books_initial_excitons"] = (("pump",), np.array([r["initial_excitons"] for r in records]),
                                     {"units": "1", "long_name": "excitons per NC at t = 0"})
     mc = problem.method == "monte-carlo"

@@ -1,0 +1,222 @@
+"""Monte Carlo stripe: vs its rate-equation twin, books, field off, threads, step size.
+
+Tolerances are derived from the sample size (``tests.conftest``): populations per slice
+by the exact binomial interval of the slice's NCs; the edge emission by the delta method
+(its gradient with respect to the slices' occupations, times their multinomial covariance;
+for the time integral the Minkowski bound sd(int F dt) <= int sd(F) dt); counted
+stimulated events against the light's own expectation by Poisson noise.
+
+The twin runs at 96 energy bins: at the default 32 its binning error in the stimulated
+quantities of this regime is ~5 % (96 vs 192 bins: 0.5 %), larger than the noise.
+"""
+
+import numba
+import numpy as np
+import pytest
+
+from ncgain import kinetics, models
+from ncgain.kinetics import stripe as stripe_mod
+from tests.conftest import Z_BOUND, assert_binomial, assert_within_noise
+
+FILM = models.Film(absorption_coefficient=2000.0, confinement_factor=0.5, loss=10.0)
+# alpha_0 Gamma_c L = 40: the peak channel's time-integrated edge emission is ~100x its
+# unamplified spontaneous emission at <N> = 1.5 (ASE with gain depletion by the light)
+STRIPE = models.Stripe(length=0.04, slices=4, channels=12, spontaneous_coupling=1e-3)
+N_SLICE = 10_000
+BINS = 96
+TIMES = [0.0, 20.0, 100.0, 300.0]
+PUMP = dict(mean_excitons=[1.5])
+MC = dict(method="monte-carlo", n_nanocrystals=N_SLICE, energy_bins=BINS, **PUMP)
+
+
+@pytest.fixture(scope="module")
+def mc():
+    return kinetics.simulate_stripe("type-ii", FILM, STRIPE, TIMES, seed=4, **MC)
+
+
+@pytest.fixture(scope="module")
+def twin(mc):
+    """The rate equations on a dense time grid (for the Minkowski bound) and the Dataset."""
+    dense = np.union1d(np.linspace(0.0, TIMES[-1], 151), TIMES)
+    kw = dict(mean_excitons=PUMP["mean_excitons"], fluence=None, generation_rate=None,
+              method="rate-equations", n_max=mc.attrs["n_max"], n_nanocrystals=N_SLICE,
+              seed=0, dt=None, field_on=True, energy_bins=BINS)
+    problem = stripe_mod._StripeProblem.build("type-ii", FILM, STRIPE, dense, **kw)
+    rec = problem.rate_equations(0, rtol=1e-8)
+    ds = kinetics.simulate_stripe("type-ii", FILM, STRIPE, TIMES, method="rate-equations",
+                                  n_max=mc.attrs["n_max"], energy_bins=BINS, rtol=1e-8, **PUMP)
+    return problem, dense, rec, ds
+
+
+def edge_sd(problem, p, n):
+    """Delta-method standard deviation of the edge flux (C,) from occupations p (J, n_p).
+
+    Channels are independent in the light kernel, so dF_k/dp_{j,cell} = dF_k/da_{j,k}
+    Gamma_c alpha_0 net[cell, k] + dF_k/ds_{j,k} sp[cell, k] / (2 v_g), with a, s the
+    slice's gain coefficient and source; each slice's occupation is multinomial over n NCs.
+    """
+    gain = np.ascontiguousarray(problem.gam_a0 * (p @ problem.net) - problem.film.loss)
+    src = np.ascontiguousarray((p @ problem.sp) / (2 * problem.v_g))
+    n_sl, nch = gain.shape
+
+    def edge(a, s):
+        both, out = np.empty((n_sl, nch)), np.empty(nch)
+        stripe_mod._light_kernel(a, s, problem.dz, both, out)
+        return problem.v_g * out
+
+    var = np.zeros(nch)
+    for j in range(n_sl):
+        da, ds = np.zeros_like(gain), np.zeros_like(src)
+        da[j], ds[j] = 1e-3, 1.0
+        d_a = (edge(gain + da, src) - edge(gain - da, src)) / 2e-3
+        d_s = edge(gain, src + ds) - edge(gain, src)          # exactly linear in s
+        g = d_a[None, :] * problem.gam_a0 * problem.net + d_s[None, :] * problem.sp \
+            / (2 * problem.v_g)                                 # (n_p, C)
+        var += ((p[j][:, None] * g ** 2).sum(axis=0) - (p[j] @ g) ** 2) / n
+    return np.sqrt(np.maximum(var, 0.0))
+
+
+def test_populations_per_slice_match_the_twin(mc, twin):
+    """(a) Each slice's populations lie in the exact binomial interval of its N_SLICE NCs."""
+    _, _, _, ds = twin
+    assert_binomial(mc.slice_population.isel(pump=0).values[1:],
+                    ds.slice_population.isel(pump=0).values[1:], N_SLICE,
+                    what="stripe slice populations")
+
+
+def test_edge_emission_matches_the_twin(mc, twin):
+    """(a) Edge flux at the record times and its time integral, delta-method tolerance."""
+    problem, dense, rec, ds = twin
+    occ = rec["occupation"]                                     # (T_dense, J, n_p)
+    amp = (ds.edge_emission_integrated / ds.edge_emission_unamplified).max().item()
+    assert amp > 30                                             # real ASE, not spontaneous
+    for t in TIMES[1:]:
+        i = int(np.searchsorted(dense, t))
+        sd = edge_sd(problem, np.maximum(occ[i], 0.0), N_SLICE)
+        assert_within_noise(mc.edge_emission.sel(time=t).isel(pump=0).values,
+                            ds.edge_emission.sel(time=t).isel(pump=0).values, sd,
+                            what=f"edge emission at {t} ps")
+    sds = np.array([edge_sd(problem, np.maximum(o, 0.0), N_SLICE) for o in occ])
+    bound = np.trapezoid(sds, dense, axis=0)                    # Minkowski: sd of the integral
+    assert_within_noise(mc.edge_emission_integrated.isel(pump=0).values,
+                        ds.edge_emission_integrated.isel(pump=0).values, bound,
+                        what="time-integrated edge emission")
+
+
+def test_counted_stimulated_events_match_the_light(mc):
+    """(a) The NCs' counted stimulated events = the light's expectation within Poisson noise."""
+    n_all = mc.attrs["n_nanocrystals_total"]
+    assert mc.books_stimulated_emission.isel(pump=0, time=-1).item() * n_all > 200
+    for term in ("stimulated_emission", "stimulated_absorption", "spontaneous_into_field"):
+        counted = mc[f"books_{term}"].isel(pump=0).values
+        expected = mc.field_books.sel(field_term=term).isel(pump=0).values
+        assert_within_noise(counted, expected, np.sqrt(expected / n_all) + 1.0 / n_all,
+                            what=f"counted vs expected {term}")
+
+
+@pytest.mark.parametrize("which", ["mc", "twin"])
+def test_exciton_books_close(which, request):
+    """(b) pumped + stim. absorbed - stim. emitted - decayed = stored (MC: exact integers)."""
+    ds = request.getfixturevalue(which)
+    ds = ds if which == "mc" else ds[3]
+    terms = {k: ds[f"books_{k}"].isel(pump=0).values for k, _ in stripe_mod.BOOK_TERMS}
+    stored = (ds.mean_excitons_t - ds.books_initial_excitons).isel(pump=0).values
+    balance = (terms["pumped"] + terms["stimulated_absorption"] - terms["stimulated_emission"]
+               - terms["spontaneous_into_field"] - terms["decay_other"])
+    if which == "mc":
+        n_all = ds.attrs["n_nanocrystals_total"]
+        assert terms["stimulated_emission"][-1] * n_all > 200      # the light really acts
+        np.testing.assert_array_equal(np.rint(stored * n_all), np.rint(balance * n_all))
+        np.testing.assert_allclose(stored * n_all, np.rint(stored * n_all), atol=1e-6)
+    else:
+        np.testing.assert_allclose(stored, balance, rtol=0, atol=1e-6)
+
+
+def test_field_off_slices_are_simulate_pulsed_exactly():
+    """(c) Field off: slice j's NCs are simulate_pulsed's NCs j n ... (j+1) n - 1, bit for bit.
+
+    simulate_pulsed has no first-NC argument, so slice j's counts are the difference of the
+    counts of (j+1) n and j n NCs (NC i draws the same stream in both).
+    """
+    n, times = 3000, [0.0, 20.0, 130.0, 900.0]
+    ds = kinetics.simulate_stripe("type-ii", FILM, STRIPE, times, method="monte-carlo",
+                                  n_nanocrystals=n, seed=5, field=False, **PUMP)
+    assert float(ds.books_stimulated_emission.max()) == 0.0
+    assert float(ds.edge_emission.max()) == 0.0
+    counts = np.rint(ds.slice_population.isel(pump=0).values * n)          # (T, J, S)
+    cum = [np.zeros_like(counts[:, 0])]
+    for j in range(1, STRIPE.slices + 1):
+        ref = kinetics.simulate_pulsed("type-ii", PUMP["mean_excitons"], times,
+                                       n_nanocrystals=j * n, seed=5, n_max=ds.attrs["n_max"],
+                                       energy_bins=1)
+        cum.append(np.rint(ref.population.isel(mean_excitons=0).values * j * n))
+    for j in range(STRIPE.slices):
+        np.testing.assert_array_equal(counts[:, j], cum[j + 1] - cum[j])
+
+
+def test_bit_identical_for_one_and_two_threads():
+    """(d) Same seed: identical output for 1 and 2 Numba threads."""
+    kw = dict(MC, n_nanocrystals=2000, seed=11, energy_bins=32)
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        a = kinetics.simulate_stripe("type-ii", FILM, STRIPE, [0.0, 30.0], **kw)
+        numba.set_num_threads(max(2, old))
+        b = kinetics.simulate_stripe("type-ii", FILM, STRIPE, [0.0, 30.0], **kw)
+    finally:
+        numba.set_num_threads(old)
+    for v in ("slice_population", "edge_emission", "edge_emission_integrated",
+              "books_stimulated_emission", "field_books"):
+        np.testing.assert_array_equal(a[v].values, b[v].values)
+
+
+def test_halving_dt_changes_nothing_beyond_noise(mc, twin):
+    """(e) dt/2: slice populations and edge flux agree within the noise of two runs."""
+    problem, dense, rec, _ = twin
+    ds2 = kinetics.simulate_stripe("type-ii", FILM, STRIPE, TIMES, seed=4,
+                                   dt=mc.attrs["dt_ps"] / 2, **MC)
+    assert int(ds2.attrs["n_steps"][1:-1]) > int(mc.attrs["n_steps"][1:-1])
+    p1 = mc.slice_population.isel(pump=0, time=-1).values
+    p2 = ds2.slice_population.isel(pump=0, time=-1).values
+    # two estimates, independent in effect: std of the difference sqrt(2 p (1 - p) / N)
+    assert_within_noise(p2, p1, np.sqrt(2 * p1 * (1 - p1) / N_SLICE) + 1.0 / N_SLICE,
+                        what="slice populations at dt/2 vs dt")
+    sd = edge_sd(problem, np.maximum(rec["occupation"][-1], 0.0), N_SLICE)
+    assert_within_noise(ds2.edge_emission.isel(pump=0, time=-1).values,
+                        mc.edge_emission.isel(pump=0, time=-1).values, np.sqrt(2) * sd,
+                        what="edge emission at dt/2 vs dt")
+
+
+def test_cw_monte_carlo_runs_and_conserves_ncs():
+    """c.w. pumping: every slice keeps its NCs and the pump books count the up events."""
+    ds = kinetics.simulate_stripe("type-ii", FILM, STRIPE, [0.0, 40.0], method="monte-carlo",
+                                  generation_rate=[0.01], n_nanocrystals=2000, seed=1)
+    counts = ds.slice_population.isel(pump=0).values * 2000
+    np.testing.assert_allclose(counts.sum(axis=-1), 2000.0, rtol=0, atol=1e-9)
+    pumped = ds.books_pumped.isel(pump=0, time=-1).item()
+    # G t = 0.4 up-rate per ground-state NC: the pumped count lies well above zero
+    assert 0.2 < pumped < 0.45
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(method="kinetic"), "method"),
+    (dict(n_nanocrystals=0), "n_nanocrystals"),
+    (dict(n_nanocrystals=2.5), "n_nanocrystals"),
+    (dict(seed=-1), "seed"),
+    (dict(dt=100.0), "dt"),
+    (dict(dt=-1.0), "dt"),
+    (dict(energy_bins=0), "energy_bins"),
+    (dict(field="no"), "field"),
+    (dict(n_nanocrystals=10 ** 9), "n_nanocrystals"),   # memory: ~88 GB of NC state
+])
+def test_bad_input_raises_before_work(kwargs, match):
+    kw = dict(method="monte-carlo", mean_excitons=[1.0])
+    kw.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        kinetics.simulate_stripe("type-ii", FILM, STRIPE, [0.0, 10.0], **kw)
+
+
+def test_dt_error_names_the_allowed_range():
+    with pytest.raises(ValueError, match=r"dt = 100.0 ps is outside the allowed range \(0, "):
+        kinetics.simulate_stripe("type-ii", FILM, STRIPE, [0.0, 10.0], method="monte-carlo",
+                                 mean_excitons=[1.0], dt=100.0)
