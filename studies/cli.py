@@ -571,17 +571,38 @@ def _cmd_ase(args) -> int:
     from tqdm.auto import tqdm
     parts = []
     for f in tqdm(fluence, unit="fluence", disable=args.quiet):
-        parts.append(kinetics.simulate_stripe(sample, film, stripe, times, fluence=[f]))
+        parts.append(kinetics.simulate_stripe(sample, film, stripe, times, fluence=[f],
+                                              **_ase_method_kwargs(args)))
     import xarray as xr
-    ds = xr.concat(parts, dim="pump", data_vars="different", combine_attrs="override")
+    ds = xr.concat(parts, dim="pump", data_vars="different", compat="equals",
+                   combine_attrs="override")
     out.parent.mkdir(parents=True, exist_ok=True)
     ds.to_netcdf(out)
     amp = (ds.edge_emission_integrated / ds.edge_emission_unamplified).max("channel").values
-    print(f"wrote {out} ({sample.name}, stripe L = {args.length:g} cm)")
+    print(f"wrote {out} ({sample.name}, stripe L = {args.length:g} cm, {args.method})")
     for f, a in zip(fluence, amp):
         print(f"  {f:8.3g} mJ cm^-2: largest amplification (edge / unamplified) {a:.3g}")
     _print_assumptions(ds)
     return 0
+
+
+def _ase_method_kwargs(args) -> dict:
+    """simulate_stripe keywords of ``ncgain ase``'s --method, --n-nanocrystals, --seed."""
+    if args.method == "monte-carlo":
+        return {"method": "monte-carlo", "n_nanocrystals": args.n_nanocrystals,
+                "seed": args.seed}
+    return {"method": args.method}
+
+
+def _add_ase_method_args(a):
+    a.add_argument("--method", choices=("rate-equations", "monte-carlo"),
+                   default="rate-equations",
+                   help="rate equations per slice or Monte Carlo (default: %(default)s)")
+    a.add_argument("--n-nanocrystals", type=_count_type("--n-nanocrystals", 1, 10 ** 9),
+                   default=20_000,
+                   help="Monte Carlo NCs per slice (default: %(default)s)")
+    a.add_argument("--seed", type=int, default=0,
+                   help="seed of the Monte Carlo random streams (default: %(default)s)")
 
 
 def _add_photon_parsers(sub):
@@ -625,6 +646,7 @@ def _add_photon_parsers(sub):
                    help="pump fluences in mJ cm^-2 (required)")
     a.add_argument("--times", default="0,3,30,100,300,1000,3000",
                    help="record times in ps, integration to the last (default: %(default)s)")
+    _add_ase_method_args(a)
     a.add_argument("--out", required=True, help="output netCDF file (.nc) (required)")
     a.add_argument("--quiet", action="store_true", help="no progress bar (default: show it)")
     a.set_defaults(func=_cmd_ase)

@@ -222,3 +222,16 @@ def test_simulate_preset_override_is_named_after_the_change(tmp_path):
     with xr.open_dataset(out) as ds:
         expected = f"{models.presets.TYPE_II_CDS_ZNSE.name} with linewidth = 0.08"
         assert ds.attrs["sample_name"] == expected and expected in ds.attrs["title"]
+
+
+def test_ase_monte_carlo_writes_the_stripe_dataset(tmp_path, capsys):
+    out = tmp_path / "ase.nc"
+    assert cli.main(["ase", "--preset", "type-ii", "--fluence", "2", "--times", "0,50",
+                     "--length", "0.02", "--slices", "2", "--channels", "8",
+                     "--method", "monte-carlo", "--n-nanocrystals", "2e3", "--seed", "3",
+                     "--quiet", "--out", str(out)]) == 0
+    assert "monte-carlo" in capsys.readouterr().out
+    with xr.open_dataset(out) as ds:
+        assert ds.attrs["method"] == "monte-carlo" and ds.attrs["seed"] == 3
+        assert ds.attrs["n_nanocrystals"] == 2000
+        assert ds.slice_population.attrs["units"] == "1"
