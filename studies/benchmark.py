@@ -1069,6 +1069,42 @@ def cavity_report(res: dict) -> str:
     return "\n".join(lines)
 
 
+def stripe_throughput(n_nanocrystals: int = 50_000, slices: int = 8, channels: int = 32,
+                      t_end: float = 300.0, mean_excitons: float = 1.5) -> dict:
+    """Monte Carlo stripe: NC-steps and events per second, and the twin's time.
+
+    A pulsed type-II film (alpha_0 = 2000 cm^-1, Gamma_c = 0.5, loss 10 cm^-1) under a
+    0.04 cm stripe of ``slices`` slices with ``n_nanocrystals`` NCs each, ``channels``
+    channels, beta = 1e-3, <N> = ``mean_excitons``, 0 ... ``t_end`` ps (ASE with ~100x
+    amplification at the peak). The first (compiling) call is excluded.
+    """
+    import time as _time
+
+    import numba
+    from ncgain import kinetics, models
+    film = models.Film(absorption_coefficient=2000.0, confinement_factor=0.5, loss=10.0)
+    stripe = models.Stripe(length=0.04, slices=slices, channels=channels,
+                           spontaneous_coupling=1e-3)
+    kw = dict(mean_excitons=[mean_excitons], method="monte-carlo")
+    kinetics.simulate_stripe("type-ii", film, stripe, [0.0, 1.0], n_nanocrystals=500, **kw)
+    t0 = _time.perf_counter()
+    ds = kinetics.simulate_stripe("type-ii", film, stripe, [0.0, t_end],
+                                  n_nanocrystals=n_nanocrystals, **kw)
+    mc = _time.perf_counter() - t0
+    steps = json.loads(ds.attrs["n_steps"])[0]
+    events = json.loads(ds.attrs["n_events"])[0]
+    t0 = _time.perf_counter()
+    kinetics.simulate_stripe("type-ii", film, stripe, [0.0, t_end],
+                             mean_excitons=[mean_excitons])
+    twin = _time.perf_counter() - t0
+    n_all = n_nanocrystals * slices
+    return {"n_nanocrystals_per_slice": n_nanocrystals, "slices": slices,
+            "channels": channels, "t_end_ps": t_end, "steps": steps, "seconds": mc,
+            "nc_steps_per_s": n_all * steps / mc, "events_per_s": events / mc,
+            "twin_seconds": twin, "threads": numba.get_num_threads(),
+            "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None}
+
+
 def main(argv=None) -> int:
     """Command line of ``python -m ncgain.studies.benchmark``: run, print, write JSON.
 
@@ -1108,7 +1144,14 @@ def main(argv=None) -> int:
     parser.add_argument("--cavity-t-end", type=float, default=None,
                         help="simulated time of the cavity run in ps (default 200; the issue's "
                              "target run is 2000)")
+    parser.add_argument("--stripe", action="store_true",
+                        help="instead: the Monte Carlo stripe (ASE) throughput and the twin's time")
     args = parser.parse_args(argv)
+    if args.stripe:
+        res = stripe_throughput(**({"n_nanocrystals": 500, "slices": 2, "channels": 8,
+                                    "t_end": 20.0} if args.smoke else {}))
+        print(json.dumps(res, indent=2))
+        return 0
     if args.cavity:
         kw = ({"n_nanocrystals": 20_000, "t_end": 2.0, "memory_nanocrystals": 20_000}
               if args.smoke else {})
