@@ -109,3 +109,9 @@ def test_sweep_benchmark_runs():
                     "cluster_1_startup_s", "cluster_2_startup_s", "speedup_1_to_2_workers"):
             assert r[key] > 0, key
     assert "speed-up" in bm.sweep_report(res)
+
+
+def test_stripe_throughput_smoke():
+    """The Monte Carlo stripe row: counts steps and events (numbers, not timings, asserted)."""
+    res = bm.stripe_throughput(n_nanocrystals=300, slices=2, channels=8, t_end=10.0)
+    assert res["steps"] >= 2 and res["nc_steps_per_s"] > 0 and res["events_per_s"] >= 0
