@@ -36,7 +36,23 @@ Two methods with one Dataset schema:
   function of the current populations. The step is dt = 0.05 / r_fast by
   default (r_fast the fastest decay rate of states n <= g or the pump rate;
   at most 0.5 / r_fast), shortened while a NC's stimulated rate (emission +
-  absorption) in the current light exceeds 0.25 / dt.
+  absorption) in the current light exceeds 0.25 / dt or the log-amplification
+  of a channel carrying >= 1e-3 of the events would change by more than 0.1.
+  The light of a step is that of the populations predicted at its midpoint
+  from the master-equation drift (:meth:`_StripeProblem.drift`, shared with
+  the twin); the time-integrated edge emission is the midpoint sum.
+
+Limits of the Monte Carlo. The light is computed from the sampled histograms,
+so its noise is the populations' sampling noise amplified by the gain (at
+1e4 NCs per slice and ~100x amplification: 5-20 % per channel of one run's
+edge emission); the NCs' rates use their continuous E_i, the light only the
+energy bins. The twin's own binning error can exceed that noise: at the
+default 32 bins its stimulated emission was ~5 % above the 96-bin value in
+the tested ASE stripe (192 bins: a further 0.5 %); pass ``energy_bins`` to
+compare. Far beyond saturation (gain-length products of hundreds at t = 0)
+the explicit light needs steps of ~1e-70 ps; a run that advances less than
+1e-6 of the last record time in 2000 steps stops with RuntimeError (the rate
+equations' stiff solver integrates such cases).
 """
 
 from __future__ import annotations
@@ -72,6 +88,10 @@ STRIPE_METHODS = ("rate-equations", "monte-carlo")
 MAX_LIGHT_STEP = 0.1
 #: Share of all NC events below which a channel's stimulated events do not limit the step.
 LIGHT_RELEVANCE = 1e-3
+#: Steps after which the Monte Carlo checks its progress, and the least share of the last
+#: record time it must have advanced by then (else RuntimeError: a stalled run).
+STALL_STEPS = 2_000
+STALL_FRACTION = 1e-6
 #: Exciton event types counted in the books (cumulative, per NC of the stripe).
 BOOK_TERMS = (("pumped", "excitons created by the pump"),
               ("stimulated_absorption", "stimulated absorption events"),
@@ -455,7 +475,7 @@ class _StripeProblem:
         unamp_int = np.zeros(nch)
         zero_light = np.zeros((n_sl, nch))
         p = hist.sum(axis=1).reshape(n_sl, n_p) / float(n)
-        t, steps, i_rec = 0.0, 0, 0
+        t, steps, i_rec, t_check = 0.0, 0, 0, 0.0
         while i_rec < self.times.size:
             if t >= self.times[i_rec] - 1e-12 * max(1.0, self.times[i_rec]):
                 e, gn, sl_pop = self.observe(p)
@@ -504,6 +524,17 @@ class _StripeProblem:
             steps += 1
             if progress is not None:
                 progress(dt)
+            if steps % STALL_STEPS == 0:
+                if t - t_check < STALL_FRACTION * float(self.times[-1]):
+                    raise RuntimeError(
+                        f"the Monte Carlo stripe advanced only {t - t_check:.3g} ps in "
+                        f"{STALL_STEPS} steps (t = {t:.3g} ps): the quasi-static light is far "
+                        "beyond saturation (stimulated rates "
+                        f"~{MAX_TURNOVER_STEP / max(dt, 1e-300):.3g} ps^-1 per NC), which the "
+                        "explicit light of the Monte Carlo cannot resolve; use "
+                        "method='rate-equations' (stiff solver) or a smaller gain-length "
+                        "product (stripe length, fluence)")
+                t_check = t
         return {"edge": np.array(rec["edge"]), "gain": np.array(rec["gain"]),
                 "slice_population": np.array(rec["slice_population"]),
                 "edge_integrated": edge_int, "unamplified": unamp_int,
