@@ -273,3 +273,12 @@ def test_dt_error_names_the_allowed_range():
     with pytest.raises(ValueError, match=r"dt = 100.0 ps is outside the allowed range \(0, "):
         kinetics.simulate_stripe("type-ii", FILM, STRIPE, [0.0, 10.0], method="monte-carlo",
                                  mean_excitons=[1.0], dt=100.0)
+
+
+def test_stalled_run_far_beyond_saturation_stops(monkeypatch):
+    """Gamma_c alpha_0 L = 300 at <N> = 3: the explicit light stalls; RuntimeError, no hang."""
+    monkeypatch.setattr(stripe_mod, "STALL_STEPS", 30)
+    hot = models.Stripe(length=0.3, slices=4, channels=8)
+    with pytest.raises(RuntimeError, match="method='rate-equations'"):
+        kinetics.simulate_stripe("type-ii", FILM, hot, [0.0, 5.0], method="monte-carlo",
+                                 mean_excitons=[3.0], n_nanocrystals=100, seed=1)
