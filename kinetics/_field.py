@@ -249,7 +249,7 @@ def spontaneous_coefficients(table: StateTable, lines: TransitionLines, beta: fl
 
 
 def energies_from_uniforms(table: StateTable, nc_class: np.ndarray, nc_u: np.ndarray,
-                           chunk: int = 1 << 22) -> None:
+                           chunk: int = 1 << 20) -> None:
     """Turn the kernel's energy uniforms u_E into E_i = E_c + w_c Phi^-1(u_E)/sqrt(2), in place.
 
     Chunked to bound the temporaries (``nc_u`` holds u_E on entry and E_i in eV on exit).
@@ -260,22 +260,3 @@ def energies_from_uniforms(table: StateTable, nc_class: np.ndarray, nc_u: np.nda
         nc_u[lo:hi] = table.exciton_energy[c] + table.inhomogeneous_width[c] \
             * special.ndtri(nc_u[lo:hi]) / np.sqrt(2.0)
 
-
-def stimulated_rate_grid(table: StateTable, channels: np.ndarray):
-    """Grid of line positions x for the kernel's tabulated stimulated rate.
-
-    Returns ``(x0, inv_dx, shapes)`` with ``shapes[c, j, k] = h_c(E_k - x_j)`` (1/eV) on
-    x_j = x0 + j / inv_dx (spacing gamma_min / 32, margin 8 gamma (Gaussian) or 200 gamma
-    (Lorentzian) beyond the channels): the stimulated rate per unit line strength of a line
-    at x is kappa / A_peak * sum_k shapes[c, j, k] Q_k, interpolated linearly by the kernel.
-    """
-    lorentz = table.lineshape == "lorentzian"
-    gam_min = float(table.homogeneous_width.min())
-    margin = (200.0 if lorentz else 8.0) * float(table.homogeneous_width.max())
-    x0 = float(channels[0] - margin)
-    dx = gam_min / 32.0
-    nx = int(np.ceil((channels[-1] + margin - x0) / dx)) + 2
-    xg = x0 + dx * np.arange(nx)
-    shapes = np.stack([homogeneous(channels[None, :] - xg[:, None], table.homogeneous_width[c],
-                                   table.lineshape) for c in range(table.n_classes)])
-    return x0, 1.0 / dx, shapes
