@@ -505,20 +505,42 @@ def _add_sweep_parser(sub) -> None:
 #: excitation" (Fig. 5d); the README and docs/validation.md quote thresholds at 3 ps.
 THRESHOLD_TIME = 3.0
 def _photon_film_args(p):
-    p.add_argument("--film", metavar="TOML|JSON", default=None,
-                   help="film file or name, as for threshold --cw (default: built from --alpha0, --confinement, --loss)")
-    p.add_argument("--alpha0", type=float, default=4000.0,
-                   help="film band-edge absorption coefficient in cm^-1 (default: %(default)s)")
-    p.add_argument("--confinement", type=float, default=0.5, help="confinement factor of the mode in the film (default: %(default)s)")
-    p.add_argument("--loss", type=float, default=10.0, help="film loss in cm^-1 (default: %(default)s)")
+    p.add_argument("--film", metavar="TOML|JSON|close-packed", default=None,
+                   help="film file or name, as for threshold --cw (default: the close-packed "
+                        "film, models.Film.close_packed(), changed by --alpha0, "
+                        "--confinement, --loss)")
+    p.add_argument("--alpha0", type=float, default=None,
+                   help="film band-edge absorption coefficient in cm^-1 (default: the "
+                        "close-packed film's)")
+    p.add_argument("--confinement", type=float, default=None,
+                   help="confinement factor of the mode in the film (default: the "
+                        "close-packed film's)")
+    p.add_argument("--loss", type=float, default=None,
+                   help="film loss in cm^-1 (default: the close-packed film's)")
+
+
+_FILM_OPTIONS = {"alpha0": "absorption_coefficient", "confinement": "confinement_factor",
+                 "loss": "loss"}
 
 
 def _photon_film(args):
     from ncgain import models
+    changes = {field: getattr(args, opt) for opt, field in _FILM_OPTIONS.items()
+               if getattr(args, opt) is not None}
     if args.film is not None:
+        if changes:
+            raise ValueError("give either --film or --alpha0/--confinement/--loss, not both")
         return _film(args.film)   # a film file or a named film, as for ``threshold --cw``
-    return models.Film(absorption_coefficient=args.alpha0, confinement_factor=args.confinement,
-                       loss=args.loss)
+    if not changes:
+        return models.Film.close_packed()
+    told = ", ".join(f"--{opt} {getattr(args, opt):g}" for opt in _FILM_OPTIONS
+                     if getattr(args, opt) is not None)
+    return models.Film.close_packed(**changes, name=f"close-packed NC film with {told}")
+
+
+def _print_film(film):
+    print(f"  film: {film.name}: alpha_0 = {film.absorption_coefficient:g} cm^-1, "
+          f"confinement factor = {film.confinement_factor:g}, loss = {film.loss:g} cm^-1")
 
 
 def _print_assumptions(ds):
@@ -542,12 +564,15 @@ def _cmd_lase(args) -> int:
     out = Path(args.out)
     if out.suffix != ".nc":
         raise ValueError(f"--out {out}: the output file must end in .nc (netCDF)")
-    ds = kinetics.simulate_cavity(sample, film, cav, times, method=args.method,
-                                  n_nanocrystals=args.n_nanocrystals, seed=args.seed,
-                                  progress=not args.quiet, **kw)
     out.parent.mkdir(parents=True, exist_ok=True)
-    ds.to_netcdf(out)
+    from . import _io
+    with _exclusive_file_output(out, "--out"):
+        ds = kinetics.simulate_cavity(sample, film, cav, times, method=args.method,
+                                      n_nanocrystals=args.n_nanocrystals, seed=args.seed,
+                                      progress=not args.quiet, **kw)
+        _io.write_netcdf(ds, out)
     print(f"wrote {out} ({sample.name}, {args.method})")
+    _print_film(film)
     if "generation_rate" in kw:
         g_th = ds.attrs["gain_threshold_generation_rate_per_ps"]
         i_th = float(kinetics.cavity.intensity_from_generation_rate(g_th, sample))
@@ -568,18 +593,17 @@ def _cmd_ase(args) -> int:
     out = Path(args.out)
     if out.suffix != ".nc":
         raise ValueError(f"--out {out}: the output file must end in .nc (netCDF)")
-    from tqdm.auto import tqdm
-    parts = []
-    for f in tqdm(fluence, unit="fluence", disable=args.quiet):
-        parts.append(kinetics.simulate_stripe(sample, film, stripe, times, fluence=[f],
-                                              **_ase_method_kwargs(args)))
-    import xarray as xr
-    ds = xr.concat(parts, dim="pump", data_vars="different", compat="equals",
-                   combine_attrs="override")
+    # One call for all fluences: the Monte Carlo's per-fluence step and event counts
+    # stay in the attributes (JSON lists), and the progress bar covers the whole run.
     out.parent.mkdir(parents=True, exist_ok=True)
-    ds.to_netcdf(out)
+    from . import _io
+    with _exclusive_file_output(out, "--out"):
+        ds = kinetics.simulate_stripe(sample, film, stripe, times, fluence=fluence,
+                                      progress=not args.quiet, **_ase_method_kwargs(args))
+        _io.write_netcdf(ds, out)
     amp = (ds.edge_emission_integrated / ds.edge_emission_unamplified).max("channel").values
     print(f"wrote {out} ({sample.name}, stripe L = {args.length:g} cm, {args.method})")
+    _print_film(film)
     for f, a in zip(fluence, amp):
         print(f"  {f:8.3g} mJ cm^-2: largest amplification (edge / unamplified) {a:.3g}")
     _print_assumptions(ds)

@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -226,7 +227,7 @@ def test_simulate_preset_override_is_named_after_the_change(tmp_path):
 
 def test_ase_monte_carlo_writes_the_stripe_dataset(tmp_path, capsys):
     out = tmp_path / "ase.nc"
-    assert cli.main(["ase", "--preset", "type-ii", "--fluence", "2", "--times", "0,50",
+    assert cli.main(["ase", "--preset", "type-ii", "--fluence", "1,2", "--times", "0,50",
                      "--length", "0.02", "--slices", "2", "--channels", "8",
                      "--method", "monte-carlo", "--n-nanocrystals", "2e3", "--seed", "3",
                      "--quiet", "--out", str(out)]) == 0
@@ -234,4 +235,7 @@ def test_ase_monte_carlo_writes_the_stripe_dataset(tmp_path, capsys):
     with xr.open_dataset(out) as ds:
         assert ds.attrs["method"] == "monte-carlo" and ds.attrs["seed"] == 3
         assert ds.attrs["n_nanocrystals"] == 2000
+        # every fluence keeps its own step and event counts (one run, not a concat)
+        assert len(json.loads(ds.attrs["n_steps"])) == 2 == ds.sizes["pump"]
+        assert len(json.loads(ds.attrs["n_events"])) == 2
         assert ds.slice_population.attrs["units"] == "1"
