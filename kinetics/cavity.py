@@ -606,6 +606,8 @@ def cavity_steady_state(problem: CavityProblem, rates=None) -> dict:
         return p, q, np.einsum("cnb,cnbk->k", p, net), np.einsum("cnb,cnbk->k", p, cp.spont)
 
     def resid(x, rate):
+        if not np.all(x < 700.0):   # a trial step of the solver beyond any physical field
+            return np.full(x.shape, 1e300)
         _, q, g, s = parts(rate, x)
         return (kap * g + s / q - lam) / lam
 
@@ -619,10 +621,22 @@ def cavity_steady_state(problem: CavityProblem, rates=None) -> dict:
     out = [None] * rates.size
     for i in order:
         rate = float(rates[i])
+        if rate == 0.0:   # no pump: no excitons, no photons
+            q = np.zeros(problem.channels.size)
+            p = _chain_steady(problem, 0.0, q)
+            out[i] = (p, q, np.einsum("cnb,cnbk->k", p, net), 0.0)
+            continue
         if x_prev is None:
-            _, _, g0, s0 = parts(rate, np.full(problem.channels.size, -700.0))
+            # start below threshold, where Q_k = S_k / (Lambda - kappa g_k) nearly holds
+            g_start = min(rate, 0.5 * cavity_gain_threshold(problem)[0])
+            _, _, g0, s0 = parts(g_start, np.full(problem.channels.size, -700.0))
             q0 = s0 / np.maximum(lam - kap * g0, 1e-3 * lam)
-            x_prev, g_prev = np.log(np.maximum(q0, 1e-300)), rate
+            x_prev, g_prev = np.log(np.maximum(q0, 1e-300)), g_start
+            if g_start < rate:
+                x_prev, r = solve(g_start, x_prev)
+                if not r <= STEADY_RTOL:  # pragma: no cover
+                    raise RuntimeError(f"cavity steady state did not converge at G = "
+                                       f"{g_start:g} ps^-1 (relative residual {r:.2g})")
         # continuation from the previous rate, halving failed steps in log G
         targets = [rate]
         x, done = x_prev, g_prev
@@ -636,7 +650,7 @@ def cavity_steady_state(problem: CavityProblem, rates=None) -> dict:
                 targets.pop()
             else:
                 mid = float(np.sqrt(max(done, 1e-30) * tgt)) if done > 0 else tgt / 2
-                if abs(np.log(tgt / max(mid, 1e-300))) < 1e-6:
+                if not mid > 0 or abs(np.log(tgt / mid)) < 1e-6:
                     raise RuntimeError(f"cavity steady state did not converge at G = {tgt:g} "
                                        f"ps^-1 (relative residual {r:.2g})")
                 targets.append(mid)
