@@ -46,6 +46,7 @@ STUDIES = (
     "cw_threshold",
     "linewidth_sensitivity",
     "fig5abc_ase",
+    "lasing",
 )
 
 
