@@ -56,7 +56,7 @@ from .pulsed import (PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, _check_int, 
 
 __all__ = ["simulate_cavity", "cavity_gain_threshold", "CAVITY_METHODS", "BYTES_PER_NC",
            "generation_rate_from_intensity", "intensity_from_generation_rate",
-           "cavity_steady_state"]
+           "cavity_steady_state", "cavity_small_signal"]
 
 CAVITY_METHODS = ("monte-carlo", "rate-equations")
 #: Per-NC memory of the Monte Carlo state (class, n, E_i, clock, stream counter).
@@ -606,7 +606,7 @@ def cavity_steady_state(problem: CavityProblem, rates=None) -> dict:
         return p, q, np.einsum("cnb,cnbk->k", p, net), np.einsum("cnb,cnbk->k", p, cp.spont)
 
     def resid(x, rate):
-        if not np.all(x < 700.0):   # a trial step of the solver beyond any physical field
+        if not np.all(np.abs(x) < 700.0):   # a trial step of the solver beyond any field
             return np.full(x.shape, 1e300)
         _, q, g, s = parts(rate, x)
         return (kap * g + s / q - lam) / lam
@@ -666,6 +666,67 @@ def cavity_steady_state(problem: CavityProblem, rates=None) -> dict:
         "net_gain": np.stack([o[2] for o in out]),
         "residual": np.array([o[3] for o in out]),
     }
+
+
+def cavity_small_signal(problem: CavityProblem, rate: float, steady: dict | None = None) -> dict:
+    """Small-signal dynamics of the twin about a c.w. steady state: stability and ringing.
+
+    Linearises the rate equations (populations of every (class, n, energy bin)
+    and the channel photon numbers) about the c.w. steady state at ``rate``
+    (:func:`cavity_steady_state`) and diagonalises the exact Jacobian. Small
+    deviations evolve as sums of exp(lambda t): the steady state is stable if
+    every Re lambda < 0; each complex pair with |Im lambda| > |Re lambda| is
+    an underdamped (relaxation-oscillation) mode with period 2 pi / Im lambda
+    and damping rate -Re lambda. The zero eigenvalues of the conserved chain
+    masses (|lambda| < 1e-9 of the largest) are discarded.
+
+    Parameters
+    ----------
+    problem : CavityProblem
+        A validated c.w. cavity problem with the field on.
+    rate : float
+        Generation rate G (excitons per NC per ps).
+    steady : dict, optional
+        The output of :func:`cavity_steady_state` at this single rate.
+
+    Returns
+    -------
+    dict
+        ``growth_rate``: the largest Re lambda (1/ps; > 0 means the steady state
+        is unstable); ``modes``: the underdamped eigenvalues with Im > 0
+        (complex, 1/ps), sorted by increasing frequency.
+    """
+    if steady is None:
+        steady = cavity_steady_state(problem, [rate])
+    cp, tab = problem.coupling, problem.table
+    kk, s, b = cp.em.shape[:3]
+    nch = problem.channels.size
+    n_p = kk * s * b
+    kap = problem.kappa
+    p = steady["occupation"][0]
+    q = steady["photons"][0]
+    up = np.zeros((kk, s, 1))
+    up[:, :-1, 0] = rate * tab.pump_scale[:, None]
+    r_up = up + kap * np.einsum("cnbk,k->cnb", cp.absorb, q)
+    r_dn = tab.decay_rate[:, :, None] + kap * np.einsum("cnbk,k->cnb", cp.em, q)
+    idx = np.arange(n_p).reshape(kk, s, b)
+    jm = np.zeros((n_p + nch, n_p + nch))
+    jm[idx.ravel(), idx.ravel()] = -(r_up + r_dn).ravel()
+    jm[idx[:, 1:].ravel(), idx[:, :-1].ravel()] = r_up[:, :-1].ravel()
+    jm[idx[:, :-1].ravel(), idx[:, 1:].ravel()] = r_dn[:, 1:].ravel()
+    d_up = kap * cp.absorb * p[..., None]
+    d_dn = kap * cp.em * p[..., None]
+    dpq = -d_up - d_dn
+    dpq[:, 1:] += d_up[:, :-1]
+    dpq[:, :-1] += d_dn[:, 1:]
+    jm[:n_p, n_p:] = dpq.reshape(n_p, nch)
+    net = (cp.em - cp.absorb).reshape(n_p, nch)
+    jm[n_p:, :n_p] = (kap * q[None, :] * net + cp.spont.reshape(n_p, nch)).T
+    jm[n_p + np.arange(nch), n_p + np.arange(nch)] = kap * (p.ravel() @ net) - problem.loss_rate
+    lam = np.linalg.eigvals(jm)
+    lam = lam[np.abs(lam) > 1e-9 * float(np.abs(lam).max())]
+    modes = lam[(lam.imag > 0) & (lam.imag > np.abs(lam.real))]
+    return {"growth_rate": float(lam.real.max()), "modes": modes[np.argsort(modes.imag)]}
 
 
 def steady_gain(problem: CavityProblem, rate: float) -> np.ndarray:

@@ -82,6 +82,8 @@ LABEL = {"type-ii": "type II (CdS/ZnSe)", "type-i": "type I (CdSe)"}
 TURN_ON_PUMP = 2.0
 #: c.w. pump ranges (x threshold) of the linear fits: just above and far above threshold.
 PUMP_RANGES = ((1.1, 1.5), (4.0, 8.0))
+#: c.w. pumps (x threshold) where the stability of the steady state is computed.
+STABILITY_PUMPS = (1.2, TURN_ON_PUMP, 8.0)
 #: Pump of the spectrum below threshold, x threshold.
 BELOW_PUMP = 0.5
 #: Observation windows of the c.w. turn-on (ps): type I reaches threshold later (tau_X
@@ -291,6 +293,21 @@ def _preset(key: str, quick: bool) -> dict:
     period, damping, n_peaks = oscillation(t_on, on_rate, out[i_above])
     est_period, est_damping = two_rate_estimate(base, g_th, k_las,
                                                 float(ss["photons"][i_above].sum()))
+    pk_on, _ = signal.find_peaks(on_rate)
+    pk_on = pk_on[on_rate[pk_on] > 1.01 * out[i_above]]
+    on_mean = float(np.trapezoid(on_rate[pk_on[0]:pk_on[-1] + 1], t_on[pk_on[0]:pk_on[-1] + 1])
+                    / (t_on[pk_on[-1]] - t_on[pk_on[0]]))
+    # the linearised twin about the steady states: stability, and its underdamped mode
+    # nearest in frequency to the measured ringing
+    growth, lin_mode, n_modes = [], None, 0
+    for x in STABILITY_PUMPS:
+        j = int(np.argmin(np.abs(rates - x * g_th)))
+        small = kcav.cavity_small_signal(base, rates[j], {k: v[j:j + 1] for k, v in ss.items()})
+        growth.append(small["growth_rate"])
+        if j == i_above:
+            modes = small["modes"]
+            n_modes = int(modes.size)
+            lin_mode = modes[np.argmin(np.abs(modes.imag - 2 * np.pi / period))]
 
     # pulsed
     n_gain = kinetics.gain_threshold(sample, time=0.0, energy="any", loss=loss_fraction)
@@ -322,7 +339,9 @@ def _preset(key: str, quick: bool) -> dict:
         clamp_dev=float(np.max(np.abs(1.0 - clamp[above]))),
         mean_n_rise=float(mean_n[above][-1] / mean_n[np.argmin(np.abs(rates - g_th))] - 1.0),
         t_on=t_on, on_rate=on_rate, on_steady=float(out[i_above]), on_end=float(on_rate[-1]),
-        period=period, damping=damping, n_peaks=n_peaks, est_period=est_period,
+        period=period, damping=damping, n_peaks=n_peaks, on_mean=on_mean / float(out[i_above]),
+        growth=growth, lin_period=float(2 * np.pi / lin_mode.imag),
+        lin_damping=float(-lin_mode.real), n_modes=n_modes, est_period=est_period,
         est_damping=est_damping, n_gain=float(n_gain), n_gain_energy=float(n_gain.energy),
         mean=mean, pulse_out=pulse_out, pulse_spectrum=cum, p_kink=p_kink, p_slope=p_slope,
         p_half=p_half, trace=trace, n_spikes=int(spikes.size),
@@ -464,6 +483,19 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                           a("1", "output maxima > 1 % above the steady output in the window")),
         "ringing_end_over_steady": (p_, st(lambda r: r["on_end"] / r["on_steady"]),
                                     a("1", "turn-on output at the end of the window / steady output")),
+        "turn_on_mean_over_steady": (p_, st(lambda r: r["on_mean"]),
+                                     a("1", "turn-on output averaged from its first to its last "
+                                            "maximum / steady-state output")),
+        "steady_state_growth_rate": (("preset", "stability_pump"), st(lambda r: r["growth"]),
+                                     a("ps-1", "largest Re(eigenvalue) of the linearised twin at "
+                                               "the c.w. steady state (> 0: unstable)")),
+        "linear_mode_period": (p_, st(lambda r: r["lin_period"]),
+                               a("ps", "period of the linearised twin's underdamped mode nearest "
+                                       "the measured ringing")),
+        "linear_mode_damping_rate": (p_, st(lambda r: r["lin_damping"]),
+                                     a("ps-1", "damping rate of that mode (< 0: growing)")),
+        "underdamped_modes": (p_, st(lambda r: r["n_modes"]),
+                              a("1", "number of underdamped modes of the linearised twin")),
         "ringing_period_estimate": (p_, st(lambda r: r["est_period"]),
                                     a("ps", "two-rate-equation estimate of the period")),
         "ringing_damping_estimate": (p_, st(lambda r: r["est_damping"]),
@@ -493,6 +525,8 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         "preset": ("preset", list(PRESETS), a("1", "sample preset")),
         "pump_range": ("pump_range", [f"{lo:g}-{hi:g} x threshold" for lo, hi in PUMP_RANGES],
                        a("1", "c.w. pump range above threshold (linear fits, exciton fates)")),
+        "stability_pump": ("stability_pump", np.array(STABILITY_PUMPS),
+                           a("1", "c.w. pump / gain threshold of the stability analysis")),
         "fate": ("fate", ["stimulated", "spontaneous", "auger"],
                  a("1", "decay channel of an exciton")),
         "turn_on_time": (("preset", "turn_on_sample"), st(lambda r: r["t_on"]),
@@ -634,15 +668,28 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
                       f"(channel spacing {f('channel_spacing') * 1e3:.1f} meV)",
             "agreement": "narrowing" if f("rms_width_above") < f("rms_width_below")
             else "no narrowing"})
+        gr = s.steady_state_growth_rate.values
+        rows.append({
+            "quantity": f"{key}: stability of the c.w. steady state (largest Re lambda of the "
+                        "linearised twin) at " + ", ".join(f"{x:g}" for x in s.stability_pump.values)
+                        + " x threshold",
+            "paper": "-",
+            "ncgain": ", ".join(f"{v:.2g}" for v in gr) + " ps^-1",
+            "agreement": "stable" if (gr < 0).all() else
+            "unstable above threshold: the laser self-pulses (the steady L-L is not what it does)"})
         rows.append({
             "quantity": f"{key}: relaxation oscillations after the c.w. pump is switched on "
                         f"({TURN_ON_PUMP:g} x threshold)",
             "paper": "-",
             "ncgain": f"period {f('ringing_period'):.0f} ps, damping {f('ringing_damping_rate'):.2g}"
-                      f" ps^-1 ({int(f('ringing_peaks'))} maxima); two-rate-equation estimate "
-                      f"{f('ringing_period_estimate'):.0f} ps, {f('ringing_damping_estimate'):.2g}"
-                      " ps^-1",
-            "agreement": f"period ratio {f('ringing_period') / f('ringing_period_estimate'):.2f}"})
+                      f" ps^-1 ({int(f('ringing_peaks'))} maxima; mean output "
+                      f"{f('turn_on_mean_over_steady'):.2f} x steady); linearised twin: mode "
+                      f"{f('linear_mode_period'):.0f} ps, {f('linear_mode_damping_rate'):.2g} ps^-1 "
+                      f"(of {int(f('underdamped_modes'))} underdamped modes); two-rate-equation "
+                      f"estimate {f('ringing_period_estimate'):.0f} ps, "
+                      f"{f('ringing_damping_estimate'):.2g} ps^-1",
+            "agreement": f"period / linear mode {f('ringing_period') / f('linear_mode_period'):.2f}"
+                         f", / estimate {f('ringing_period') / f('ringing_period_estimate'):.2f}"})
         rows.append({
             "quantity": f"{key}: pulsed lasing threshold (kink of the output, 0-{PULSE_WINDOW:g} ps)"
                         " vs pulsed gain threshold at t = 0",
@@ -689,14 +736,26 @@ def notes(ds: xr.Dataset) -> str:
         f" eV: in the model a single exciton's X->XX absorption lies Delta_XX = "
         f"{models.presets.get('type-i').delta_xx * 1e3:.0f} meV below its emission, so its net "
         f"gain is on the blue side. "
-        f"Relaxation oscillations: the type-II turn-on rings with period "
-        f"{float(ii.ringing_period):.0f} ps and is damped at {float(ii.ringing_damping_rate):.2g} "
-        f"ps^-1; the type-I turn-on spikes with period {float(i.ringing_period):.0f} ps and at "
-        f"the end of its window its output is {float(i.ringing_end_over_steady):.2f} times the "
-        f"steady value (damping {float(i.ringing_damping_rate):.2g} ps^-1, estimate "
-        f"{float(i.ringing_damping_estimate):.2g} ps^-1): a class-B laser whose reservoir lives "
-        f"{models.presets.get('type-i').tau_x:g} ps rings for a long time. After a pulse (no pump) "
+        f"Stability (eigenvalues of the linearised twin at the c.w. steady state): type II is "
+        f"{'stable' if (ii.steady_state_growth_rate < 0).all() else 'unstable'} at "
+        f"{', '.join(f'{x:g}' for x in ds.stability_pump.values)} x threshold; type I is "
+        f"{'stable' if (i.steady_state_growth_rate < 0).all() else 'unstable'} (largest growth "
+        f"rate {float(i.steady_state_growth_rate.max()):.2g} ps^-1), so above threshold the "
+        f"type-I laser self-pulses: its turn-on keeps spiking with period "
+        f"{float(i.ringing_period):.0f} ps (peak damping rate {float(i.ringing_damping_rate):.2g} "
+        f"ps^-1) and its mean output is {float(i.turn_on_mean_over_steady):.2f} times the "
+        f"(unstable) steady value that the type-I c.w. L-L curve shows there. Why the type-I steady state is unstable (a saturable-absorber-like "
+        f"action of weakly excited NCs at the lasing energy?) is untested. The type-II "
+        f"turn-on rings with period {float(ii.ringing_period):.0f} ps and damping "
+        f"{float(ii.ringing_damping_rate):.2g} ps^-1, as the linearised twin's mode of period "
+        f"{float(ii.linear_mode_period):.0f} ps and damping {float(ii.linear_mode_damping_rate):.2g}"
+        f" ps^-1 (one of {int(ii.underdamped_modes)} underdamped modes: many channels and bins); "
+        f"the one-reservoir two-rate-equation estimate gives {float(ii.ringing_period_estimate):.0f}"
+        f" ps and {float(ii.ringing_damping_estimate):.2g} ps^-1. After a pulse (no pump) "
         f"the output is a gain-switched spike train ({int(ii.pulsed_spikes)} and "
         f"{int(i.pulsed_spikes)} spikes above 5 % for type II and I), not a ringing about a "
-        f"steady state. The two-rate-equation estimate treats the ensemble as one reservoir; "
-        f"its ratio to the computed period measures how much the spread of E_i and n matters.")
+        f"steady state. Above threshold most extra excitons of both presets die by Auger "
+        f"recombination (pumping an NC that already holds the clamped exciton makes a "
+        f"biexciton), so the slope efficiency is far below (1/tau_c)/Lambda until, for type II, "
+        f"the XX band lases too (lasing line at {float(ii.output_peak_energy[-1]):.3f} eV at "
+        f"{float(ii.generation_rate[-1] / ii.gain_threshold):.0f} x threshold).")
