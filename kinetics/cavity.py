@@ -42,6 +42,7 @@ import numba
 import numpy as np
 import xarray as xr
 from scipy import integrate, optimize, sparse, special
+from threadpoolctl import threadpool_limits
 
 from ncgain import models
 from ncgain.models import Film, Sample
@@ -723,7 +724,10 @@ def cavity_small_signal(problem: CavityProblem, rate: float, steady: dict | None
     net = (cp.em - cp.absorb).reshape(n_p, nch)
     jm[n_p:, :n_p] = (kap * q[None, :] * net + cp.spont.reshape(n_p, nch)).T
     jm[n_p + np.arange(nch), n_p + np.arange(nch)] = kap * (p.ravel() @ net) - problem.loss_rate
-    lam = np.linalg.eigvals(jm)
+    # A few hundred rows: one BLAS thread is fastest, and several threads on a shared
+    # machine spin-wait (measured: 0.1 s with one thread, 6 s with two under load).
+    with threadpool_limits(limits=1, user_api="blas"):
+        lam = np.linalg.eigvals(jm)
     lam = lam[np.abs(lam) > 1e-9 * float(np.abs(lam).max())]
     modes = lam[(lam.imag > 0) & (lam.imag > np.abs(lam.real))]
     return {"growth_rate": float(lam.real.max()), "modes": modes[np.argsort(modes.imag)]}

@@ -154,6 +154,42 @@ def test_lasing_threshold_from_kink_matches_gain_threshold():
     assert np.isclose(top, ds.attrs["loss_fraction_of_alpha0"], rtol=0.05)
 
 
+@pytest.mark.parametrize("key, rate", [("type-ii", 0.02), ("type-i", 0.01)])
+def test_root_solved_steady_state_is_the_transients_long_time_limit(key, rate):
+    """cavity_steady_state (no transient) = the twin's state after 6 ns of c.w. pumping."""
+    ds = kinetics.simulate_cavity(key, FILM, CAV, [0.0, 3000.0, 6000.0], generation_rate=[rate],
+                                  method="rate-equations", energy_bins=40)
+    problem = cavity.CavityProblem.build(key, FILM, CAV, [0.0, 1.0], generation_rate=[rate],
+                                         method="rate-equations", energy_bins=40)
+    ss = cavity.cavity_steady_state(problem)
+    assert ss["residual"].max() <= cavity.STEADY_RTOL
+    # the slowest mode of the linearised twin decays at -growth_rate: after 6 ns the
+    # transient is within exp(growth_rate * 6000) of the steady state (relative)
+    growth = cavity.cavity_small_signal(problem, rate, ss)["growth_rate"]
+    assert growth < 0
+    tol = 10 * np.exp(growth * 6000.0) + 1e-6
+    np.testing.assert_allclose(ds.photons.isel(pump=0, time=-1), ss["photons"][0], rtol=tol,
+                               atol=tol * ss["photons"].max())
+    np.testing.assert_allclose(ds.population.isel(pump=0, time=-1),
+                               ss["occupation"][0].sum(axis=(0, 2)), rtol=0, atol=tol)
+    # at a steady state the field's net gain is the loss minus the spontaneous feed
+    k = int(np.argmax(ss["photons"][0]))
+    assert problem.kappa * ss["net_gain"][0, k] < problem.loss_rate
+
+
+def test_steady_state_without_pump_is_dark_and_bad_rates_raise():
+    problem = cavity.CavityProblem.build("type-ii", FILM, CAV, [0.0, 1.0],
+                                         generation_rate=[0.01], method="rate-equations")
+    ss = cavity.cavity_steady_state(problem, [0.0])
+    assert ss["photons"].max() == 0.0 and ss["occupation"][0, :, 0].sum() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="rates"):
+        cavity.cavity_steady_state(problem, [-1.0])
+    pulsed = cavity.CavityProblem.build("type-ii", FILM, CAV, [0.0, 1.0], mean_excitons=[1.0],
+                                        method="rate-equations")
+    with pytest.raises(ValueError, match="c.w."):
+        cavity.cavity_steady_state(pulsed)
+
+
 @pytest.mark.parametrize("kwargs, match", [
     (dict(cavity=dict(quality_factor=0.5)), "quality_factor"),
     (dict(cavity=dict(photon_lifetime=-1.0)), "photon_lifetime"),
@@ -163,6 +199,7 @@ def test_lasing_threshold_from_kink_matches_gain_threshold():
     (dict(dt=5.0), "dt"),
     (dict(n_nanocrystals=10 ** 9), "n_nanocrystals"),
     (dict(generation_rate=[-1.0]), "generation_rate"),
+    (dict(energy_bins=4), "energy_bins"),
 ])
 def test_bad_input_raises(kwargs, match):
     cav_kw = kwargs.pop("cavity", dict(photon_lifetime=1.0))
