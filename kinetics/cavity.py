@@ -550,7 +550,7 @@ def _chain_steady(problem: CavityProblem, rate: float, q: np.ndarray) -> np.ndar
     return p * problem.bins.mass[:, None, :] * tab.class_weight[:, None, None]
 
 
-#: Largest relative residual |dQ_k/dt| / (Lambda Q_k) accepted by :func:`cavity_steady_state`.
+#: Largest relative residual abs(dQ_k/dt) / (Lambda Q_k) accepted by :func:`cavity_steady_state`.
 STEADY_RTOL = 1e-9
 
 
@@ -582,7 +582,7 @@ def cavity_steady_state(problem: CavityProblem, rates=None) -> dict:
         ``occupation`` (P, K, S, B) fractions of NCs, ``photons`` (P, C) per NC,
         ``output`` (P, C) output photons per NC per ps per channel,
         ``net_gain`` (P, C) (-alpha/alpha_0(peak)), ``residual`` (P,) the
-        largest |dQ_k/dt| / (Lambda Q_k) reached (<= STEADY_RTOL).
+        largest abs(dQ_k/dt) / (Lambda Q_k) reached (<= STEADY_RTOL).
 
     Raises
     ------
@@ -676,10 +676,10 @@ def cavity_small_signal(problem: CavityProblem, rate: float, steady: dict | None
     and the channel photon numbers) about the c.w. steady state at ``rate``
     (:func:`cavity_steady_state`) and diagonalises the exact Jacobian. Small
     deviations evolve as sums of exp(lambda t): the steady state is stable if
-    every Re lambda < 0; each complex pair with |Im lambda| > |Re lambda| is
-    an underdamped (relaxation-oscillation) mode with period 2 pi / Im lambda
-    and damping rate -Re lambda. The zero eigenvalues of the conserved chain
-    masses (|lambda| < 1e-9 of the largest) are discarded.
+    every Re(lambda) < 0; each complex pair with abs(Im(lambda)) > abs(Re(lambda)) is
+    an underdamped (relaxation-oscillation) mode with period 2 pi / Im(lambda)
+    and damping rate -Re(lambda). The zero eigenvalues of the conserved chain
+    masses (abs(lambda) < 1e-9 of the largest) are discarded.
 
     Parameters
     ----------
@@ -693,7 +693,7 @@ def cavity_small_signal(problem: CavityProblem, rate: float, steady: dict | None
     Returns
     -------
     dict
-        ``growth_rate``: the largest Re lambda (1/ps; > 0 means the steady state
+        ``growth_rate``: the largest Re(lambda) (1/ps; > 0 means the steady state
         is unstable); ``modes``: the underdamped eigenvalues with Im > 0
         (complex, 1/ps), sorted by increasing frequency.
     """

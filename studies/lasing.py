@@ -4,8 +4,8 @@ Not a figure of the paper: the study the photon-field issue asks for. Both
 presets in the same cavity (quality factor :data:`Q`, spontaneous coupling
 :data:`BETA`) on the project's close-packed film (:meth:`models.Film.close_packed`),
 solved with the deterministic rate-equation twin of :func:`kinetics.simulate_cavity`
-(the Monte Carlo reproduces it within noise: tests/kinetics/test_cavity.py and
-tests/studies/test_lasing.py).
+(the Monte Carlo reproduces the twin's populations within binomial noise in
+tests/kinetics/test_cavity.py; it is not re-run here).
 
 What is computed (definitions; every number in the report is read from the dataset):
 
@@ -19,28 +19,36 @@ What is computed (definitions; every number in the report is read from the datas
   (:func:`kinetics.cavity_gain_threshold`: no-field gain kappa g = Lambda) and with
   :func:`kinetics.cw_threshold` at the cavity's loss fraction Lambda / kappa
   (the c.w. issue's estimate, gain at any energy), in W cm^-2; also the
-  threshold from extrapolating the linear part of the L-L curve to zero output.
-* **slope efficiency**: d(output)/dG above threshold, against the clamped-gain
-  value (1/tau_c) / Lambda (every extra exciton leaves as a stimulated photon,
-  of which the fraction (1/tau_c)/Lambda leaves through the mirror).
+  threshold from extrapolating the L-L curve just above threshold
+  (:data:`PUMP_RANGES`) to zero output.
+* **slope efficiency** in two pump ranges (:data:`PUMP_RANGES`), and where the
+  extra excitons go (net stimulated emission, spontaneous emission, Auger, from
+  the steady-state occupations): photons out per extra exciton = stimulated
+  share x (1/tau_c) / Lambda.
 * **gain clamping**: the largest net gain over the channels, kappa g / Lambda,
   versus pump above threshold (1 = the loss), and the mean exciton number per NC;
   beside it the no-field steady-state gain at the same pump (what the gain
-  would be without the field).
+  would be without the field). The lasing line (channel of the largest output)
+  versus pump.
 * **spectral narrowing**: full width at half maximum (linear interpolation
   between channels) and r.m.s. width of the output spectrum at 0.5 and 2 times
   the threshold; the channel spacing is the resolution.
+* **stability** of the c.w. steady state: the largest real part of the
+  eigenvalues of the linearised twin (:func:`kinetics.cavity.cavity_small_signal`)
+  at :data:`STABILITY_PUMPS`; > 0 means the laser self-pulses and the steady L-L
+  value is not its output (the mean turn-on output is given beside it).
 * **relaxation oscillations (c.w. turn-on)**: the output rate after the c.w.
   pump (2 x threshold) is switched on at t = 0 on unexcited NCs (transient of
   the twin): period = mean spacing of the output maxima that exceed the steady
   output by > 1 %, damping rate = minus the slope of ln(peak - steady) versus
-  time. Compared with the standard two-rate-equation estimate for one exciton
-  reservoir N (mean excitons per NC) and the photons Q:
-  lambda^2 + (D' + kappa g' Q0) lambda + Lambda kappa g' Q0 = 0, i.e.
-  omega_R = sqrt(Lambda kappa g' Q0 - gamma^2), gamma = (D' + kappa g' Q0) / 2,
-  with g' = dg/dN at the lasing channel and D' = dG/dN along the no-field
-  steady states at threshold, Q0 the steady photon number. The estimate
-  ignores the spread of E_i (spectral hole burning) and of n.
+  time. Compared with the linearised twin's underdamped mode nearest in
+  frequency (its damping rate is the independent check) and with the standard
+  two-rate-equation estimate for one exciton reservoir N (mean excitons per NC)
+  and the photons Q (:func:`two_rate_estimate`):
+  lambda^2 + (D' + kappa g' Q0) lambda + Lambda kappa g' Q0 = 0, with g' = dg/dN
+  at the lasing channel and D' = dG/dN along the no-field steady states at
+  threshold, Q0 the steady photon number. The estimate ignores the spread of
+  E_i (spectral hole burning) and of n.
 * **pulsed**: time-integrated output (0-3 ns) versus <N> after the pulse; the
   kink as above, against the pulsed gain threshold (the <N> at which the
   no-field gain at t = 0 reaches the loss, :func:`kinetics.gain_threshold`);
@@ -49,6 +57,9 @@ What is computed (definitions; every number in the report is read from the datas
 
 Assumptions: :data:`Q` (cited), :data:`BETA`, the channel grid and the energy
 bins (:data:`ENERGY_BINS`, converged: tested against 160 bins).
+
+Cost: the c.w. curves are root solves (milliseconds per pump level); the time
+goes into the stiff transients (two turn-ons, 5 or 11 pulses per preset).
 """
 
 from __future__ import annotations
