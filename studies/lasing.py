@@ -594,6 +594,8 @@ def plot(ds: xr.Dataset):
                        label=f"{lab}, <N> = {float(sel.mean_excitons[-1]):.2g}")
     ax[0].set(xlabel="pump intensity (W cm$^{-2}$)", ylabel="output (photons per NC per ps)",
               title="c.w. L-L: kink (--), cw_threshold at the loss (:)")
+    from matplotlib.ticker import NullFormatter
+    ax[1].xaxis.set_minor_formatter(NullFormatter())
     ax[1].axhline(1.0, color="k", lw=0.8)
     ax[1].set(xlabel="G / gain threshold", ylabel="largest kappa g / Lambda",
               title="gain clamping", ylim=(-0.5, 3))
@@ -604,7 +606,8 @@ def plot(ds: xr.Dataset):
     ax[4].set(xlabel="<N> after the pulse", ylabel=f"output photons per NC (0-{PULSE_WINDOW:g} ps)",
               title="pulsed L-L; pulsed gain threshold (:)")
     ax[5].set(xlabel="time after the pulse (ps)", ylabel="output rate (ps$^{-1}$ per NC)",
-              title="output after the strongest pulse", ylim=(1e-9, None))
+              title="after the strongest pulse (0-100 ps)", ylim=(1e-9, None),
+              xlim=(0.0, 100.0))
     for a_ in ax:
         a_.legend(fontsize=7)
     return fig
