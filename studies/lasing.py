@@ -158,7 +158,7 @@ def widths(energy, spectrum) -> tuple[float, float]:
     >>> from ncgain.studies.lasing import widths
     >>> e = np.linspace(-1, 1, 2001)
     >>> f, r = widths(e, np.exp(-e**2 / (2 * 0.1**2)))
-    >>> round(f / (2 * np.sqrt(2 * np.log(2)) * 0.1), 4), round(r, 4)
+    >>> round(float(f / (2 * np.sqrt(2 * np.log(2)) * 0.1)), 4), round(r, 4)
     (1.0, 0.1)
     """
     e, s = np.asarray(energy, float), np.asarray(spectrum, float)
