@@ -142,6 +142,97 @@ def _cw_n_max(sample: Sample, max_rate: float) -> int:
                      "the c.w. steady state needs more than 200 excitons per NC")
 
 
+
+# ----------------------------------------------------------------------------- shared checks
+
+def _check_photon_inputs(sample, film, resonator, resonator_type, name, method, methods,
+                         field_on):
+    """Validate what the cavity and the stripe share; returns the resolved Sample."""
+    sample = resolve_sample(sample)
+    if not isinstance(sample, Sample):
+        raise ValueError(f"sample must be a models.Sample or a preset name, got {sample!r}")
+    if not isinstance(film, Film):
+        raise ValueError(f"film must be a models.Film, got {film!r}")
+    if not isinstance(resonator, resonator_type):
+        raise ValueError(f"{name} must be a models.{resonator_type.__name__}, got {resonator!r}")
+    _check_choice("method", method, methods)
+    if not isinstance(field_on, (bool, np.bool_)):
+        raise ValueError(f"field = {field_on!r} must be True or False")
+    return sample
+
+
+def _resolve_pump(sample, *, generation_rate, mean_excitons, n_max, n_draws):
+    """Pump kind ("cw" or "pulsed"), pump values and the state table of a photon-field run.
+
+    n_max defaults to the c.w. steady state's (tail <= CW_TAIL) or to the Poisson
+    pulse's for ``n_draws`` sampled NCs (1 for a deterministic method).
+    """
+    g = sample.degeneracy
+    if generation_rate is not None:
+        kind = "cw"
+        pump = _as_1d("generation_rate", generation_rate, unit="excitons per NC per ps")
+        if (pump < 0).any() or pump.max() > 100.0:
+            raise ValueError(f"generation_rate = {float(pump[(pump < 0) | (pump > 100)][0])!r}"
+                             " ps^-1 is outside the allowed range [0, 100] per NC per ps")
+        if n_max is None:
+            n_max = _cw_n_max(sample, float(pump.max()))   # pump_scale applied inside
+    else:
+        kind = "pulsed"
+        pump = _as_1d("mean_excitons", mean_excitons, unit="excitons per NC")
+        if (pump < 0).any() or pump.max() > 50.0:
+            raise ValueError(f"mean_excitons = {float(pump[(pump < 0) | (pump > 50)][0])!r} is "
+                             "outside the allowed range [0, 50] excitons per NC")
+        lam = float(pump.max()) * float(build_state_table(sample, g).pump_scale.max())
+        if n_max is None:
+            n_max = max(excitation.required_n_max(lam, g, n_draws), g + 1)
+    n_max = _check_int("n_max", n_max, g + 1, 200)
+    table = build_state_table(sample, n_max)
+    if kind == "cw" and float(_cw_steady(table, float(pump.max()))[:, -1].max()) > 1e-3:
+        raise ValueError(f"n_max = {n_max} is too small for generation_rate up to "
+                         f"{pump.max():g} ps^-1 (steady-state mass in n_max > 1e-3)")
+    return kind, pump, n_max, table
+
+
+def _resolve_step(dt, r_fast, *, field_on, t_last, fastest):
+    """The Monte Carlo step (ps): default DEFAULT_RATE_STEP / r_fast, at most MAX_RATE_STEP / r_fast.
+
+    With the field off one step spans the whole run (the events are exact).
+    ``fastest`` names what sets r_fast, for the error message.
+    """
+    if dt is None:
+        return DEFAULT_RATE_STEP / r_fast if field_on else float(t_last) + 1.0
+    try:
+        dt = float(dt)
+    except (TypeError, ValueError):
+        raise ValueError(f"dt = {dt!r} must be a time step in ps") from None
+    if not (np.isfinite(dt) and 0 < dt <= MAX_RATE_STEP / r_fast):
+        raise ValueError(
+            f"dt = {dt!r} ps is outside the allowed range (0, {MAX_RATE_STEP / r_fast:.4g}] ps: "
+            f"dt times the fastest rate ({r_fast:.4g} ps^-1: {fastest}) must be <= "
+            f"{MAX_RATE_STEP}")
+    return dt
+
+
+
+def _up_rate(table: StateTable, kind: str, pump: float) -> np.ndarray:
+    """Up rates (K, S) of a photon-field run: c.w. G pump_scale below n_max, else 0."""
+    up = np.zeros_like(table.decay_rate)
+    if kind == "cw":
+        up[:, :-1] = pump * table.pump_scale[:, None]
+    return up
+
+
+def _initial(table: StateTable, kind: str, pump: float) -> np.ndarray:
+    """Initial p[c, n] of a photon-field run: c.w. the ground state, pulsed Poisson <N>."""
+    if kind == "cw":
+        p = np.zeros_like(table.decay_rate)
+        p[:, 0] = 1.0
+        return p
+    p = excitation.initial_distribution(np.array([pump]), table.pump_scale, table.n_max,
+                                        "poisson")[0]
+    p[:, -1] += np.clip(1.0 - p.sum(axis=1), 0.0, None)  # tail (< 1e-10) into n_max
+    return p
+
 # ----------------------------------------------------------------------------- the problem
 
 @dataclass(frozen=True, eq=False)
@@ -173,14 +264,8 @@ class CavityProblem:
     def build(cls, sample, film, cavity, times, *, generation_rate=None, mean_excitons=None,
               n_nanocrystals=100_000, seed=0, method="monte-carlo", dt=None, field_on=True,
               n_max=None, average_from=None, energy_bins=N_ENERGY_BINS):
-        sample = resolve_sample(sample)
-        if not isinstance(sample, Sample):
-            raise ValueError(f"sample must be a models.Sample or a preset name, got {sample!r}")
-        if not isinstance(film, Film):
-            raise ValueError(f"film must be a models.Film, got {film!r}")
-        if not isinstance(cavity, Cavity):
-            raise ValueError(f"cavity must be a models.Cavity, got {cavity!r}")
-        _check_choice("method", method, CAVITY_METHODS)
+        sample = _check_photon_inputs(sample, film, cavity, Cavity, "cavity", method,
+                                      CAVITY_METHODS, field_on)
         n_nanocrystals = _check_int("n_nanocrystals", n_nanocrystals, 1, 10 ** 9)
         seed = _check_int("seed", seed, 0, 2 ** 63 - 1)
         times = validate_times(times)
@@ -188,30 +273,10 @@ class CavityProblem:
             raise ValueError("give exactly one of generation_rate (c.w., excitons per NC per ps) "
                              "and mean_excitons (pulsed, <N> after the pulse)")
         g = sample.degeneracy
-        if generation_rate is not None:
-            kind = "cw"
-            pump = _as_1d("generation_rate", generation_rate, unit="excitons per NC per ps")
-            if (pump < 0).any() or pump.max() > 100.0:
-                raise ValueError(f"generation_rate = {float(pump[(pump < 0) | (pump > 100)][0])!r}"
-                                 " ps^-1 is outside the allowed range [0, 100] per NC per ps")
-            if n_max is None:
-                n_max = _cw_n_max(sample, float(pump.max()) * float(
-                    build_state_table(sample, g).pump_scale.max()))
-        else:
-            kind = "pulsed"
-            pump = _as_1d("mean_excitons", mean_excitons, unit="excitons per NC")
-            if (pump < 0).any() or pump.max() > 50.0:
-                raise ValueError(f"mean_excitons = {float(pump[(pump < 0) | (pump > 50)][0])!r} is "
-                                 "outside the allowed range [0, 50] excitons per NC")
-            lam = float(pump.max()) * float(build_state_table(sample, g).pump_scale.max())
-            if n_max is None:
-                n_max = max(excitation.required_n_max(lam, g, n_nanocrystals), g + 1)
-        n_max = _check_int("n_max", n_max, g + 1, 200)
+        kind, pump, n_max, table = _resolve_pump(
+            sample, generation_rate=generation_rate, mean_excitons=mean_excitons, n_max=n_max,
+            n_draws=n_nanocrystals)
         energy_bins = _check_int("energy_bins", energy_bins, 8, 2000)
-        table = build_state_table(sample, n_max)
-        if kind == "cw" and float(_cw_steady(table, float(pump.max()))[:, -1].max()) > 1e-3:
-            raise ValueError(f"n_max = {n_max} is too small for generation_rate up to "
-                             f"{pump.max():g} ps^-1 (steady-state mass in n_max > 1e-3)")
         if method == "monte-carlo":
             need = n_nanocrystals * BYTES_PER_NC
             try:
@@ -238,18 +303,8 @@ class CavityProblem:
         # NC events are exact within a step; dt bounds how far the populations move
         # under a frozen field: photon loss, the decay of states up to n = g, the pump.
         r_fast = max(loss_rate, float(table.decay_rate[:, :g + 1].max()), up_max)
-        if dt is None:
-            dt = DEFAULT_RATE_STEP / r_fast if field_on else float(times[-1]) + 1.0
-        else:
-            try:
-                dt = float(dt)
-            except (TypeError, ValueError):
-                raise ValueError(f"dt = {dt!r} must be a time step in ps") from None
-            if not (np.isfinite(dt) and 0 < dt <= MAX_RATE_STEP / r_fast):
-                raise ValueError(
-                    f"dt = {dt!r} ps is outside the allowed range (0, {MAX_RATE_STEP / r_fast:.4g}] ps: "
-                    f"dt times the fastest rate ({r_fast:.4g} ps^-1: photon loss, NC decay or "
-                    f"pump) must be <= {MAX_RATE_STEP}")
+        dt = _resolve_step(dt, r_fast, field_on=field_on, t_last=times[-1],
+                           fastest="photon loss, NC decay or pump")
         if average_from is None:
             average_from = float(times[-1]) / 2 if times.size > 1 else 0.0
         else:
@@ -257,8 +312,6 @@ class CavityProblem:
             if not (np.isfinite(average_from) and 0 <= average_from < times[-1]):
                 raise ValueError(f"average_from = {average_from!r} ps is outside the allowed "
                                  f"range [0, {times[-1]:g}) ps")
-        if not isinstance(field_on, (bool, np.bool_)):
-            raise ValueError(f"field = {field_on!r} must be True or False")
         return cls(sample, film, cavity, table, lines, bins, channels, coupling, spont_coef, kap,
                    loss_rate, out_rate, times, dt, kind, pump, n_nanocrystals, seed,
                    bool(field_on), average_from)
@@ -267,21 +320,11 @@ class CavityProblem:
 
     def up_rate(self, k: int) -> np.ndarray:
         """Up rates (K, S) for pump value k (c.w.: G pump_scale below n_max)."""
-        up = np.zeros_like(self.table.decay_rate)
-        if self.pump_kind == "cw":
-            up[:, :-1] = self.pump[k] * self.table.pump_scale[:, None]
-        return up
+        return _up_rate(self.table, self.pump_kind, self.pump[k])
 
     def initial(self, k: int) -> np.ndarray:
         """Initial p[c, n] for pump value k (c.w.: ground state; pulsed: Poisson)."""
-        if self.pump_kind == "cw":
-            p = np.zeros((self.table.n_classes, self.table.n_max + 1))
-            p[:, 0] = 1.0
-            return p
-        p = excitation.initial_distribution(self.pump[k:k + 1], self.table.pump_scale,
-                                            self.table.n_max, "poisson")[0]
-        p[:, -1] += np.clip(1.0 - p.sum(axis=1), 0.0, None)  # tail (< 1e-10) into n_max
-        return p
+        return _initial(self.table, self.pump_kind, self.pump[k])
 
     # -- the rate equations ----------------------------------------------------------------
 

@@ -70,15 +70,14 @@ from scipy import integrate, sparse
 from ncgain import models
 from ncgain.models import Film, Sample
 from ncgain.models.resonator import SPEED_OF_LIGHT_CM_PER_PS, Stripe
-from ncgain.models.state_table import StateTable, build_state_table
+from ncgain.models.state_table import StateTable
 
 from . import _field as field
-from . import _field_kernels, _kernels, excitation, memory
+from . import _field_kernels, _kernels, memory
 from ._field_rates import RATE_GRID_STEP, StimulatedRates, spontaneous_bound, uniform_step
-from .cavity import (BYTES_PER_NC, DEFAULT_RATE_STEP, MAX_RATE_STEP, MAX_TURNOVER_STEP, _cw_n_max,
-                     intensity_from_generation_rate)
-from .pulsed import (PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, _check_int, resolve_sample,
-                     validate_times)
+from .cavity import (BYTES_PER_NC, MAX_TURNOVER_STEP, _check_photon_inputs, _initial,
+                     _resolve_pump, _resolve_step, _up_rate, intensity_from_generation_rate)
+from .pulsed import PHOTON_ENERGY_J_PER_EV, _as_1d, _check_int, validate_times
 
 __all__ = ["simulate_stripe", "mean_excitons_from_fluence", "STRIPE_ENERGY_BINS",
            "STRIPE_METHODS"]
@@ -195,19 +194,11 @@ class _StripeProblem:
     @classmethod
     def build(cls, sample, film, stripe, times, *, mean_excitons, fluence, generation_rate,
               method, n_max, n_nanocrystals, seed, dt, field_on, energy_bins):
-        sample = resolve_sample(sample)
-        if not isinstance(sample, Sample):
-            raise ValueError(f"sample must be a models.Sample or a preset name, got {sample!r}")
-        if not isinstance(film, Film):
-            raise ValueError(f"film must be a models.Film, got {film!r}")
-        if not isinstance(stripe, Stripe):
-            raise ValueError(f"stripe must be a models.Stripe, got {stripe!r}")
-        _check_choice("method", method, STRIPE_METHODS)
+        sample = _check_photon_inputs(sample, film, stripe, Stripe, "stripe", method,
+                                      STRIPE_METHODS, field_on)
         n_nanocrystals = _check_int("n_nanocrystals", n_nanocrystals, 1, 10 ** 9)
         seed = _check_int("seed", seed, 0, 2 ** 63 - 1)
         energy_bins = _check_int("energy_bins", energy_bins, 1, 1024)
-        if not isinstance(field_on, (bool, np.bool_)):
-            raise ValueError(f"field = {field_on!r} must be True or False")
         times = validate_times(times)
         given = [x is not None for x in (mean_excitons, fluence, generation_rate)]
         if sum(given) != 1:
@@ -215,47 +206,21 @@ class _StripeProblem:
                              "generation_rate (c.w.)")
         g = sample.degeneracy
         n_total = n_nanocrystals * stripe.slices
-        if generation_rate is not None:
-            kind = "cw"
-            pump = _as_1d("generation_rate", generation_rate, unit="per NC per ps")
-            if (pump < 0).any() or pump.max() > 100:
-                raise ValueError(f"generation_rate = {pump.tolist()} is outside the allowed "
-                                 "range [0, 100] per NC per ps")
-            n_max = n_max or _cw_n_max(sample, float(pump.max()))
-        else:
-            kind = "pulsed"
-            if fluence is not None:
-                fl = _as_1d("fluence", fluence, unit="mJ cm^-2")
-                if (fl < 0).any():
-                    raise ValueError(f"fluence = {float(fl.min())!r} mJ cm^-2 is outside the "
-                                     "allowed range [0, inf)")
-                pump = mean_excitons_from_fluence(fl, sample)
-            else:
-                pump = _as_1d("mean_excitons", mean_excitons, unit="excitons per NC")
-            if (pump < 0).any() or pump.max() > 50:
-                raise ValueError(f"mean_excitons = {pump.tolist()} is outside the allowed range "
-                                 "[0, 50] excitons per NC")
-            lam = float(pump.max()) * float(build_state_table(sample, g).pump_scale.max())
-            n_max = n_max or max(excitation.required_n_max(
-                lam, g, n_total if method == "monte-carlo" else 1), g + 1)
-        n_max = _check_int("n_max", n_max, g + 1, 200)
-        table = build_state_table(sample, n_max)
+        if fluence is not None:
+            fl = _as_1d("fluence", fluence, unit="mJ cm^-2")
+            if (fl < 0).any():
+                raise ValueError(f"fluence = {float(fl.min())!r} mJ cm^-2 is outside the "
+                                 "allowed range [0, inf)")
+            mean_excitons = mean_excitons_from_fluence(fl, sample)
+        kind, pump, n_max, table = _resolve_pump(
+            sample, generation_rate=generation_rate, mean_excitons=mean_excitons, n_max=n_max,
+            n_draws=n_total if method == "monte-carlo" else 1)
         # Step: NC events are exact within a step; dt bounds how far the populations move
         # under frozen light: the decay of states up to n = g and the pump.
         up_max = float(pump.max() * table.pump_scale.max()) if kind == "cw" else 0.0
         r_fast = max(float(table.decay_rate[:, :g + 1].max()), up_max)
-        if dt is None:
-            dt = DEFAULT_RATE_STEP / r_fast if field_on else float(times[-1]) + 1.0
-        else:
-            try:
-                dt = float(dt)
-            except (TypeError, ValueError):
-                raise ValueError(f"dt = {dt!r} must be a time step in ps") from None
-            if not (np.isfinite(dt) and 0 < dt <= MAX_RATE_STEP / r_fast):
-                raise ValueError(
-                    f"dt = {dt!r} ps is outside the allowed range (0, "
-                    f"{MAX_RATE_STEP / r_fast:.4g}] ps: dt times the fastest rate "
-                    f"({r_fast:.4g} ps^-1: NC decay or pump) must be <= {MAX_RATE_STEP}")
+        dt = _resolve_step(dt, r_fast, field_on=field_on, t_last=times[-1],
+                           fastest="NC decay or pump")
         lines = field.transition_lines(table)
         channels = field.default_channels(sample, table, stripe.channels, stripe.channel_range)
         spont_coef = field.spontaneous_coefficients(table, lines, stripe.spontaneous_coupling,
@@ -295,21 +260,11 @@ class _StripeProblem:
 
     def up_rate(self, k: int) -> np.ndarray:
         """Up rates (K, S) for pump value k (c.w.: G pump_scale below n_max)."""
-        up = np.zeros_like(self.table.decay_rate)
-        if self.kind == "cw":
-            up[:, :-1] = self.pump[k] * self.table.pump_scale[:, None]
-        return up
+        return _up_rate(self.table, self.kind, self.pump[k])
 
     def initial(self, k: int) -> np.ndarray:
         """Initial p[c, n] for pump value k (c.w.: ground state; pulsed: Poisson)."""
-        if self.kind == "cw":
-            p = np.zeros_like(self.table.decay_rate)
-            p[:, 0] = 1.0
-            return p
-        p = excitation.initial_distribution(self.pump[k:k + 1], self.table.pump_scale,
-                                            self.table.n_max, "poisson")[0]
-        p[:, -1] += np.clip(1.0 - p.sum(axis=1), 0.0, None)  # tail (< 1e-10) into n_max
-        return p
+        return _initial(self.table, self.kind, self.pump[k])
 
     # -- the light and what is read off it (shared by both methods) ------------------------
 
