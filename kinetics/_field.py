@@ -68,6 +68,8 @@ def transition_lines(table: StateTable) -> TransitionLines:
     TransitionLines
         ``em_strength``, ``em_offset``, ``abs_strength``, ``abs_offset``, each
         of shape (n_classes, n_max + 1, n_lines); offsets in eV relative to E_i.
+        The absorption strengths of the top state n_max are zero (a reflecting
+        top: the photon field, like the pump, adds no exciton to it).
     """
     em_s = np.asarray(table.emission_line_strength, float)
     em_o = np.asarray(table.emission_line_offset, float)
@@ -92,7 +94,12 @@ def transition_lines(table: StateTable) -> TransitionLines:
         out[..., :a.shape[2]] = a
         return out
 
-    return TransitionLines(pad(em_s), pad(em_o), pad(ab_s), pad(ab_o))
+    ab_s = pad(ab_s)
+    # The top state n_max is reflecting, for the field as for the pump: no stimulated
+    # absorption out of it (it would carry NCs beyond the state space and leak
+    # probability from the twin). n_max is chosen so that its population is negligible.
+    ab_s[:, -1, :] = 0.0
+    return TransitionLines(pad(em_s), pad(em_o), ab_s, pad(ab_o))
 
 
 def kappa(film: Film, group_index: float) -> float:

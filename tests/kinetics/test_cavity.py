@@ -1,5 +1,6 @@
 """The photon field in a cavity: books, reductions, MC vs rate equations, threshold."""
 
+import dataclasses
 import numba
 import numpy as np
 import pytest
@@ -214,3 +215,28 @@ def test_negative_film_loss_and_stripe_length_raise():
         models.Film(absorption_coefficient=100.0, loss=-1.0)
     with pytest.raises(ValueError, match="length"):
         models.Stripe(length=-0.1)
+
+
+def test_top_state_is_reflecting_for_stimulated_absorption():
+    # A higher transition without Stark shift absorbs at the channels from every n,
+    # also from the top state n_max: neither method may carry NCs beyond it (the
+    # Monte Carlo wrote past its arrays, the twin leaked probability).
+    sample = dataclasses.replace(models.presets.TYPE_II_CDS_ZNSE, higher_transitions=(
+        models.HigherTransition(offset=0.12, strength=1.0, width=0.02),))
+    film = models.Film.close_packed()
+    cav = models.Cavity(quality_factor=2500.0, channels=16, spontaneous_coupling=1e-4)
+    kw = dict(mean_excitons=[2.5], n_max=3)
+    problem = cavity.CavityProblem.build(sample, film, cav, [0.0, 300.0], **kw)
+    assert problem.lines.abs_strength[:, -1].max() == 0.0
+    assert problem.lines.abs_strength[:, 0].max() > 0.0   # the line is there below n_max
+    twin = kinetics.simulate_cavity(sample, film, cav, [0.0, 150.0, 300.0],
+                                    method="rate-equations", **kw)
+    np.testing.assert_allclose(twin.population.sum("excitons"), 1.0, rtol=0, atol=1e-9)
+    mc = kinetics.simulate_cavity(sample, film, cav, [0.0, 150.0, 300.0],
+                                  n_nanocrystals=3_000, seed=5, **kw)
+    # integer counts over NCs: every NC stays in the histogram, exactly
+    np.testing.assert_array_equal(np.rint(mc.population.sum("excitons") * 3_000), 3_000)
+    stripe = kinetics.simulate_stripe(sample, film, models.Stripe(length=0.04, slices=3,
+                                                                  channels=12),
+                                      [0.0, 150.0, 300.0], **kw)
+    np.testing.assert_allclose(stripe.slice_population.sum("excitons"), 1.0, rtol=0, atol=1e-9)
