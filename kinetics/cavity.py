@@ -597,6 +597,27 @@ def _chain_steady(problem: CavityProblem, rate: float, q: np.ndarray) -> np.ndar
 STEADY_RTOL = 1e-9
 
 
+def _check_rates(problem: CavityProblem, rates, name: str) -> np.ndarray:
+    """Generation rates for the c.w. twin of ``problem``: 1-d, finite, in [0, 100], and
+    within what the problem's n_max can hold (as :func:`_resolve_pump` checks at build)."""
+    try:
+        arr = np.atleast_1d(np.asarray(rates, float))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} = {rates!r} must be generation rates in ps^-1") from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} = {rates!r} must be a non-empty 1-d list of generation rates")
+    bad = ~np.isfinite(arr) | (arr < 0) | (arr > 100.0)
+    if bad.any():
+        raise ValueError(f"{name} = {float(arr[bad][0])!r} ps^-1 is outside the allowed range "
+                         "[0, 100] per NC per ps")
+    top = float(_cw_steady(problem.table, float(arr.max()))[:, -1].max())
+    if top > 1e-3:
+        raise ValueError(f"{name} up to {arr.max():g} ps^-1 needs more states than the "
+                         f"problem's n_max = {problem.table.n_max} (no-field steady-state mass "
+                         f"in n_max {top:.2g} > 1e-3): build the problem with the largest rate")
+    return arr
+
+
 def cavity_steady_state(problem: CavityProblem, rates=None) -> dict:
     """c.w. steady states of the rate-equation twin, by a root solve (no transient).
 
@@ -630,16 +651,17 @@ def cavity_steady_state(problem: CavityProblem, rates=None) -> dict:
     Raises
     ------
     ValueError
-        If the problem is pulsed or has the field off, or a rate is negative.
+        If the problem is pulsed or has the field off, ``rates`` is empty, a rate
+        is negative, non-finite or above 100 ps^-1, or the problem's n_max is too
+        small for the largest rate (no-field steady-state mass in n_max > 1e-3:
+        build the problem with the largest rate).
     RuntimeError
         If the root solve does not converge (a bug: report it).
     """
     if problem.pump_kind != "cw" or not problem.field_on:
         raise ValueError("cavity_steady_state needs a c.w. problem with the field on, got "
                          f"pump_kind = {problem.pump_kind!r}, field = {problem.field_on!r}")
-    rates = np.atleast_1d(np.asarray(problem.pump if rates is None else rates, float))
-    if rates.ndim != 1 or not np.all(np.isfinite(rates)) or (rates < 0).any():
-        raise ValueError(f"rates = {rates!r} must be finite generation rates >= 0 ps^-1")
+    rates = _check_rates(problem, problem.pump if rates is None else rates, "rates")
     cp = problem.coupling
     net = cp.em - cp.absorb
     kap, lam = problem.kappa, problem.loss_rate
@@ -739,9 +761,31 @@ def cavity_small_signal(problem: CavityProblem, rate: float, steady: dict | None
         ``growth_rate``: the largest Re(lambda) (1/ps; > 0 means the steady state
         is unstable); ``modes``: the underdamped eigenvalues with Im > 0
         (complex, 1/ps), sorted by increasing frequency.
+
+    Raises
+    ------
+    ValueError
+        If the problem is pulsed or has the field off, ``rate`` is not one rate
+        in [0, 100] ps^-1 that the problem's n_max can hold, or ``steady`` is not
+        the steady state at ``rate``.
     """
+    if problem.pump_kind != "cw" or not problem.field_on:
+        raise ValueError("cavity_small_signal needs a c.w. problem with the field on, got "
+                         f"pump_kind = {problem.pump_kind!r}, field = {problem.field_on!r}")
+    if np.ndim(rate) != 0:
+        raise ValueError(f"rate = {rate!r} must be one generation rate (ps^-1)")
+    rate = float(_check_rates(problem, rate, "rate")[0])
     if steady is None:
         steady = cavity_steady_state(problem, [rate])
+    elif np.shape(steady["occupation"])[0] != 1:
+        raise ValueError("steady must hold the steady state of this one rate (leading "
+                         f"dimension 1), got {np.shape(steady['occupation'])[0]} states")
+    else:
+        # the given steady state must be that of ``rate``: its photon equation's residual
+        chain = _chain_steady(problem, rate, steady["photons"][0])
+        if not np.allclose(chain, steady["occupation"][0], rtol=1e-6, atol=1e-12):
+            raise ValueError(f"steady is not the steady state at rate = {rate!r} ps^-1 (its "
+                             "populations are not in detailed balance at that pump)")
     cp, tab = problem.coupling, problem.table
     kk, s, b = cp.em.shape[:3]
     nch = problem.channels.size

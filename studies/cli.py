@@ -504,6 +504,11 @@ def _add_sweep_parser(sub) -> None:
 #: Default delay of ``ncgain threshold`` (ps): the paper measured its bleaching "~3 ps after
 #: excitation" (Fig. 5d); the README and docs/validation.md quote thresholds at 3 ps.
 THRESHOLD_TIME = 3.0
+#: Default Monte Carlo sizes of ``ncgain ase`` (NCs per slice) and ``ncgain lase``.
+ASE_N_NANOCRYSTALS = 20_000
+LASE_N_NANOCRYSTALS = 100_000
+
+
 def _photon_film_args(p):
     p.add_argument("--film", metavar="TOML|JSON|close-packed", default=None,
                    help="film file or name, as for threshold --cw (default: the close-packed "
@@ -567,9 +572,8 @@ def _cmd_lase(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     from . import _io
     with _exclusive_file_output(out, "--out"):
-        ds = kinetics.simulate_cavity(sample, film, cav, times, method=args.method,
-                                      n_nanocrystals=args.n_nanocrystals, seed=args.seed,
-                                      progress=not args.quiet, **kw)
+        ds = kinetics.simulate_cavity(sample, film, cav, times, progress=not args.quiet,
+                                      **_monte_carlo_kwargs(args, LASE_N_NANOCRYSTALS), **kw)
         _io.write_netcdf(ds, out)
     print(f"wrote {out} ({sample.name}, {args.method})")
     _print_film(film)
@@ -610,12 +614,28 @@ def _cmd_ase(args) -> int:
     return 0
 
 
+def _monte_carlo_kwargs(args, default_n: int) -> dict:
+    """--method, --n-nanocrystals, --seed of ``ncgain ase`` / ``lase`` as keywords.
+
+    The Monte Carlo options mean nothing to the rate equations: given with them they
+    are refused rather than silently ignored.
+    """
+    if args.method == "monte-carlo":
+        return {"method": "monte-carlo",
+                "n_nanocrystals": default_n if args.n_nanocrystals is None
+                else args.n_nanocrystals,
+                "seed": 0 if args.seed is None else args.seed}
+    given = [opt for opt, v in (("--n-nanocrystals", args.n_nanocrystals),
+                                ("--seed", args.seed)) if v is not None]
+    if given:
+        raise ValueError(f"{' and '.join(given)} apply to --method monte-carlo only "
+                         f"(--method {args.method} is deterministic)")
+    return {"method": args.method}
+
+
 def _ase_method_kwargs(args) -> dict:
     """simulate_stripe keywords of ``ncgain ase``'s --method, --n-nanocrystals, --seed."""
-    if args.method == "monte-carlo":
-        return {"method": "monte-carlo", "n_nanocrystals": args.n_nanocrystals,
-                "seed": args.seed}
-    return {"method": args.method}
+    return _monte_carlo_kwargs(args, ASE_N_NANOCRYSTALS)
 
 
 def _add_ase_method_args(a):
@@ -623,10 +643,12 @@ def _add_ase_method_args(a):
                    default="rate-equations",
                    help="rate equations per slice or Monte Carlo (default: %(default)s)")
     a.add_argument("--n-nanocrystals", type=_count_type("--n-nanocrystals", 1, 10 ** 9),
-                   default=20_000,
-                   help="Monte Carlo NCs per slice (default: %(default)s)")
-    a.add_argument("--seed", type=int, default=0,
-                   help="seed of the Monte Carlo random streams (default: %(default)s)")
+                   default=None,
+                   help=f"Monte Carlo NCs per slice (default: {ASE_N_NANOCRYSTALS}; "
+                        "monte-carlo only)")
+    a.add_argument("--seed", type=int, default=None,
+                   help="seed of the Monte Carlo random streams (default: 0; monte-carlo "
+                        "only)")
 
 
 def _add_photon_parsers(sub):
@@ -649,10 +671,12 @@ def _add_photon_parsers(sub):
     la.add_argument("--method", choices=("rate-equations", "monte-carlo"),
                     default="rate-equations",
                     help="rate equations or Monte Carlo (default: %(default)s)")
-    la.add_argument("--n-nanocrystals", type=int, default=100_000,
-                    help="Monte Carlo ensemble size (default: %(default)s)")
-    la.add_argument("--seed", type=int, default=0,
-                    help="seed of the random streams (default: %(default)s)")
+    la.add_argument("--n-nanocrystals", type=_count_type("--n-nanocrystals", 1, 10 ** 9),
+                    default=None,
+                    help=f"Monte Carlo ensemble size (default: {LASE_N_NANOCRYSTALS}; "
+                         "monte-carlo only)")
+    la.add_argument("--seed", type=int, default=None,
+                    help="seed of the random streams (default: 0; monte-carlo only)")
     la.add_argument("--out", required=True, help="output netCDF file (.nc) (required)")
     la.add_argument("--quiet", action="store_true", help="no progress bar (default: show it)")
     la.set_defaults(func=_cmd_lase)

@@ -258,7 +258,13 @@ def _preset(key: str, quick: bool) -> dict:
     sample = models.presets.get(key)
     cav = _cavity()
     n_cw = 41 if quick else 81
-    base = kcav.CavityProblem.build(sample, FILM, cav, [0.0, 1.0], generation_rate=[1e-3],
+    # The gain threshold first (it does not depend on n_max once n_max holds it), then the
+    # problem built for the largest rate of the L-L curve, so that its n_max holds it.
+    probe = kcav.CavityProblem.build(sample, FILM, cav, [0.0, 1.0], generation_rate=[1e-3],
+                                     method="rate-equations", energy_bins=ENERGY_BINS)
+    g_probe, _ = kinetics.cavity_gain_threshold(probe)
+    base = kcav.CavityProblem.build(sample, FILM, cav, [0.0, 1.0],
+                                    generation_rate=[8.0 * g_probe],
                                     method="rate-equations", energy_bins=ENERGY_BINS)
     loss_fraction = base.loss_rate / base.kappa
     g_th, e_th = kinetics.cavity_gain_threshold(base)

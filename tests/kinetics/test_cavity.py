@@ -240,3 +240,24 @@ def test_top_state_is_reflecting_for_stimulated_absorption():
                                                                   channels=12),
                                       [0.0, 150.0, 300.0], **kw)
     np.testing.assert_allclose(stripe.slice_population.sum("excitons"), 1.0, rtol=0, atol=1e-9)
+
+
+def test_steady_state_and_small_signal_validate_their_rates():
+    film = models.Film.close_packed()
+    cav = models.Cavity(quality_factor=2500.0, channels=8, spontaneous_coupling=1e-4)
+    base = cavity.CavityProblem.build("type-ii", film, cav, [0.0, 1.0], generation_rate=[1e-3],
+                                      method="rate-equations", energy_bins=16)
+    for bad, match in (([], "non-empty"), ([-1e-3], "outside the allowed range"),
+                       ([np.nan], "outside the allowed range"), (["x"], "rates"),
+                       ([0.3], "n_max")):      # n_max of G = 1e-3 cannot hold G = 0.3
+        with pytest.raises(ValueError, match=match):
+            cavity.cavity_steady_state(base, bad)
+    two = cavity.cavity_steady_state(base, [5e-4, 1e-3])
+    with pytest.raises(ValueError, match="leading dimension 1"):
+        cavity.cavity_small_signal(base, 1e-3, two)
+    one = {k: v[:1] for k, v in two.items()}            # the state at G = 5e-4
+    with pytest.raises(ValueError, match="not the steady state"):
+        cavity.cavity_small_signal(base, 1e-3, one)
+    assert np.isfinite(cavity.cavity_small_signal(base, 5e-4, one)["growth_rate"])
+    with pytest.raises(ValueError, match="one generation rate"):
+        cavity.cavity_small_signal(base, [1e-3, 2e-3])

@@ -239,3 +239,14 @@ def test_ase_monte_carlo_writes_the_stripe_dataset(tmp_path, capsys):
         assert len(json.loads(ds.attrs["n_steps"])) == 2 == ds.sizes["pump"]
         assert len(json.loads(ds.attrs["n_events"])) == 2
         assert ds.slice_population.attrs["units"] == "1"
+
+
+@pytest.mark.parametrize("command", [
+    ["ase", "--fluence", "2"],
+    ["lase", "--q", "2500", "--generation-rate", "1e-3", "--times", "0,10"],
+])
+def test_monte_carlo_options_are_refused_with_the_rate_equations(tmp_path, capsys, command):
+    out = tmp_path / "x.nc"
+    assert cli.main([*command, "--seed", "3", "--quiet", "--out", str(out)]) == 2
+    assert "--seed apply to --method monte-carlo only" in capsys.readouterr().err
+    assert not out.exists()
