@@ -84,7 +84,8 @@ pytest_collect_file = Sybil(
 # is replaced by one that imports the installed module, ncgain.<folder>.<file>, and checks
 # that it is this file (an install from another tree is an error, not a silent pass).
 _SUBPACKAGES = {"models": "ncgain.models", "kinetics": "ncgain.kinetics",
-                "studies": "ncgain.studies"}
+                "studies": "ncgain.studies", "sweeps": "ncgain.sweeps", "cli": "ncgain.cli",
+                "benchmarks": "ncgain.benchmarks", "fit": "ncgain.fit"}
 
 
 def _installed_name(path: Path) -> str | None:

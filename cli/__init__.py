@@ -1,0 +1,1 @@
+"""ncgain.cli: the ``ncgain`` command line (moved here from ``studies/cli.py``)."""

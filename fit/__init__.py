@@ -1,0 +1,1 @@
+"""ncgain.fit: fit the model to measured data (issue 17)."""
