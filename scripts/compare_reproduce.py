@@ -37,8 +37,13 @@ def _equal(a: np.ndarray, b: np.ndarray, rtol: float) -> bool:
 
 
 def _same_attr(x, y) -> bool:
-    if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
-        return x is not None and y is not None and bool(np.array_equal(x, y))
+    if x is None or y is None:
+        return x is y
+    if isinstance(x, (np.ndarray, float, np.floating)) or isinstance(y, (np.ndarray, float, np.floating)):
+        try:
+            return bool(np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True))
+        except TypeError:      # not numeric: compare as objects
+            return bool(np.array_equal(np.asarray(x), np.asarray(y)))
     return x == y
 
 
