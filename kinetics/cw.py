@@ -34,8 +34,11 @@ from ncgain.models import Film, Sample
 from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _kernels, excitation, master_equation, memory, observables
-from .pulsed import (CHUNK_SIZE, MAX_NANOCRYSTALS, METHODS, PHOTON_ENERGY_J_PER_EV, _as_1d,
-                     _check_choice, _check_int, resolve_sample, validate_energies, validate_times)
+from .inputs import (CHUNK_SIZE, MAX_NANOCRYSTALS, METHODS,  # noqa: F401 (re-exported)
+                     PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, _check_int, _check_rates,
+                     _mean_sigma, generation_rate_from_intensity, pump_intensity, resolve_sample,
+                     validate_times)
+from .pulsed import validate_energies
 from .threshold import ThresholdResult
 
 __all__ = ["simulate_cw", "cw_threshold", "pump_intensity", "generation_rate_from_intensity",
@@ -61,81 +64,6 @@ class NoGainError(ValueError):
 
 
 # ----------------------------------------------------------------------------- pump <-> G
-
-def _mean_sigma(sample: Sample) -> float:
-    return float(sum(w * s.sigma_pump for w, s in sample.size_classes()))
-
-
-def _check_rates(name, values, unit):
-    arr = _as_1d(name, values, unit=unit)
-    if (arr < 0).any():
-        raise ValueError(f"{name} = {float(arr[arr < 0][0])!r} is outside the allowed range "
-                         f"[0, inf) {unit}")
-    return arr
-
-
-def pump_intensity(generation_rate, sample) -> np.ndarray:
-    """Pump intensity (W cm^-2) giving the ensemble generation rate ``generation_rate``.
-
-    I = G h nu_pump / mean(sigma_pump), with G in excitons per NC per ps and the
-    number-weighted mean pump cross-section of the sample's size classes (class c
-    is pumped at G sigma_c / mean(sigma), so I is the same for every class).
-
-    Parameters
-    ----------
-    generation_rate : float or array_like
-        G (1/ps), finite and >= 0.
-    sample : models.Sample or str
-        The sample (or a preset name): its ``sigma_pump`` and ``pump_energy``.
-
-    Returns
-    -------
-    ndarray
-        Intensity in W cm^-2, same shape as ``generation_rate`` (at least 1-D).
-
-    Raises
-    ------
-    ValueError
-        For negative, NaN or infinite rates.
-
-    Examples
-    --------
-    >>> from ncgain import kinetics, models
-    >>> s = models.presets.TYPE_II_CDS_ZNSE
-    >>> i = kinetics.pump_intensity(1e-3, s)
-    >>> float(kinetics.generation_rate_from_intensity(i, s)[0])
-    0.001
-    """
-    sample = resolve_sample(sample)
-    g = _check_rates("generation_rate", generation_rate, "1/ps")
-    return g * 1e12 * sample.pump_energy * PHOTON_ENERGY_J_PER_EV / _mean_sigma(sample)
-
-
-def generation_rate_from_intensity(intensity, sample) -> np.ndarray:
-    """Ensemble generation rate G (1/ps) of a pump of ``intensity`` W cm^-2.
-
-    The inverse of :func:`pump_intensity`: G = mean(sigma_pump) I / h nu_pump.
-
-    Parameters
-    ----------
-    intensity : float or array_like
-        Pump intensity (W cm^-2), finite and >= 0.
-    sample : models.Sample or str
-
-    Returns
-    -------
-    ndarray
-        G in excitons per NC per ps (at least 1-D).
-
-    Raises
-    ------
-    ValueError
-        For negative, NaN or infinite intensities.
-    """
-    sample = resolve_sample(sample)
-    i = _check_rates("pump_intensity", intensity, "W cm^-2")
-    return i * _mean_sigma(sample) / (sample.pump_energy * PHOTON_ENERGY_J_PER_EV) / 1e12
-
 
 # ----------------------------------------------------------------------------- steady state
 

@@ -10,6 +10,7 @@ import xarray as xr
 from ncgain import models
 
 from . import observables
+from .inputs import pump_fluence, pump_intensity
 
 __all__ = ["pulsed_dataset", "cw_dataset", "sample_from_dataset", "standard_errors",
            "CF_CONVENTIONS"]
@@ -104,8 +105,6 @@ def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
         The dataset :func:`ncgain.kinetics.simulate_pulsed` returns, every variable
         with ``units`` and ``long_name``, the sample and run parameters as attributes.
     """
-    from .pulsed import pump_fluence  # local: pulsed imports this module lazily
-
     kernels = problem.kernels
     # Absorption split by the exciton number n of the absorbing/emitting NCs:
     # alpha = sum_n alpha_n, so the net gain -alpha splits exactly into -alpha_n.
@@ -253,8 +252,6 @@ def cw_dataset(problem, occupation, *, n_events: int | None, burn_in=None) -> xr
         The dataset :func:`ncgain.kinetics.simulate_cw` returns, every variable with
         ``units`` and ``long_name``, the sample and run parameters as attributes.
     """
-    from .cw import pump_intensity  # local: cw imports this module lazily
-
     alpha, pl = observables.spectra(occupation, problem.kernels)
     table = problem.table
     alpha0 = observables.unexcited_absorption(table, problem.energies) \

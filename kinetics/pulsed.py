@@ -14,65 +14,26 @@ import numba
 import numpy as np
 import xarray as xr
 
-from ncgain import models
 from ncgain.models import Sample
-from ncgain.models._text import short
 from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _kernels, excitation, master_equation, memory, observables
+from .inputs import (CHUNK_SIZE, MAX_GRID_POINTS, MAX_NANOCRYSTALS, METHODS,  # noqa: F401 (re-exported)
+                     PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, _check_int, _mean_sigma_pump,
+                     mean_excitons_from_fluence, pump_fluence, resolve_sample, validate_fluence,
+                     validate_times)
 
 __all__ = ["simulate_pulsed", "pump_fluence", "mean_excitons_from_fluence", "METHODS",
            "PHOTON_ENERGY_J_PER_EV"]
 
-METHODS = ("monte-carlo", "master-equation")
-PHOTON_ENERGY_J_PER_EV = 1.602176634e-19
-#: NCs per kernel call; bounds the time between progress updates, not memory
-#: (the kernel stores no per-NC arrays, so memory is flat in n_nanocrystals).
-CHUNK_SIZE = 1 << 21
-MAX_NANOCRYSTALS = 10 ** 12
 #: Largest n_max of a state table (models.state_table.build_state_table).
 MAX_STATES = 200
 #: Largest memory (bytes) of the per-thread Monte Carlo count arrays together: with
 #: more threads than fit, fewer parts run in parallel (the counts are identical).
 PER_THREAD_COUNTS_BUDGET = 256 * 2 ** 20
-#: Largest number of values along one axis (<N>, times, energies).
-MAX_GRID_POINTS = 10 ** 6
 
 
 # ----------------------------------------------------------------------------- validation
-
-def _as_1d(name: str, values, *, unit: str) -> np.ndarray:
-    # Complex numbers and booleans are refused, not truncated or read as 0/1.
-    try:
-        raw = np.asarray(values)
-    except (TypeError, ValueError):
-        raw = np.asarray([object()])
-    if raw.dtype.kind not in "iuf":
-        raise ValueError(f"{name} = {short(values)} must be a sequence of real numbers ({unit}); "
-                         f"got {raw.dtype.name if raw.dtype.kind != 'O' else 'other'} values")
-    if raw.size > MAX_GRID_POINTS:
-        raise ValueError(f"{name} has {raw.size} values; allowed at most {MAX_GRID_POINTS}")
-    arr = np.atleast_1d(raw.astype(float))
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence ({unit}), got shape {arr.shape}")
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        raise ValueError(f"{name} = {float(arr[bad][0])!r} is not allowed: values must be finite ({unit})")
-    return arr
-
-
-def _check_choice(name: str, value, allowed) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name} = {short(value)} is not one of {tuple(allowed)}")
-    return value
-
-
-def _check_int(name: str, value, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
-        raise ValueError(f"{name} = {short(value)} is outside the allowed range: an integer in "
-                         f"[{lo}, {hi}]")
-    return int(value)
-
 
 def validate_mean_excitons(values, table: StateTable, statistics: str) -> np.ndarray:
     """Check <N> values: finite, >= 0, and <= 1 per class for single statistics."""
@@ -89,16 +50,6 @@ def validate_mean_excitons(values, table: StateTable, statistics: str) -> np.nda
     if arr.max() > 50.0:
         raise ValueError(f"mean_excitons = {float(arr.max())!r} is outside the allowed range [0, 50] "
                          "excitons per NC (the band-edge model has no higher states)")
-    return arr
-
-
-def validate_times(values) -> np.ndarray:
-    """Check record times: finite, >= 0 ps, strictly increasing."""
-    arr = _as_1d("times", values, unit="ps")
-    if (arr < 0).any():
-        raise ValueError(f"times = {float(arr[arr < 0][0])!r} ps is outside the allowed range [0, inf) ps")
-    if arr.size > 1 and not (np.diff(arr) > 0).all():
-        raise ValueError(f"times must be strictly increasing (ps), got {short(arr)}")
     return arr
 
 
@@ -317,13 +268,6 @@ def estimate_memory(n_levels, n_times, n_energies, n_classes, n_states, n_bins,
 
 # ----------------------------------------------------------------------------- public API
 
-def resolve_sample(sample) -> Sample:
-    """Accept a :class:`models.Sample` or a preset name."""
-    if isinstance(sample, str):
-        return models.presets.get(sample)
-    return sample
-
-
 def simulate_pulsed(sample, mean_excitons=None, times=None, *, fluence=None, energies=None,
                     n_nanocrystals=200_000, seed=0, statistics="poisson", method="monte-carlo",
                     n_max=None, energy_bins=16, progress=False) -> xr.Dataset:
@@ -441,88 +385,3 @@ def simulate_pulsed(sample, mean_excitons=None, times=None, *, fluence=None, ene
     from .output import pulsed_dataset
     return pulsed_dataset(problem, mean, occupation, method=method, n_events=n_events,
                           fluence=fluence, progress=progress)
-
-
-def _mean_sigma_pump(sample: Sample) -> float:
-    """Number-weighted mean pump cross-section (cm^2) over the size classes."""
-    return sum(w * s.sigma_pump for w, s in sample.size_classes())
-
-
-def pump_fluence(mean_excitons, sample: Sample) -> np.ndarray:
-    """Pump fluence giving ``mean_excitons``: F = <N> h nu / sigma_pump.
-
-    Parameters
-    ----------
-    mean_excitons : float or array_like
-        Mean exciton numbers ⟨N⟩ right after the pulse (excitons per NC).
-    sample : Sample
-        The sample; its ``pump_energy`` (eV) and ``sigma_pump`` (cm², the
-        number-weighted mean over size classes) are used.
-
-    Returns
-    -------
-    numpy.ndarray
-        The pump fluence in mJ cm⁻², same shape as ``mean_excitons``; the inverse
-        of :func:`mean_excitons_from_fluence`.
-
-    Examples
-    --------
-    >>> from ncgain import kinetics, models
-    >>> round(float(kinetics.pump_fluence(1.0, models.presets.TYPE_II_CDS_ZNSE)), 3)
-    2.0
-    """
-    return (np.asarray(mean_excitons, float) * sample.pump_energy * PHOTON_ENERGY_J_PER_EV
-            / _mean_sigma_pump(sample) * 1e3)
-
-
-def mean_excitons_from_fluence(fluence, sample: Sample) -> np.ndarray:
-    """Mean excitons per NC created by a pump fluence: <N> = sigma_pump F / (h nu).
-
-    Parameters
-    ----------
-    fluence : array_like of float
-        Pump fluence (mJ cm^-2); see :func:`validate_fluence` for the checks
-        that :func:`simulate_pulsed` applies.
-    sample : models.Sample
-        Supplies ``pump_energy`` (eV) and ``sigma_pump`` (cm^2; the
-        number-weighted mean over size classes).
-
-    Returns
-    -------
-    numpy.ndarray
-        <N> (excitons per NC), the inverse of :func:`pump_fluence`.
-
-    Examples
-    --------
-    >>> from ncgain import kinetics, models
-    >>> float(kinetics.mean_excitons_from_fluence(2.0, models.presets.TYPE_II_CDS_ZNSE).round(3))
-    1.0
-    """
-    photons_per_cm2 = np.asarray(fluence, float) * 1e-3 / (sample.pump_energy
-                                                           * PHOTON_ENERGY_J_PER_EV)
-    return _mean_sigma_pump(sample) * photons_per_cm2
-
-
-def validate_fluence(values) -> np.ndarray:
-    """Check pump fluences: a non-empty 1-D sequence of finite values >= 0 (mJ cm^-2).
-
-    Parameters
-    ----------
-    values : array_like of float
-        Pump fluences (mJ cm^-2).
-
-    Returns
-    -------
-    numpy.ndarray
-        The fluences as a 1-D float array.
-
-    Raises
-    ------
-    ValueError
-        Naming ``fluence``, the offending value and the allowed range.
-    """
-    arr = _as_1d("fluence", values, unit="mJ cm^-2")
-    if (arr < 0).any():
-        raise ValueError(f"fluence = {float(arr[arr < 0][0])!r} mJ cm^-2 is outside the allowed "
-                         "range [0, inf) mJ cm^-2")
-    return arr
