@@ -7,8 +7,9 @@ reference, spectra and thresholds, all returned as :class:`xarray.Dataset`.
 from .output import sample_from_dataset
 from .pulsed import METHODS, mean_excitons_from_fluence, pump_fluence, simulate_pulsed
 from .threshold import ThresholdResult, gain_threshold
-from .cavity import cavity_gain_threshold, simulate_cavity
-from .stripe import simulate_stripe
+from .field.cavity import cavity_gain_threshold, simulate_cavity
+from .field.stripe import simulate_stripe
+from . import cavity, stripe  # noqa: F401 (the old module paths: kinetics.cavity.*, .stripe.*)
 from .cw import (NoGainError, cw_threshold, generation_rate_from_intensity, pump_intensity,
                  simulate_cw)
 

@@ -68,7 +68,23 @@ def _check_int(name: str, value, lo: int, hi: int) -> int:
 
 
 def validate_times(values) -> np.ndarray:
-    """Check record times: finite, >= 0 ps, strictly increasing."""
+    """Check record times: finite, >= 0 ps, strictly increasing.
+
+    Parameters
+    ----------
+    values : array_like of float
+        Record times (ps).
+
+    Returns
+    -------
+    numpy.ndarray
+        The times as a 1-D float array.
+
+    Raises
+    ------
+    ValueError
+        Naming ``times``, the offending value and the allowed range.
+    """
     arr = _as_1d("times", values, unit="ps")
     if (arr < 0).any():
         raise ValueError(f"times = {float(arr[arr < 0][0])!r} ps is outside the allowed range [0, inf) ps")
@@ -78,7 +94,18 @@ def validate_times(values) -> np.ndarray:
 
 
 def resolve_sample(sample) -> Sample:
-    """Accept a :class:`models.Sample` or a preset name."""
+    """Accept a :class:`models.Sample` or a preset name.
+
+    Parameters
+    ----------
+    sample : models.Sample or str
+        A sample, or the name of a preset (:func:`models.presets.get`).
+
+    Returns
+    -------
+    models.Sample
+        The sample itself, or the preset of that name.
+    """
     if isinstance(sample, str):
         return models.presets.get(sample)
     return sample

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from ncgain import kinetics, models
-from ncgain.kinetics import _field as field
-from ncgain.kinetics import _field_kernels, cavity
-from ncgain.kinetics._field_rates import (RATE_GRID_STEP, StimulatedRates, spontaneous_bound,
+from ncgain.kinetics import cavity
+from ncgain.kinetics.field import _coupling as field
+from ncgain.kinetics.field import _kernels as _field_kernels
+from ncgain.kinetics.field._rates import (RATE_GRID_STEP, StimulatedRates, spontaneous_bound,
                                           uniform_step)
 
 FILM = models.Film(absorption_coefficient=500.0, confinement_factor=0.5)

@@ -16,6 +16,7 @@ import pytest
 
 from ncgain import kinetics, models
 from ncgain.kinetics import stripe as stripe_mod
+from ncgain.kinetics.field import stripe_monte_carlo, stripe_twin
 from tests.conftest import Z_BOUND, assert_binomial, assert_within_noise
 
 FILM = models.Film(absorption_coefficient=2000.0, confinement_factor=0.5, loss=10.0)
@@ -42,7 +43,7 @@ def twin(mc):
               method="rate-equations", n_max=mc.attrs["n_max"], n_nanocrystals=N_SLICE,
               seed=0, dt=None, field_on=True, energy_bins=BINS)
     problem = stripe_mod._StripeProblem.build("type-ii", FILM, STRIPE, dense, **kw)
-    rec = problem.rate_equations(0, rtol=1e-8)
+    rec = stripe_twin.rate_equations(problem, 0, rtol=1e-8)
     ds = kinetics.simulate_stripe("type-ii", FILM, STRIPE, TIMES, method="rate-equations",
                                   n_max=mc.attrs["n_max"], energy_bins=BINS, rtol=1e-8, **PUMP)
     return problem, dense, rec, ds
@@ -283,7 +284,7 @@ def test_dt_error_names_the_allowed_range():
 
 def test_stalled_run_far_beyond_saturation_stops(monkeypatch):
     """Gamma_c alpha_0 L = 300 at <N> = 3: the explicit light stalls; RuntimeError, no hang."""
-    monkeypatch.setattr(stripe_mod, "STALL_STEPS", 30)
+    monkeypatch.setattr(stripe_monte_carlo, "STALL_STEPS", 30)
     hot = models.Stripe(length=0.3, slices=4, channels=8)
     with pytest.raises(RuntimeError, match="method='rate-equations'"):
         kinetics.simulate_stripe("type-ii", FILM, hot, [0.0, 5.0], method="monte-carlo",

@@ -36,7 +36,7 @@ from ncgain.models import Film, Sample
 from ncgain.models.resonator import SPEED_OF_LIGHT_CM_PER_PS, channel_grid
 from ncgain.models.state_table import StateTable
 
-from . import observables
+from .. import observables
 
 __all__ = ["transition_lines", "TransitionLines", "EnergyBins", "energy_bins",
            "coupling_matrices", "default_channels", "kappa"]

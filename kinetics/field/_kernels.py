@@ -5,7 +5,7 @@ Per NC the kernels keep five plain arrays (22 bytes per NC): the size class
 modified-next-reaction clock (float64: the integrated hazard left until the
 next event, an Exp(1) draw) and the counter of its random stream (uint32).
 Random numbers come from the same counter-based SplitMix64 streams as the
-pure-decay kernel (:mod:`._kernels`): draw k of NC i is a pure function of
+pure-decay kernel (:mod:`ncgain.kinetics._kernels`): draw k of NC i is a pure function of
 (seed, i, k). Draws 0, 1, 2 of NC i are its class, the uniform u_E of its
 energy (E_i = E_c + w_c Phi^-1(u_E)/sqrt(2), computed by the caller) and its
 initial exciton number, exactly as in the pure-decay kernel, so with the field
@@ -15,7 +15,7 @@ Within a step of length dt the field is fixed; each NC's events are exact
 (piecewise-constant rates, an Exp(1) clock integrated against the total rate).
 The total rate of a NC is one linear interpolation in a per-(class, n) table
 over E_i (:func:`_fold_rates`, built once per step by
-:class:`._field_rates.StimulatedRates`), so a step without an event costs a
+:class:`._rates.StimulatedRates`), so a step without an event costs a
 table lookup, a multiply, a subtract and a compare; the events themselves run
 in :func:`_nc_events`. Outputs per step are integer counts (events per type,
 photons per channel, and the change of the histogram of (class, n, energy
@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ._kernels import _search_cdf, _stream_key, _uniform
+from .._kernels import _search_cdf, _stream_key, _uniform
 
 #: Event types counted by :func:`_field_step` (columns of ``n_events``).
 EVENT_TYPES = ("pump", "stimulated_absorption", "stimulated_emission", "spontaneous_field",
@@ -321,11 +321,11 @@ def _field_step(key_base, first_index, dt, field_on, nc_class, nc_energy, nc_n, 
     stim_abs[c, n](E), tabulated on the E_i grid e0 + j / inv_de_grid and
     interpolated linearly; ``stim_total = up + down + stim_em + stim_abs`` on
     the same grid, which must cover every NC's E (all three are built by
-    :class:`._field_rates.StimulatedRates`). A decay event puts its photon into
+    :class:`._rates.StimulatedRates`). A decay event puts its photon into
     a channel with probability sum_l spont_coef[c, n, l] h(E_ch[k] - E -
     em_offset) ch_width[k] / down_rate[c, n] (channel chosen by the same
     weights; ``spont_bound[c, n]`` must bound the sum over k from above for
-    every E, see :func:`._field_rates.spontaneous_bound`). Stimulated events
+    every E, see :func:`._rates.spontaneous_bound`). Stimulated events
     pick their channel with weights s h(E_ch - line) ch_photons[k]
     (``ch_step``: the spacing of a uniform channel grid, 0 otherwise; see
     :func:`_pick_channel`). The arrays ``nc_*`` hold a contiguous block of

@@ -24,8 +24,8 @@ import numpy as np
 
 from ncgain.models.state_table import StateTable
 
-from . import _field_kernels
-from ._field import TransitionLines, channel_widths, homogeneous
+from . import _kernels as _field_kernels
+from ._coupling import TransitionLines, channel_widths, homogeneous
 
 __all__ = ["RATE_GRID_STEP", "StimulatedRates", "spontaneous_bound", "uniform_step"]
 
