@@ -13,7 +13,8 @@ from ncgain.models._text import short
 from ncgain.models.state_table import build_state_table
 
 from . import excitation, observables
-from .pulsed import METHODS, PulsedProblem, _check_choice, resolve_sample
+from .inputs import METHODS, _check_choice, resolve_sample
+from .pulsed import PulsedProblem
 
 __all__ = ["gain_threshold", "ThresholdResult"]
 

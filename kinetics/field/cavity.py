@@ -35,15 +35,15 @@ from __future__ import annotations
 
 import xarray as xr
 
+from ._cavity_problem import CAVITY_METHODS, CavityProblem
+from ._common import (BYTES_PER_NC, N_ENERGY_BINS, generation_rate_from_intensity,
+                     intensity_from_generation_rate)
 from .cavity_dataset import _dataset
 from .cavity_monte_carlo import monte_carlo
-from ._cavity_problem import CAVITY_METHODS, CavityProblem
 from .cavity_small_signal import cavity_small_signal
 from .cavity_steady import cavity_steady_state
 from .cavity_threshold import cavity_gain_threshold
 from .cavity_twin import rate_equations
-from ._common import (BYTES_PER_NC, N_ENERGY_BINS, generation_rate_from_intensity,
-                     intensity_from_generation_rate)
 
 __all__ = ["simulate_cavity", "cavity_gain_threshold", "CAVITY_METHODS", "BYTES_PER_NC",
            "generation_rate_from_intensity", "intensity_from_generation_rate",

@@ -12,8 +12,8 @@ from ncgain import models
 
 from ..inputs import pump_fluence
 from ._cavity_problem import CavityProblem
-from .cavity_threshold import cavity_gain_threshold
 from ._common import intensity_from_generation_rate
+from .cavity_threshold import cavity_gain_threshold
 
 __all__ = ["ASSUMPTIONS"]
 

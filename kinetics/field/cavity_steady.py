@@ -11,8 +11,8 @@ import numpy as np
 from scipy import optimize
 
 from ._cavity_problem import CavityProblem
-from .cavity_threshold import cavity_gain_threshold
 from ._common import _cw_steady
+from .cavity_threshold import cavity_gain_threshold
 
 __all__ = ["cavity_steady_state", "STEADY_RTOL"]
 

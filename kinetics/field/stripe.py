@@ -57,10 +57,10 @@ from __future__ import annotations
 
 import xarray as xr
 
-from .stripe_dataset import _dataset
-from .stripe_monte_carlo import monte_carlo
 from ._stripe_problem import (STRIPE_ENERGY_BINS, STRIPE_METHODS, _StripeProblem,
                              mean_excitons_from_fluence)
+from .stripe_dataset import _dataset
+from .stripe_monte_carlo import monte_carlo
 from .stripe_twin import rate_equations
 
 __all__ = ["simulate_stripe", "mean_excitons_from_fluence", "STRIPE_ENERGY_BINS", "STRIPE_METHODS"]
