@@ -74,7 +74,7 @@ def cavity_steady_state(problem: CavityProblem, rates=None) -> dict:
     each from the previous solution (continuation along the L-L curve, the
     branch that grows out of the non-lasing state); a failed step is halved
     in log G. This is the fixed point the transient of
-    :meth:`CavityProblem.rate_equations` tends to (checked in the tests), at a
+    :func:`.cavity_twin.rate_equations` tends to (checked in the tests), at a
     cost of milliseconds instead of a stiff transient over many tau_X.
 
     Parameters
