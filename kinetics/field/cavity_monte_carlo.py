@@ -1,7 +1,7 @@
 """The cavity's Monte Carlo driver: NCs with their own E_i, a field advanced per step.
 
 Every NC's events within a step are exact (:mod:`._kernels`); the field is advanced
-between steps by the backward-Euler update described in :mod:`.cavity` (and
+between steps by the backward-Euler update described in :mod:`~ncgain.kinetics.field.cavity` (and
 docs/theory.md), one pump value per call of :func:`monte_carlo`.
 """
 

@@ -1,6 +1,6 @@
 """Small-signal analysis of a c.w. steady state: stability and relaxation oscillations.
 
-:func:`cavity_small_signal` linearises the twin about :func:`.cavity_steady_state`
+:func:`cavity_small_signal` linearises the twin about :func:`~ncgain.kinetics.field.cavity_steady.cavity_steady_state`
 and diagonalises its exact Jacobian.
 """
 

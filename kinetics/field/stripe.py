@@ -2,7 +2,7 @@
 
 The stripe (length L, cut into J slices) is pumped uniformly. The guided
 light in channel k travels both ways along the stripe with photon density u+-
-(photons per NC, as in :mod:`.cavity`); photons cross a 1 mm stripe in ~6 ps,
+(photons per NC, as in :mod:`~ncgain.kinetics.field.cavity`); photons cross a 1 mm stripe in ~6 ps,
 fast against the populations' times (>= 30 ps), so the light is quasi-static:
 
     d u+ / dz = (Gamma_c alpha_0 g_k(z) - alpha_loss) u+ + S_k(z) / (2 v_g),
