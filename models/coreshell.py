@@ -84,6 +84,7 @@ import numpy as np
 from scipy.integrate import cumulative_simpson
 from scipy.optimize import brentq
 
+from . import _registry
 from .materials import Material, get_material
 from .sample import Sample
 
@@ -1105,3 +1106,8 @@ def _derived_sample(name, mean, classes, w, total_width, class_width, descriptio
                   linewidth=total_width, tau_x=mean["tau_x"], tau_xx=mean["tau_xx"],
                   sigma_pump=mean["sigma_pump"], components=components,
                   description=description, **common)
+
+
+# Sample.from_core_shell calls this factory through the registry: sample.py does not import
+# this module (which imports sample.py).
+_registry.register_factory("core_shell", sample_from_core_shell)

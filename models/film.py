@@ -32,7 +32,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .sample import _check_range
+from ._checks import check_range as _check_range
 
 __all__ = ["Film", "CLOSE_PACKED", "CLOSE_PACKED_SOURCES"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from . import _registry
 from .sample import HigherTransition, Sample
 
 __all__ = ["TYPE_II_CDS_ZNSE", "TYPE_I_CDSE", "TYPE_I_CDSE_FINE_STRUCTURE", "PRESETS",
@@ -161,12 +162,16 @@ SOURCES["type-i-fine-structure"] = {
     "temperature": "paper: room-temperature measurements (300 K)",
 }
 
-PRESETS: dict[str, Sample] = {"type-ii": TYPE_II_CDS_ZNSE, "type-i": TYPE_I_CDSE,
-                              "type-i-fine-structure": TYPE_I_CDSE_FINE_STRUCTURE}
+# The lookup tables live in models._registry, which Sample.from_file reads for
+# ``preset = "..."`` without importing this module; these are the same dict objects.
+PRESETS: dict[str, Sample] = _registry.PRESETS
+PRESETS.update({"type-ii": TYPE_II_CDS_ZNSE, "type-i": TYPE_I_CDSE,
+                "type-i-fine-structure": TYPE_I_CDSE_FINE_STRUCTURE})
 
-_ALIASES = {"type-ii-cds-znse": "type-ii", "type_ii": "type-ii", "typeii": "type-ii",
-            "type-i-cdse": "type-i", "type_i": "type-i", "typei": "type-i",
-            "type-i-fs": "type-i-fine-structure"}
+_ALIASES = _registry.ALIASES
+_ALIASES.update({"type-ii-cds-znse": "type-ii", "type_ii": "type-ii", "typeii": "type-ii",
+                 "type-i-cdse": "type-i", "type_i": "type-i", "typei": "type-i",
+                 "type-i-fs": "type-i-fine-structure"})
 
 
 def names() -> tuple[str, ...]:
@@ -177,7 +182,7 @@ def names() -> tuple[str, ...]:
     tuple of str
         The canonical names, e.g. ``("type-ii", "type-i")``.
     """
-    return tuple(PRESETS)
+    return _registry.preset_names()
 
 
 def get(name: str) -> Sample:
@@ -198,8 +203,4 @@ def get(name: str) -> Sample:
     ValueError
         If ``name`` is not a known preset; the message lists the known ones.
     """
-    key = str(name).strip().lower()
-    key = _ALIASES.get(key, key)
-    if key not in PRESETS:
-        raise ValueError(f"preset = {name!r} is unknown; known presets: {names()}")
-    return PRESETS[key]
+    return _registry.preset(name)

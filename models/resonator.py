@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .sample import _check_range
+from ._checks import check_range as _check_range
 
 __all__ = ["Cavity", "Stripe", "HBAR_EV_PS", "SPEED_OF_LIGHT_CM_PER_PS", "channel_grid"]
 

@@ -1,14 +1,20 @@
 """The description of a nanocrystal sample: :class:`Sample`.
 
-A :class:`Sample` holds the physics of one kind of nanocrystal (NC) and of its
-ensemble: the single-exciton line, the exciton-exciton interaction, the line
-widths, the lifetimes and the pump cross-section. It is a frozen dataclass,
-validated at construction, so an invalid sample never reaches a simulation.
+A :class:`Sample` is the validated parameter set of one kind of nanocrystal (NC)
+and of its ensemble: the single-exciton line, the exciton-exciton interaction,
+the line widths, the lifetimes and the pump cross-section. It is a frozen
+dataclass, validated at construction, so an invalid sample never reaches a
+simulation; it reads and writes TOML and JSON.
 
 A size-dispersed sample is a mixture of homogeneous *size classes*: its
 ``components`` hold ``(weight, Sample)`` pairs (see
 :meth:`Sample.size_classes`). The top-level fields then describe the ensemble
 average and are used for reporting and for default probe energies.
+
+The band-edge physics (which lines a state has, the radiative and Auger rates)
+is not here: ``state_model`` names a :class:`~ncgain.models.bandedge.BandEdgeModel`
+(:attr:`Sample.band_edge`), and the rate and line methods of :class:`Sample`
+ask it.
 
 Units: energy eV, time ps, cross-section cm^2.
 """
@@ -16,235 +22,33 @@ Units: energy eV, time ps, cross-section cm^2.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 import math
-import numbers
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from . import _registry, _sample_checks, _sample_io
+# Re-exported: the constants of the validation rules and the band-edge laws kept their names.
+from ._sample_checks import (HOMOGENEOUS_LINESHAPES, MAX_COMPONENTS,  # noqa: F401
+                             MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, TAU_XX_MEANINGS)
+from ._text import short as _short
+from .bandedge import (AUGER_SCALINGS, K_BOLTZMANN, RADIATIVE_SCALINGS,  # noqa: F401
+                       BandEdgeModel, ElectronHole, TwoChannel, band_edge_model, charge_mixture)
+from .bandedge import names as _state_model_names
+from .transitions import HigherTransition
+
 __all__ = ["Sample", "HigherTransition", "RADIATIVE_SCALINGS", "AUGER_SCALINGS",
-           "HOMOGENEOUS_LINESHAPES", "TAU_XX_MEANINGS", "STATE_MODELS"]
-
-#: Named laws for the radiative rate k_rad(n) = s_rad(n) / tau_x (g = degeneracy).
-#: With r resident electrons the band edge holds E = min(n + r, g) electrons and
-#: H = min(n, g) holes (two-channel model, docs/theory.md section 1).
-RADIATIVE_SCALINGS = {
-    # Einstein relation (default): k_rad(n) / k_rad(X) = emission strength of the
-    # state / emission strength of the neutral single exciton. Two channels:
-    # g * (band-edge stimulated-emission strength) = min(n, g).
-    "einstein": "g * emission_strength(n) = min(n, g)",
-    # Each band-edge electron can recombine with each hole: E * H (min(n, g)**2 when
-    # neutral). NOT consistent with the two-channel emission strengths (4x vs 2x at
-    # n = 2); kept for comparison with v1 results.
-    "statistical": "min(n + r, g) * min(n, g)",
-    # One recombination channel per band-edge hole (equals "einstein" for two channels).
-    "linear": "min(n, g)",
-}
-
-#: Named laws for the Auger rate k_A(n) = s_A(n) / tau_xx; all give s_A(2) = 1.
-AUGER_SCALINGS = {
-    # Number of electron-electron-hole plus hole-hole-electron triples / 4:
-    # n^2 (n - 1) / 4 (Klimov et al., Science 287, 1011 (2000)).
-    "statistical": "n**2 * (n - 1) / 4",
-    # Number of exciton pairs: n (n - 1) / 2.
-    "pairwise": "n * (n - 1) / 2",
-    # Auger recombination switched off.
-    "none": "0",
-}
-
-#: Band-edge state models: the paper's correlated two-channel band edge, or
-#: independent electrons and holes with thermally occupied hole sublevels.
-STATE_MODELS = ("two-channel", "electron-hole")
-
-#: Boltzmann constant (eV/K).
-K_BOLTZMANN = 8.617333262e-5
-
-#: What ``Sample.tau_xx`` means: the biexciton Auger time, or the measured total
-#: biexciton lifetime from which the Auger time is derived.
-TAU_XX_MEANINGS = ("auger", "total")
+           "HOMOGENEOUS_LINESHAPES", "TAU_XX_MEANINGS", "STATE_MODELS", "K_BOLTZMANN"]
 
 
-@dataclass(frozen=True)
-class HigherTransition:
-    """An absorption line above the band edge (for example 1S3/2-2S or 2S3/2-1S in CdSe).
-
-    It is present in unexcited and excited NCs alike (no state filling; see
-    docs/theory.md) and shifts by ``stark_shift`` per exciton present.
-
-    Parameters
-    ----------
-    offset : float
-        Position above the NC's band-edge emission line E_i (eV), in (0, 2].
-    strength : float
-        Cross-section relative to the band-edge absorption of an unexcited NC
-        (units of sigma_0), in [0, 100].
-    width : float
-        Homogeneous half-width of the line (eV), in [0, 2]: the 1/e half-width for
-        Gaussian samples, the HWHM for Lorentzian ones; it is convolved with the
-        sample's inhomogeneous distribution of E_i.
-    stark_shift : float, default 0
-        Shift of the line per exciton present in the NC (eV), in [-1, 1].
-
-    Raises
-    ------
-    ValueError
-        If a field is outside its range; the message names the field.
-
-    Examples
-    --------
-    >>> HigherTransition(offset=0.2, strength=1.0, width=0.03).stark_shift
-    0.0
-    """
-
-    offset: float
-    strength: float
-    width: float
-    stark_shift: float = 0.0
-
-    def __post_init__(self) -> None:
-        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen)
-        set_("offset", _check_range("higher_transitions.offset", self.offset, 0.0, 2.0,
-                                    lo_open=True, unit=" eV"))
-        set_("strength", _check_range("higher_transitions.strength", self.strength, 0.0,
-                                      100.0, unit=" sigma_0"))
-        set_("width", _check_range("higher_transitions.width", self.width, 0.0, 2.0,
-                                   unit=" eV"))
-        set_("stark_shift", _check_range("higher_transitions.stark_shift", self.stark_shift,
-                                         -1.0, 1.0, unit=" eV"))
-
-    def to_dict(self) -> dict:
-        """The transition as a plain dict.
-
-        Returns
-        -------
-        dict
-            ``offset``, ``strength``, ``width``, ``stark_shift``.
-        """
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def coerce(cls, value: Any, k: int) -> "HigherTransition":
-        """Accept a HigherTransition, a dict of its fields or a 3/4-tuple.
-
-        Parameters
-        ----------
-        value : HigherTransition, dict or tuple
-            The description.
-        k : int
-            Its index in ``higher_transitions`` (for error messages).
-
-        Returns
-        -------
-        HigherTransition
-
-        Raises
-        ------
-        ValueError
-            If ``value`` has the wrong form or a field is out of range.
-        """
-        if isinstance(value, cls):
-            return value
-        try:
-            if isinstance(value, dict):
-                return cls(**value)
-            return cls(*value)
-        except TypeError as exc:
-            raise ValueError(f"higher_transitions[{k}] = {value!r} must be a HigherTransition, "
-                             "a dict with offset, strength, width[, stark_shift] or a tuple "
-                             f"(offset, strength, width[, stark_shift]): {exc}") from None
-
-#: Homogeneous (single-NC) line shapes.
-HOMOGENEOUS_LINESHAPES = ("gaussian", "lorentzian")
-
-#: Longest ``name`` (characters).
-MAX_NAME_LENGTH = 200
-#: Longest ``description`` (characters): it is copied into every dataset's attributes.
-MAX_DESCRIPTION_LENGTH = 20_000
-#: Most size classes in ``components``.
-MAX_COMPONENTS = 1000
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    from ._text import short
-    return short(value, limit)
-
-
-def _check_finite(name: str, value: Any) -> float:
-    # Real numbers only: booleans and complex numbers are refused, not read as 0/1 or truncated.
-    if isinstance(value, bool) or type(value).__name__ == "bool_" \
-            or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {_short(value)} "
-                         f"({type(value).__name__})")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
-def _check_range(name: str, value: Any, lo: float | None, hi: float | None,
-                 *, lo_open: bool = False, unit: str = "") -> float:
-    """Return ``value`` as float or raise a ValueError naming the allowed range."""
-    value = _check_finite(name, value)
-    ok = True
-    if lo is not None:
-        ok &= value > lo if lo_open else value >= lo
-    if hi is not None:
-        ok &= value <= hi
-    if not ok:
-        left = "(" if lo_open else "["
-        lo_s = "-inf" if lo is None else f"{lo:g}"
-        hi_s = "inf)" if hi is None else f"{hi:g}]"
-        raise ValueError(
-            f"{name} = {value!r}{unit} is outside the allowed range {left}{lo_s}, {hi_s}"
-            + (f" {unit.strip()}" if unit else ""))
-    return value
-
-
-def _toml_value(value: Any) -> str:
-    """A Sample field value as TOML: str, int, finite float, sequences (arrays) and
-    dataclasses or dicts (inline tables), nested."""
-    if isinstance(value, str):
-        # JSON string escapes are valid TOML basic-string escapes; TOML also forbids DEL.
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007F")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"cannot write the non-finite value {value!r} as TOML")
-        return repr(value)
-    if dataclasses.is_dataclass(value):
-        value = value.to_dict() if hasattr(value, "to_dict") else dataclasses.asdict(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()
-                               if v is not None) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise ValueError(f"cannot write {value!r} ({type(value).__name__}) as TOML")
-
-
-def _describe(value: Any) -> str:
-    """A value as it reads in a TOML file (any type: the sample validates it later)."""
-    try:
-        return _toml_value(value)
-    except ValueError:
-        return repr(value)
-
-
-def _component_pair(k: int, component: Any) -> list:
-    """A size class read from TOML as [weight, fields]: from a table or a pair."""
-    if isinstance(component, dict):
-        if "weight" not in component:
-            raise ValueError(f"components[{k}] needs a weight (number fraction in (0, 1])")
-        fields = dict(component)
-        return [fields.pop("weight"), fields]
-    return component   # a [weight, fields] pair, or something the sample will reject
+def __getattr__(name: str):
+    # STATE_MODELS is the live registry of band-edge models (models.bandedge.register).
+    if name == "STATE_MODELS":
+        return _state_model_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -386,181 +190,7 @@ class Sample:
     temperature: float = 300.0
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name \
-                or len(self.name) > MAX_NAME_LENGTH:
-            raise ValueError(f"name must be a non-empty string of at most {MAX_NAME_LENGTH} "
-                             f"characters, got {_short(self.name)}")
-        if not isinstance(self.description, str) \
-                or len(self.description) > MAX_DESCRIPTION_LENGTH:
-            raise ValueError(f"description must be a string of at most {MAX_DESCRIPTION_LENGTH} "
-                             f"characters, got {_short(self.description)}"
-                             + (f" ({len(self.description)} characters)"
-                                if isinstance(self.description, str) else ""))
-        for key, allowed in (("homogeneous_lineshape", HOMOGENEOUS_LINESHAPES),
-                             ("radiative_scaling", tuple(RADIATIVE_SCALINGS)),
-                             ("auger_scaling", tuple(AUGER_SCALINGS))):
-            if not isinstance(getattr(self, key), str):
-                raise ValueError(f"{key} = {_short(getattr(self, key))} is not one of {allowed}")
-        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen)
-        set_("exciton_energy", _check_range("exciton_energy", self.exciton_energy, 0.0, 20.0,
-                                            lo_open=True, unit=" eV"))
-        set_("delta_xx", _check_range("delta_xx", self.delta_xx, -2.0, 2.0, unit=" eV"))
-        set_("linewidth", _check_range("linewidth", self.linewidth, 0.0, 2.0,
-                                       lo_open=True, unit=" eV"))
-        set_("tau_x", _check_range("tau_x", self.tau_x, 0.0, 1e9, lo_open=True, unit=" ps"))
-        set_("tau_xx", _check_range("tau_xx", self.tau_xx, 0.0, 1e9, lo_open=True, unit=" ps"))
-        set_("sigma_pump", _check_range("sigma_pump", self.sigma_pump, 0.0, 1e-10,
-                                        lo_open=True, unit=" cm^2"))
-        set_("pump_energy", _check_range("pump_energy", self.pump_energy, 0.0, 100.0,
-                                         lo_open=True, unit=" eV"))
-        set_("stokes_shift", _check_range("stokes_shift", self.stokes_shift, -1.0, 1.0,
-                                          unit=" eV"))
-        if self.homogeneous_lineshape not in HOMOGENEOUS_LINESHAPES:
-            raise ValueError(
-                f"homogeneous_lineshape = {self.homogeneous_lineshape!r} is not one of "
-                f"{HOMOGENEOUS_LINESHAPES}")
-        if self.homogeneous_lineshape == "gaussian":
-            hi = self.linewidth
-            gamma = _check_finite("homogeneous_linewidth", self.homogeneous_linewidth)
-            if not 0.0 <= gamma < hi:
-                raise ValueError(
-                    f"homogeneous_linewidth = {gamma!r} eV is outside the allowed range "
-                    f"[0, linewidth = {hi:g}) eV for Gaussian lines (the ensemble width "
-                    "includes the homogeneous width)")
-        else:
-            gamma = _check_range("homogeneous_linewidth", self.homogeneous_linewidth, 0.0, 2.0,
-                                 lo_open=True, unit=" eV")
-        set_("homogeneous_linewidth", gamma)
-        if (isinstance(self.degeneracy, bool) or not isinstance(self.degeneracy, int)
-                or not 1 <= self.degeneracy <= 8):
-            raise ValueError(
-                f"degeneracy = {self.degeneracy!r} is outside the allowed range: an integer "
-                "in [1, 8]")
-        if self.radiative_scaling not in RADIATIVE_SCALINGS:
-            raise ValueError(f"radiative_scaling = {self.radiative_scaling!r} is not one of "
-                             f"{tuple(RADIATIVE_SCALINGS)}")
-        if self.auger_scaling not in AUGER_SCALINGS:
-            raise ValueError(f"auger_scaling = {self.auger_scaling!r} is not one of "
-                             f"{tuple(AUGER_SCALINGS)}")
-        if self.tau_xx_meaning not in TAU_XX_MEANINGS:
-            raise ValueError(f"tau_xx_meaning = {self.tau_xx_meaning!r} is not one of "
-                             f"{TAU_XX_MEANINGS}")
-        r = self.resident_electrons
-        if isinstance(r, bool) or not isinstance(r, int) or not 0 <= r <= self.degeneracy:
-            raise ValueError(
-                f"resident_electrons = {r!r} is outside the allowed range: an integer in "
-                f"[0, degeneracy = {self.degeneracy}] (the band-edge electron level has "
-                f"{self.degeneracy} states)")
-        if r > 0 and self.auger_scaling == "pairwise":
-            raise ValueError("auger_scaling = 'pairwise' is defined for neutral NCs only; "
-                             f"with resident_electrons = {r} use 'statistical' or 'none'")
-        if self.xx_absorption_width is not None:
-            set_("xx_absorption_width", _check_range(
-                "xx_absorption_width", self.xx_absorption_width, 0.0, 2.0, unit=" eV"))
-        if not isinstance(self.higher_transitions, (tuple, list)):
-            raise ValueError(f"higher_transitions = {self.higher_transitions!r} must be a "
-                             "sequence of HigherTransition")
-        set_("higher_transitions", tuple(HigherTransition.coerce(t, k)
-                                         for k, t in enumerate(self.higher_transitions)))
-        if self.state_model not in STATE_MODELS:
-            raise ValueError(f"state_model = {self.state_model!r} is not one of {STATE_MODELS}")
-        gh = self.hole_degeneracy
-        if isinstance(gh, bool) or not isinstance(gh, int) or not 1 <= gh <= 8:
-            raise ValueError(f"hole_degeneracy = {gh!r} is outside the allowed range: an "
-                             "integer in [1, 8]")
-        set_("temperature", _check_range("temperature", self.temperature, 0.0, 2000.0,
-                                         lo_open=True, unit=" K"))
-        set_("hole_levels", self._validated_hole_levels(self.hole_levels))
-        if self.homogeneous_lineshape == "lorentzian":
-            widths = [("xx_absorption_width", self.xx_absorption_width)] + [
-                (f"higher_transitions[{k}].width", t.width)
-                for k, t in enumerate(self.higher_transitions)]
-            for name, w in widths:
-                if w is not None and not w > 0:
-                    raise ValueError(f"{name} = {w!r} eV is outside the allowed range (0, 2] eV "
-                                     "for Lorentzian lines")
-        if self.tau_xx_meaning == "total":
-            k_rad2 = self._radiative_scale(2, 0) / self.tau_x
-            if not 1.0 / self.tau_xx > k_rad2:
-                raise ValueError(
-                    f"tau_xx = {self.tau_xx!r} ps (tau_xx_meaning = 'total', the measured "
-                    f"biexciton lifetime) is outside the allowed range (0, {1.0 / k_rad2:g}) ps: "
-                    f"radiative recombination alone (k_rad(2) = {k_rad2:.4g}/ps, "
-                    f"radiative_scaling = {self.radiative_scaling!r}) decays a biexciton "
-                    "faster than that")
-        if self.trion_auger_time is not None:
-            tt = _check_range("trion_auger_time", self.trion_auger_time, 0.0, 1e9,
-                              lo_open=True, unit=" ps")
-            if self.auger_scaling != "statistical":
-                raise ValueError("trion_auger_time needs auger_scaling = 'statistical' (the "
-                                 f"carrier-triple law), got {self.auger_scaling!r}")
-            if tt < 2.0 * self.auger_time * (1 - 1e-12):
-                raise ValueError(
-                    f"trion_auger_time = {tt!r} ps is outside the allowed range "
-                    f"[2 tau_A(XX) = {2.0 * self.auger_time:g}, 1e9] ps: with "
-                    "1/tau_A(XX) = 2/tau_A(X-) + 2/tau_A(X+) the positive-trion rate "
-                    "would be negative")
-            set_("trion_auger_time", tt)
-        set_("components", self._validated_components(self.components))
-
-    def _validated_hole_levels(self, levels: Any) -> tuple:
-        if not isinstance(levels, (tuple, list)):
-            raise ValueError(f"hole_levels = {levels!r} must be a sequence of "
-                             "(energy, states, strength)")
-        out = []
-        for k, lev in enumerate(levels):
-            if isinstance(lev, dict):
-                lev = (lev.get("energy"), lev.get("states"), lev.get("strength"))
-            if not isinstance(lev, (tuple, list)) or len(lev) != 3:
-                raise ValueError(f"hole_levels[{k}] = {lev!r} must be (energy, states, strength)")
-            energy = _check_range(f"hole_levels[{k}].energy", lev[0], 0.0, 0.5, unit=" eV")
-            states = lev[1]
-            if isinstance(states, bool) or not isinstance(states, int) or states < 1:
-                raise ValueError(f"hole_levels[{k}].states = {states!r} is outside the allowed "
-                                 "range: an integer >= 1")
-            strength = _check_range(f"hole_levels[{k}].strength", lev[2], 0.0, 100.0)
-            out.append((energy, states, strength))
-        if out:
-            total = sum(st for _, st, _ in out)
-            if total != self.hole_degeneracy:
-                raise ValueError(f"hole_levels states sum to {total}; allowed: hole_degeneracy "
-                                 f"= {self.hole_degeneracy}")
-            if not sum(st * f for _, st, f in out) > 0:
-                raise ValueError("hole_levels strengths are all 0; allowed: at least one "
-                                 "bright level (strength > 0)")
-        return tuple(out)
-
-    def _validated_components(self, components: Any) -> tuple:
-        if not isinstance(components, (tuple, list)):
-            raise ValueError(f"components must be a sequence of (weight, Sample) pairs, got "
-                             f"{_short(components)}")
-        if len(components) > MAX_COMPONENTS:
-            raise ValueError(f"components has {len(components)} size classes; allowed at most "
-                             f"{MAX_COMPONENTS}")
-        if not components:
-            return ()
-        for k, comp in enumerate(components):
-            if not isinstance(comp, (tuple, list)) or len(comp) != 2 \
-                    or not isinstance(comp[1], Sample):
-                raise ValueError(f"components[{k}] must be a (weight, Sample) pair, got "
-                                 f"{_short(comp)}")
-        components = tuple(tuple(c) for c in components)
-        total = 0.0
-        for k, comp in enumerate(components):
-            weight = _check_range(f"components[{k}] weight", comp[0], 0.0, 1.0, lo_open=True)
-            sub = comp[1]
-            if sub.components:
-                raise ValueError(f"components[{k}] must be a homogeneous sample "
-                                 "(its own components must be empty)")
-            for attr in ("degeneracy", "homogeneous_lineshape", "pump_energy", "state_model"):
-                if getattr(sub, attr) != getattr(self, attr):
-                    raise ValueError(
-                        f"components[{k}].{attr} = {getattr(sub, attr)!r} must equal the "
-                        f"sample's {attr} = {getattr(self, attr)!r}")
-            total += weight
-        if abs(total - 1.0) > 1e-9:
-            raise ValueError(f"components weights sum to {total!r}; allowed: 1 (within 1e-9)")
-        return tuple((float(w), s) for w, s in components)
+        _sample_checks.validate(self, Sample)
 
     # -- size classes -----------------------------------------------------------------
 
@@ -576,15 +206,23 @@ class Sample:
         """
         return self.components if self.components else ((1.0, self),)
 
-    # -- rates --------------------------------------------------------------------------
+    # -- band edge: asked of the state model (models.bandedge) ------------------------
 
-    # -- band edge: the two-channel model --------------------------------------------
+    @property
+    def band_edge(self) -> BandEdgeModel:
+        """The band-edge model of this sample's fields: ``state_model`` plus the charges.
+
+        For a mixture, the model of the top-level fields; each size class has its own.
+
+        Returns
+        -------
+        BandEdgeModel
+            See :func:`ncgain.models.bandedge.band_edge_model`.
+        """
+        return band_edge_model(self)
 
     def band_edge_carriers(self, n: int) -> tuple[int, int]:
-        """Band-edge electrons and holes (E, H) of a NC holding ``n`` excitons.
-
-        E = min(n + r, g), H = min(n, g), r = ``resident_electrons``; carriers
-        beyond the band edge sit in higher levels.
+        """Band-edge electrons and holes (E, H) = (min(n + r, g), min(n, g)) with ``n`` excitons.
 
         Parameters
         ----------
@@ -594,17 +232,11 @@ class Sample:
         Returns
         -------
         electrons, holes : int
-            Carriers in the band-edge levels.
         """
-        g = self.degeneracy
-        return min(n + self.resident_electrons, g), min(n, g)
+        return self.band_edge.carriers(n)
 
     def band_edge_absorption(self, n: int) -> tuple[float, float]:
-        """(strength in sigma_0, offset from E_i in eV) of the band-edge absorption n -> n+1.
-
-        g channels, each an electron and a hole state coupled by light; a channel
-        absorbs when it holds neither carrier: strength max(g - r - n, 0) / g at
-        E_i + S + n Delta_XX.
+        """(strength sigma_0, offset eV) of the two-channel absorption n -> n+1, max(g-r-n, 0)/g.
 
         Parameters
         ----------
@@ -613,20 +245,12 @@ class Sample:
 
         Returns
         -------
-        strength : float
-            In units of sigma_0.
-        offset : float
-            Line position relative to the NC's emission energy E_i (eV).
+        strength, offset : float
         """
-        g = self.degeneracy
-        return (max(g - self.resident_electrons - n, 0) / g,
-                self.stokes_shift + n * self.delta_xx)
+        return TwoChannel(self).channel_absorption(n, n + self.resident_electrons)
 
     def band_edge_emission(self, n: int) -> tuple[float, float]:
-        """(strength in sigma_0, offset from E_i in eV) of the stimulated emission n -> n-1.
-
-        A channel emits when it holds both carriers: strength min(n, g) / g at
-        E_i + (min(n, g) - 1) Delta_XX (0 strength for n = 0).
+        """(strength sigma_0, offset eV) of the two-channel emission n -> n-1, min(n, g)/g.
 
         Parameters
         ----------
@@ -635,30 +259,12 @@ class Sample:
 
         Returns
         -------
-        strength : float
-            In units of sigma_0.
-        offset : float
-            Line position relative to the NC's emission energy E_i (eV).
+        strength, offset : float
         """
-        g = self.degeneracy
-        m = min(n, g)
-        return m / g, (max(m, 1) - 1) * self.delta_xx
-
-    # -- band edge: the electron-hole model --------------------------------------------
-
-    def _hole_states(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per hole state: energy (eV), normalized strength w_h (sum 1), level index."""
-        levels = self.hole_levels or ((0.0, self.hole_degeneracy, 1.0),)
-        energy = np.concatenate([[e] * st for e, st, _ in levels])
-        strength = np.concatenate([[f] * st for _, st, f in levels])
-        index = np.concatenate([[k] * st for k, (_, st, _) in enumerate(levels)])
-        return energy, strength / strength.sum(), index
+        return TwoChannel(self).channel_emission(n)
 
     def hole_occupation(self, n_holes: int) -> np.ndarray:
-        """Thermal occupation f_h of every hole state with ``n_holes`` holes (canonical).
-
-        The holes are fermions in the hole states of :attr:`hole_levels`; each
-        configuration has Boltzmann weight exp(-sum of its energies / k T).
+        """Thermal occupation f_h of every hole state with ``n_holes`` holes (ElectronHole).
 
         Parameters
         ----------
@@ -677,20 +283,7 @@ class Sample:
         >>> float(s.hole_occupation(4).sum()), bool(s.hole_occupation(1)[0] > 0.25)
         (4.0, True)
         """
-        energy, _, _ = self._hole_states()
-        gh = energy.size
-        n_holes = min(n_holes, gh)
-        occ = np.zeros(gh)
-        if n_holes == 0:
-            return occ
-        kt = K_BOLTZMANN * self.temperature
-        z = 0.0
-        for config in itertools.combinations(range(gh), n_holes):
-            idx = list(config)
-            w = math.exp(-(energy[idx].sum() - np.sort(energy)[:n_holes].sum()) / kt)
-            occ[idx] += w
-            z += w
-        return occ / z
+        return ElectronHole(self).hole_occupation(n_holes)
 
     def band_edge_lines(self, n: int) -> tuple[list, list]:
         """Band-edge absorption and stimulated-emission lines of a NC holding ``n`` excitons.
@@ -703,29 +296,9 @@ class Sample:
         Returns
         -------
         absorption, emission : list of (offset eV, strength sigma_0)
-            Offsets from E_i. Two-channel model: one line each (see
-            :meth:`band_edge_absorption`). Electron-hole model: one line per
-            hole sublevel at its energy, with strengths
-            (1 - f_e) sum_h w_h (1 - f_h) (absorption) and f_e sum_h w_h f_h
-            (emission); f_e = min(n + r, g)/g, f_h thermal (:meth:`hole_occupation`).
+            Offsets from E_i, per :attr:`band_edge`.
         """
-        if self.state_model == "two-channel":
-            a, e = self.band_edge_absorption(n), self.band_edge_emission(n)
-            return [(a[1], a[0])], [(e[1], e[0])]
-        g = self.degeneracy
-        f_e = min(n + self.resident_electrons, g) / g
-        f_h = self.hole_occupation(n)
-        energy, w, index = self._hole_states()
-        m = min(n, g)
-        absorption, emission = [], []
-        for k in range(int(index.max()) + 1):
-            sel = index == k
-            e_k = float(energy[sel][0])
-            absorption.append((self.stokes_shift + n * self.delta_xx + e_k,
-                               float((1 - f_e) * np.dot(w[sel], 1 - f_h[sel]))))
-            emission.append(((max(m, 1) - 1) * self.delta_xx + e_k,
-                             float(f_e * np.dot(w[sel], f_h[sel]))))
-        return absorption, emission
+        return self.band_edge.band_edge_lines(n)
 
     def emission_strength_total(self, n: int, r: int | None = None) -> float:
         """Sum of the band-edge stimulated-emission strengths of a state.
@@ -744,29 +317,13 @@ class Sample:
         """
         s = self if r is None or r == self.resident_electrons else dataclasses.replace(
             self, resident_electrons=r, components=())
-        return float(sum(st for _, st in s.band_edge_lines(n)[1]))
-
-    def _radiative_scale(self, n: int, r: int) -> float:
-        g = self.degeneracy
-        if self.radiative_scaling == "einstein":
-            # k_rad(n) / k_rad(neutral X) = emission strength ratio (Einstein relation).
-            if self.state_model == "two-channel":
-                return float(min(n, g))
-            ref = dataclasses.replace(self, resident_electrons=0, components=(),
-                                      tau_xx_meaning="auger", trion_auger_time=None)
-            return (ref.emission_strength_total(n, r) if r else ref.emission_strength_total(n)) \
-                / ref.emission_strength_total(1)
-        e, h = min(n + r, g), min(n, g)
-        if self.radiative_scaling == "statistical":
-            return float(e * h)
-        # "linear": min(n, g).
-        return float(h)
+        return s.band_edge.emission_strength(n)
 
     def radiative_rate(self, n: int) -> float:
         """Radiative rate k_rad(n) (1/ps) of a NC holding ``n`` excitons.
 
-        With the default "einstein" law this is (stimulated-emission strength of
-        the state) / (that of the neutral single exciton) / tau_x.
+        "einstein" (default): the state's stimulated-emission strength over that
+        of the neutral single exciton, divided by tau_x.
 
         Parameters
         ----------
@@ -785,7 +342,7 @@ class Sample:
         >>> s.radiative_rate(1) == 1 / s.tau_x, round(s.radiative_rate(2) * s.tau_x, 12)
         (True, 2.0)
         """
-        return self._radiative_scale(n, self.resident_electrons) / self.tau_x
+        return self.band_edge.radiative_rate(n)
 
     @property
     def auger_time(self) -> float:
@@ -794,22 +351,18 @@ class Sample:
         ``tau_xx`` itself when ``tau_xx_meaning == "auger"``; with "total",
         1 / (1/tau_xx - k_rad(2)), k_rad(2) of a neutral NC.
         """
-        if self.tau_xx_meaning == "auger":
-            return self.tau_xx
-        return 1.0 / (1.0 / self.tau_xx - self._radiative_scale(2, 0) / self.tau_x)
+        return self.band_edge.auger_time
 
     @property
     def biexciton_lifetime(self) -> float:
         """Total lifetime (ps) of the neutral biexciton, 1 / (k_rad(2) + k_A(2))."""
-        k_a = 0.0 if self.auger_scaling == "none" else 1.0 / self.auger_time
-        return 1.0 / (self._radiative_scale(2, 0) / self.tau_x + k_a)
+        return self.band_edge.biexciton_lifetime
 
     def auger_rate(self, n: int) -> float:
         """Auger rate k_A(n) (1/ps) of a NC holding ``n`` excitons (and the resident electrons).
 
-        "statistical": a sum over carrier triples, C(N_e, 2) N_h k_eeh +
-        C(N_h, 2) N_e k_hhe with N_e = n + r, N_h = n; for neutral NCs
-        n^2 (n - 1) / 4 / tau_A whatever the split of k_eeh and k_hhe.
+        "statistical": carrier triples (:meth:`~ncgain.models.bandedge.BandEdgeModel.auger_rate`),
+        n^2 (n - 1) / 4 / tau_A for neutral NCs.
 
         Parameters
         ----------
@@ -828,21 +381,7 @@ class Sample:
         >>> round(1 / (s.radiative_rate(2) + s.auger_rate(2)), 6)
         130.0
         """
-        if self.auger_scaling == "none":
-            return 0.0
-        if self.auger_scaling == "pairwise":
-            return n * (n - 1) / 2.0 / self.auger_time
-        n_e, n_h = n + self.resident_electrons, n
-        k_eeh, k_hhe = self._triple_rates()
-        return (n_e * (n_e - 1) / 2.0 * n_h * k_eeh + n_h * (n_h - 1) / 2.0 * n_e * k_hhe)
-
-    def _triple_rates(self) -> tuple[float, float]:
-        """Auger rates (1/ps) of one eeh (negative-trion) and one hhe triple."""
-        k_xx = 1.0 / self.auger_time
-        if self.trion_auger_time is None:
-            return k_xx / 4.0, k_xx / 4.0
-        k_eeh = 1.0 / self.trion_auger_time
-        return k_eeh, max(k_xx / 2.0 - k_eeh, 0.0)
+        return self.band_edge.auger_rate(n)
 
     def with_resident_electrons(self, fractions) -> "Sample":
         """A mixture of charge states: the NCs carry 0, 1, ... resident electrons.
@@ -873,28 +412,7 @@ class Sample:
         >>> [(w, c.resident_electrons) for w, c in s.components]
         [(0.5, 0), (0.5, 1)]
         """
-        items = dict(fractions).items() if isinstance(fractions, dict) else enumerate(fractions)
-        pairs = []
-        for r, f in items:
-            f = _check_range(f"fractions[{r!r}]", f, 0.0, 1.0)
-            if isinstance(r, bool) or not isinstance(r, int) or not 0 <= r <= self.degeneracy:
-                raise ValueError(f"resident_electrons = {r!r} is outside the allowed range: an "
-                                 f"integer in [0, degeneracy = {self.degeneracy}]")
-            if f > 0:
-                pairs.append((r, f))
-        total = sum(f for _, f in pairs)
-        if abs(total - 1.0) > 1e-9:
-            raise ValueError(f"fractions sum to {total!r}; allowed: 1 (within 1e-9)")
-        comps = []
-        for w, base in self.size_classes():
-            for r, f in pairs:
-                comps.append((w * f, dataclasses.replace(base, resident_electrons=r,
-                                                         components=())))
-        mean_r = sum(r * f for r, f in pairs)
-        return dataclasses.replace(
-            self, resident_electrons=0, components=tuple(comps),
-            description=(self.description + "; " if self.description else "")
-            + f"charged: mean {mean_r:g} resident electrons per NC")
+        return charge_mixture(self, fractions)
 
     @property
     def inhomogeneous_linewidth(self) -> float:
@@ -1064,45 +582,9 @@ class Sample:
             and names the field.
         """
         path = Path(path)
-        fmt = format or ("json" if path.suffix.lower() == ".json" else "toml")
-        if fmt not in ("toml", "json"):
-            raise ValueError(f"format = {format!r} is not one of ('toml', 'json')")
+        data = _sample_io.read_table(path, format)
         try:
-            if fmt == "json":
-                data = json.loads(path.read_bytes().decode("utf-8"))
-            else:
-                with open(path, "rb") as fh:
-                    data = tomllib.load(fh)
-        except UnicodeDecodeError:
-            raise ValueError(f"sample file {str(path)!r} is not a text file ({fmt.upper()} "
-                             "expected)") from None
-        except (OSError, ValueError) as exc:
-            raise ValueError(f"sample file {str(path)!r} is not valid {fmt.upper()}: "
-                             f"{_short(str(exc), 160)}") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"sample file {str(path)!r} must hold a table of Sample fields, "
-                             f"got {type(data).__name__}")
-        try:
-            if isinstance(data.get("components"), list):
-                data["components"] = [_component_pair(k, c)
-                                      for k, c in enumerate(data["components"])]
-            if "preset" in data:
-                from . import presets  # local: presets imports this module
-                name = data.pop("preset")
-                if not isinstance(name, str):
-                    raise ValueError(f"preset must be a preset name (a string), got "
-                                     f"{_short(name)}")
-                preset = presets.get(name)
-                base = preset.to_dict()
-                changed = [k for k, v in data.items()
-                           if k not in ("name", "description") and base.get(k, object()) != v]
-                base.update(data)
-                if "name" not in data and changed:
-                    base["name"] = f"{preset.name} with " + ", ".join(
-                        f"{k} = {_describe(data[k]) if k != 'components' else '...'}"
-                        for k in changed)
-                data = base
-            return cls.from_dict(data)
+            return cls.from_dict(_sample_io.apply_preset(data))
         except ValueError as exc:
             raise ValueError(f"sample file {str(path)!r}: {exc}") from None
 
@@ -1133,16 +615,7 @@ class Sample:
         >>> tomllib.loads(text)["delta_xx"]
         0.106
         """
-        def fields(sample: "Sample") -> list[str]:
-            # None (TOML has no null) is the default of the fields that allow it: omitted.
-            return [f"{f.name} = {_toml_value(getattr(sample, f.name))}"
-                    for f in dataclasses.fields(sample)
-                    if f.name != "components" and getattr(sample, f.name) is not None]
-
-        lines = fields(self)
-        for weight, sub in self.components:
-            lines += ["", "[[components]]", f"weight = {_toml_value(weight)}", *fields(sub)]
-        text = "\n".join(lines) + "\n"
+        text = _sample_io.toml_text(self)
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text
@@ -1178,5 +651,5 @@ class Sample:
         ValueError
             For an invalid geometry, unknown material or option.
         """
-        from . import coreshell  # local: coreshell imports this module
-        return coreshell.sample_from_core_shell(core, shell, core_radius, shell_width, **options)
+        # models.coreshell registers its factory (sample.py does not import it: no circle).
+        return _registry.factory("core_shell")(core, shell, core_radius, shell_width, **options)

@@ -52,11 +52,11 @@ the brief and docs/theory.md state).
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
+from .bandedge import BandEdgeModel, band_edge_model
 from .sample import Sample
 
 __all__ = ["StateTable", "build_state_table"]
@@ -182,27 +182,26 @@ class StateTable:
 
 
 
-def _lines_of(c: Sample, n_states: int, n_band: int | None = None,
+def _lines_of(model: BandEdgeModel, n_states: int, n_band: int | None = None,
               n_higher: int | None = None) -> tuple[list, list]:
     """Absorption and emission line lists [(offset, strength, width), ...] per state.
 
-    Band-edge absorption lines are padded to ``n_band`` and higher transitions to
-    ``n_higher`` zero-strength slots, so that every class uses the same indices.
+    The lines are the band-edge model's (:mod:`.bandedge`); band-edge absorption
+    lines are padded to ``n_band`` and higher transitions to ``n_higher``
+    zero-strength slots, so that every class uses the same indices.
     """
-    gamma = c.homogeneous_linewidth
-    xx_width = gamma if c.xx_absorption_width is None else c.xx_absorption_width
+    gamma = model.sample.homogeneous_linewidth
     absorption, emission = [], []
     for n in range(n_states):
-        band_abs, band_em = c.band_edge_lines(n)
-        row = [(off, st, gamma if n == 0 else xx_width) for off, st in band_abs]
+        row = model.absorption_lines(n)
         if n_band is not None:
             row += [(0.0, 0.0, gamma)] * (n_band - len(row))
-        row += [(t.offset + n * t.stark_shift, t.strength, t.width)
-                for t in c.higher_transitions]
+        higher = model.higher_transition_lines(n)
+        row += higher
         if n_higher is not None:
-            row += [(0.0, 0.0, gamma)] * (n_higher - len(c.higher_transitions))
+            row += [(0.0, 0.0, gamma)] * (n_higher - len(higher))
         absorption.append(row)
-        emission.append([(off, st, gamma) for off, st in band_em])
+        emission.append(model.emission_lines(n))
     return absorption, emission
 
 
@@ -251,21 +250,20 @@ def build_state_table(sample: Sample, n_max: int) -> StateTable:
                          f"[degeneracy = {g}, 200]")
     n_max = int(n_max)
     classes = sample.size_classes()
+    models = [band_edge_model(c) for _, c in classes]
     n = np.arange(n_max + 1)
     weight = np.array([w for w, _ in classes], dtype=float)
     sigma = np.array([c.sigma_pump for _, c in classes])
-    rad = np.array([[c.radiative_rate(k) for k in n] for _, c in classes])
-    auger = np.array([[c.auger_rate(k) for k in n] for _, c in classes])
+    rad = np.array([[m.radiative_rate(k) for k in n] for m in models])
+    auger = np.array([[m.auger_rate(k) for k in n] for m in models])
     gammas = np.array([c.homogeneous_linewidth for _, c in classes])
-    n_band = max(len(c.band_edge_lines(0)[0]) for _, c in classes)
+    n_band = max(len(m.absorption_lines(0)) for m in models)
     n_higher = max(len(c.higher_transitions) for _, c in classes)
-    lists = [_lines_of(c, n_max + 1, n_band, n_higher) for _, c in classes]
+    lists = [_lines_of(m, n_max + 1, n_band, n_higher) for m in models]
     a_off, a_str, a_wid = _pack([a for a, _ in lists], gammas)
     e_off, e_str, e_wid = _pack([e for _, e in lists], gammas)
-    neutral = [dataclasses.replace(c, resident_electrons=0, components=(), higher_transitions=(),
-                                   tau_xx_meaning="auger", trion_auger_time=None)
-               for _, c in classes]
-    r_off, r_str, r_wid = _pack([_lines_of(c, 1)[0] for c in neutral], gammas)
+    # The unit of every spectrum: the band edge of the unexcited neutral NC (no higher lines).
+    r_off, r_str, r_wid = _pack([[m.neutral.absorption_lines(0)] for m in models], gammas)
     return StateTable(
         n_max=n_max,
         class_weight=weight,
@@ -289,8 +287,5 @@ def build_state_table(sample: Sample, n_max: int) -> StateTable:
         resident_electrons=np.array([c.resident_electrons for _, c in classes], dtype=np.int64),
         degeneracy=g,
         n_higher_transitions=n_higher,
-        reference_emission=np.array([
-            dataclasses.replace(c, resident_electrons=0, components=(), tau_xx_meaning="auger",
-                                trion_auger_time=None).emission_strength_total(1)
-            for _, c in classes]),
+        reference_emission=np.array([m.neutral.emission_strength(1) for m in models]),
     )
