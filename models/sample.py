@@ -38,9 +38,11 @@ from ._text import short as _short
 from .bandedge import (AUGER_SCALINGS, K_BOLTZMANN, RADIATIVE_SCALINGS,  # noqa: F401
                        BandEdgeModel, ElectronHole, TwoChannel, band_edge_model, charge_mixture)
 from .bandedge import names as _state_model_names
+# HigherTransition lives in models.transitions; importable from here as before, but not in
+# __all__, so that the API reference documents it once.
 from .transitions import HigherTransition
 
-__all__ = ["Sample", "HigherTransition", "RADIATIVE_SCALINGS", "AUGER_SCALINGS",
+__all__ = ["Sample", "RADIATIVE_SCALINGS", "AUGER_SCALINGS",
            "HOMOGENEOUS_LINESHAPES", "TAU_XX_MEANINGS", "STATE_MODELS", "K_BOLTZMANN"]
 
 

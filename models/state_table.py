@@ -6,6 +6,10 @@ numbers n = 0 ... n_max up and down with rates read from arrays indexed by
 line positions and strengths read from the same table. New physics means a new
 table, never a new kernel.
 
+Every line and rate comes from the class's band-edge model
+(:mod:`ncgain.models.bandedge`, one implementation for the state table and,
+through it, the photon field); this module only packs them into arrays.
+
 Band-edge lines of a NC with emission energy E_i in state n (design table;
 g = degeneracy, Delta = delta_xx, S = stokes_shift), strengths in units of
 sigma_0, the band-edge cross-section of an unexcited NC:

@@ -2,7 +2,8 @@
 
 Everything the cavity and stripe simulations need from the sample goes
 through :func:`transition_lines` (the ONE place that reads line strengths and
-positions from the :class:`~ncgain.models.StateTable`) and
+positions from the :class:`~ncgain.models.StateTable`, whose lines are those of
+the sample's band-edge models, :mod:`ncgain.models.bandedge`) and
 :func:`coupling_matrices` (line shapes at the channel energies).
 
 Units and conventions
