@@ -22,7 +22,7 @@ def check_finite(name: str, value: Any) -> float:
     Parameters
     ----------
     name : str
-        The parameter, for the message.
+        The parameter's name, quoted in the message.
     value : object
         A real number (booleans and complex numbers are refused, not read as 0/1
         or truncated).
@@ -52,10 +52,8 @@ def check_range(name: str, value: Any, lo: float | None, hi: float | None,
 
     Parameters
     ----------
-    name : str
-        The parameter, for the message.
-    value : object
-        A finite real number.
+    name, value
+        As in :func:`check_finite`.
     lo, hi : float or None
         The bounds; None is unbounded.
     lo_open : bool, default False
@@ -66,11 +64,7 @@ def check_range(name: str, value: Any, lo: float | None, hi: float | None,
     Returns
     -------
     float
-
-    Raises
-    ------
-    ValueError
-        If ``value`` is not finite or outside the range.
+        ``value``, in range; outside it (or not finite) a ValueError names the range.
 
     Examples
     --------

@@ -42,11 +42,8 @@ def preset(name: str) -> Any:
     Returns
     -------
     Sample
-
-    Raises
-    ------
-    ValueError
-        If ``name`` is not a known preset; the message lists the known ones.
+        The registered (immutable) sample; an unknown name raises a ValueError
+        that lists the known ones.
     """
     key = str(name).strip().lower()
     key = ALIASES.get(key, key)

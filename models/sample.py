@@ -271,12 +271,12 @@ class Sample:
         Parameters
         ----------
         n_holes : int
-            Number of holes, >= 0 (at most ``hole_degeneracy`` are placed).
+            Holes to place (the NC's excitons).
 
         Returns
         -------
         numpy.ndarray, shape (hole_degeneracy,)
-            Mean occupation of every hole state, in [0, 1], summing to the holes placed.
+            Per hole state, in [0, 1].
 
         Examples
         --------

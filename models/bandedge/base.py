@@ -122,22 +122,17 @@ def names() -> tuple[str, ...]:
 
 
 def model_class(name: str) -> type["BandEdgeModel"]:
-    """The model class registered as ``name``.
+    """The model class registered as ``name``: a subclass of :class:`BandEdgeModel`.
 
     Parameters
     ----------
     name : str
-        A name from :func:`names`.
+        A name from :func:`names`; any other raises a ValueError that lists
+        the registered names.
 
     Returns
     -------
     type
-        A subclass of :class:`BandEdgeModel`.
-
-    Raises
-    ------
-    ValueError
-        If no model has that name.
     """
     if name not in _REGISTRY:
         raise ValueError(f"state_model = {name!r} is not one of {names()}")
@@ -180,7 +175,7 @@ class BandEdgeModel(abc.ABC):
         Parameters
         ----------
         n : int
-            Excitons in the NC, >= 0 (n holes; the Coulomb shifts count excitons).
+            Excitons in the NC, >= 0: n holes; the Coulomb shifts count excitons.
         electrons : int
             Electrons in the NC, n plus the resident ones; those beyond the
             band-edge level's ``degeneracy`` sit in higher levels.
@@ -192,19 +187,16 @@ class BandEdgeModel(abc.ABC):
         """
 
     def einstein_ratio(self, n: int, electrons: int) -> float:
-        """Emission strength of the state over that of the neutral single exciton.
+        """k_rad tau_x under the Einstein relation: emission strength over the neutral X's.
 
         Parameters
         ----------
-        n : int
-            Excitons, >= 0.
-        electrons : int
-            Electrons in the NC (n plus the resident ones).
+        n, electrons : int
+            The state, as in :meth:`carrier_lines`.
 
         Returns
         -------
         float
-            k_rad(n) tau_x under the Einstein relation.
         """
         return self.emission_strength(n, electrons) / self.emission_strength(1, 1)
 
@@ -224,7 +216,7 @@ class BandEdgeModel(abc.ABC):
         Parameters
         ----------
         n : int
-            Excitons, >= 0.
+            Excitons (>= 0).
 
         Returns
         -------
@@ -235,15 +227,16 @@ class BandEdgeModel(abc.ABC):
     def carriers(self, n: int) -> tuple[int, int]:
         """Band-edge electrons and holes (E, H) = (min(n + r, g), min(n, g)).
 
+        The carriers beyond g sit in higher levels.
+
         Parameters
         ----------
         n : int
-            Excitons, >= 0.
+            Number of excitons.
 
         Returns
         -------
         electrons, holes : int
-            Carriers in the band-edge levels; the rest sit in higher levels.
         """
         g = self.sample.degeneracy
         return min(self.electrons(n), g), min(n, g)
@@ -251,17 +244,16 @@ class BandEdgeModel(abc.ABC):
     # -- lines ---------------------------------------------------------------------------
 
     def band_edge_lines(self, n: int) -> tuple[list, list]:
-        """Band-edge (offset, strength) lines of a NC holding ``n`` excitons.
+        """:meth:`carrier_lines` of the state with ``n`` excitons and this model's electrons.
 
         Parameters
         ----------
         n : int
-            Excitons, >= 0.
+            Excitons held, >= 0.
 
         Returns
         -------
         absorption, emission : list of (offset eV, strength sigma_0)
-            :meth:`carrier_lines` with this model's electrons.
         """
         return self.carrier_lines(n, self.electrons(n))
 
@@ -274,7 +266,7 @@ class BandEdgeModel(abc.ABC):
         Parameters
         ----------
         n : int
-            Excitons, >= 0.
+            Excitons before the absorption.
 
         Returns
         -------
@@ -286,17 +278,17 @@ class BandEdgeModel(abc.ABC):
         return [Line(off, st, width) for off, st in self.band_edge_lines(n)[0]]
 
     def higher_transition_lines(self, n: int) -> list[Line]:
-        """The sample's higher transitions in state n: present in every state, Stark-shifted.
+        """The sample's higher transitions in state n: in every state, at offset + n stark_shift.
 
         Parameters
         ----------
         n : int
-            Excitons, >= 0.
+            Excitons present (each shifts the line by its ``stark_shift``).
 
         Returns
         -------
         list of Line
-            At offset + n stark_shift, with their own strengths and widths.
+            With the transitions' own strengths and widths.
         """
         return [Line(t.offset + n * t.stark_shift, t.strength, t.width)
                 for t in self.sample.higher_transitions]
@@ -307,7 +299,7 @@ class BandEdgeModel(abc.ABC):
         Parameters
         ----------
         n : int
-            Excitons, >= 0.
+            Excitons before the emission (none for n = 0).
 
         Returns
         -------
@@ -322,9 +314,9 @@ class BandEdgeModel(abc.ABC):
         Parameters
         ----------
         n : int
-            Excitons, >= 0.
+            The state's excitons.
         electrons : int, optional
-            Electrons in the NC; default :meth:`electrons` of n.
+            Its electrons; default :meth:`electrons` of n.
 
         Returns
         -------
@@ -340,14 +332,13 @@ class BandEdgeModel(abc.ABC):
 
         Parameters
         ----------
-        n : int
-            Excitons, >= 0.
-        electrons : int
-            Electrons in the NC (n plus the resident ones).
+        n, electrons : int
+            Excitons and electrons of the emitting NC.
 
         Returns
         -------
         float
+            :meth:`einstein_ratio` for "einstein"; E H for "statistical"; H for "linear".
         """
         law = self.sample.radiative_scaling
         if law == "einstein":
@@ -364,7 +355,7 @@ class BandEdgeModel(abc.ABC):
         Parameters
         ----------
         n : int
-            Excitons, >= 0.
+            Excitons of the decaying NC.
 
         Returns
         -------
@@ -410,7 +401,7 @@ class BandEdgeModel(abc.ABC):
         Parameters
         ----------
         n : int
-            Excitons, >= 0.
+            Excitons in the NC (the resident electrons join the triples).
 
         Returns
         -------

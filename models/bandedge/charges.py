@@ -53,36 +53,13 @@ class ResidentCharges(BandEdgeModel):
         """The model of the same NC without the resident electrons."""
         return self._neutral
 
+    # The overrides inherit their docstrings: the neutral model's lines and Einstein ratio,
+    # for the electrons of the charged state (state filling).
     def carrier_lines(self, n: int, electrons: int) -> tuple[list, list]:
-        """The neutral model's lines for ``electrons`` electrons (state filling).
-
-        Parameters
-        ----------
-        n : int
-            Excitons, >= 0.
-        electrons : int
-            Electrons in the NC (n plus the resident ones).
-
-        Returns
-        -------
-        absorption, emission : list of (offset eV, strength sigma_0)
-        """
         return self._neutral.carrier_lines(n, electrons)
 
     def einstein_ratio(self, n: int, electrons: int) -> float:
-        """The neutral model's emission-strength ratio (its unit is the neutral exciton).
-
-        Parameters
-        ----------
-        n : int
-            Excitons, >= 0.
-        electrons : int
-            Electrons in the NC.
-
-        Returns
-        -------
-        float
-        """
+        # the unit stays the neutral exciton's emission strength
         return self._neutral.einstein_ratio(n, electrons)
 
 

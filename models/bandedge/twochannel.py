@@ -44,16 +44,14 @@ class TwoChannel(BandEdgeModel):
         Parameters
         ----------
         n : int
-            Excitons, >= 0.
+            Excitons already in the NC.
         electrons : int
-            Electrons in the NC; each fills one channel's electron state.
+            Its electrons; each fills one channel's electron state.
 
         Returns
         -------
-        strength : float
-            max(g - electrons, 0) / g, in sigma_0.
-        offset : float
-            S + n Delta_XX (eV from E_i).
+        strength, offset : float
+            max(g - electrons, 0) / g (sigma_0) at S + n Delta_XX (eV from E_i).
         """
         s = self.sample
         g = s.degeneracy
@@ -65,48 +63,23 @@ class TwoChannel(BandEdgeModel):
         Parameters
         ----------
         n : int
-            Excitons, >= 0.
+            Excitons, each a hole that a channel's electron can recombine with.
 
         Returns
         -------
-        strength : float
-            min(n, g) / g, in sigma_0 (0 for n = 0).
-        offset : float
-            (min(n, g) - 1) Delta_XX (eV from E_i; 0 for n = 0).
+        strength, offset : float
+            min(n, g) / g (sigma_0) at (min(n, g) - 1) Delta_XX (eV from E_i); 0, 0 for n = 0.
         """
         g = self.sample.degeneracy
         m = min(n, g)
         return m / g, (max(m, 1) - 1) * self.sample.delta_xx
 
+    # carrier_lines and einstein_ratio inherit their docstrings from BandEdgeModel.
     def carrier_lines(self, n: int, electrons: int) -> tuple[list, list]:
-        """One absorption and one emission line (see :meth:`channel_absorption`).
-
-        Parameters
-        ----------
-        n : int
-            Excitons, >= 0.
-        electrons : int
-            Electrons in the NC.
-
-        Returns
-        -------
-        absorption, emission : list of (offset eV, strength sigma_0)
-        """
         a, e = self.channel_absorption(n, electrons), self.channel_emission(n)
         return [(a[1], a[0])], [(e[1], e[0])]
 
     def einstein_ratio(self, n: int, electrons: int) -> float:
-        """min(n, g): the channels' emission strength over 1/g, exactly (integers).
-
-        Parameters
-        ----------
-        n : int
-            Excitons, >= 0.
-        electrons : int
-            Unused: resident electrons emit only with a hole.
-
-        Returns
-        -------
-        float
-        """
+        # min(n, g) exactly: the channels' emission strength min(n, g)/g over 1/g, in integers
+        # (resident electrons emit only with a hole).
         return float(min(n, self.sample.degeneracy))
