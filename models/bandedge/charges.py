@@ -53,13 +53,33 @@ class ResidentCharges(BandEdgeModel):
         """The model of the same NC without the resident electrons."""
         return self._neutral
 
-    # The overrides inherit their docstrings: the neutral model's lines and Einstein ratio,
-    # for the electrons of the charged state (state filling).
     def carrier_lines(self, n: int, electrons: int) -> tuple[list, list]:
+        """The neutral model's lines with the charged state's electrons (state filling).
+
+        Parameters
+        ----------
+        n, electrons : int
+            Excitons; electrons including the resident ones.
+
+        Returns
+        -------
+        tuple of two lists
+            (absorption, emission), as :meth:`BandEdgeModel.carrier_lines`.
+        """
         return self._neutral.carrier_lines(n, electrons)
 
     def einstein_ratio(self, n: int, electrons: int) -> float:
-        # the unit stays the neutral exciton's emission strength
+        """The neutral model's ratio: its unit stays the neutral exciton's emission.
+
+        Parameters
+        ----------
+        n, electrons : int
+            The charged state.
+
+        Returns
+        -------
+        float
+        """
         return self._neutral.einstein_ratio(n, electrons)
 
 

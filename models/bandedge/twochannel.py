@@ -74,12 +74,35 @@ class TwoChannel(BandEdgeModel):
         m = min(n, g)
         return m / g, (max(m, 1) - 1) * self.sample.delta_xx
 
-    # carrier_lines and einstein_ratio inherit their docstrings from BandEdgeModel.
     def carrier_lines(self, n: int, electrons: int) -> tuple[list, list]:
+        """One absorption and one emission line (:meth:`channel_absorption`, ``_emission``).
+
+        Parameters
+        ----------
+        n : int
+            Excitons.
+        electrons : int
+            Electrons, which block the channels they fill.
+
+        Returns
+        -------
+        absorption, emission : list of one (offset, strength)
+        """
         a, e = self.channel_absorption(n, electrons), self.channel_emission(n)
         return [(a[1], a[0])], [(e[1], e[0])]
 
     def einstein_ratio(self, n: int, electrons: int) -> float:
-        # min(n, g) exactly: the channels' emission strength min(n, g)/g over 1/g, in integers
-        # (resident electrons emit only with a hole).
+        """min(n, g) exactly: emission strength min(n, g)/g over the exciton's 1/g, in integers.
+
+        Parameters
+        ----------
+        n : int
+            Excitons (holes) of the state.
+        electrons : int
+            Unused: a resident electron emits only with a hole.
+
+        Returns
+        -------
+        float
+        """
         return float(min(n, self.sample.degeneracy))
