@@ -133,12 +133,13 @@ class Sample:
     higher_transitions : tuple of HigherTransition, default ()
         Absorption lines above the band edge, present in every state (dicts or
         tuples (offset, strength, width[, stark_shift]) are accepted).
-    state_model : {"two-channel", "electron-hole"}, default "two-channel"
+    state_model : str, default "two-channel"
+        The band-edge model, a name registered in :mod:`ncgain.models.bandedge`.
         "two-channel": the paper's band edge, g channels each holding a
         correlated electron-hole pair (``degeneracy`` = g). "electron-hole":
         independent carriers, ``degeneracy`` electron states and
         ``hole_degeneracy`` hole states grouped into ``hole_levels``, thermally
-        occupied at ``temperature`` (docs/theory.md, section 6).
+        occupied at ``temperature`` (docs/theory.md, section 8.4).
     hole_degeneracy : int, default 4
         g_h, band-edge hole states (CdSe 1S3/2: 4); electron-hole model only.
     hole_levels : tuple of (energy, states, strength), default ()
