@@ -6,13 +6,9 @@ import numpy as np
 import pytest
 
 from ncgain import models
+from ncgain.kinetics.field import _coupling as field
 from ncgain.models import bandedge
 from ncgain.models.bandedge import base
-
-try:   # the photon field's coupling module, after and before its move into kinetics/field/
-    from ncgain.kinetics.field import _coupling as field
-except ImportError:
-    from ncgain.kinetics import _field as field
 
 P = models.presets
 
