@@ -150,7 +150,11 @@ def _nuisance_parameters(params: lmfit.Parameters, nuisances, variables) -> list
                              f"{tuple(allowed)}")
         kind = allowed[name][0]
         lo_ok, hi_ok = NUISANCE_RANGES[kind]
-        value, low, high, expr, vary = _spec("nuisances", name, spec, NUISANCES[kind][0])
+        default = NUISANCES[kind][0]
+        if isinstance(spec, (tuple, list)) and len(spec) == 2 and all(_real(v) for v in spec) \
+                and not float(spec[0]) <= default <= float(spec[1]):
+            default = None                     # not the user's value: start at the midpoint
+        value, low, high, expr, vary = _spec("nuisances", name, spec, default)
         checks = [value] if not vary else [low, high]
         if expr is None:
             for v in checks:
