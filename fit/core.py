@@ -32,6 +32,9 @@ CORRELATION_LIMIT = 0.95
 FLAT_TOLERANCE = 1e-10
 #: a flat eigenvector's component above which a parameter takes part in the flat direction
 FLAT_COMPONENT = 0.3
+#: Jacobian column norm, relative to the largest, below which a parameter has no effect at
+#: the start and is held fixed during the minimization (then reported as a flat direction)
+NO_EFFECT = 1e-12
 #: residual of every point when the model refuses a parameter set (chi-square n * 1e6)
 INVALID_RESIDUAL = 1e3
 #: lmfit minimizers offered (bounded, local)
@@ -218,7 +221,7 @@ class _Objective:
 class FitResult:
     """The outcome of :func:`fit`.
 
-    Attributes
+    Parameters
     ----------
     sample : models.Sample
         The starting sample with the fitted field values.
@@ -662,9 +665,23 @@ def fit(data, sample, vary, *, targets=None, nuisances=None, method="least_squar
     except ValueError as exc:
         raise ValueError(f"the starting sample and nuisances cannot be simulated on the "
                          f"data's grid: {exc}") from None
+    # a parameter without any effect at the start (a zero Jacobian column: temperature on a
+    # two-channel band edge) would make the minimizer wander along a flat direction; it is
+    # held at its start value and reported undetermined below
+    start_residual = objective(params)
+    start_bounds = {k: (params[k].min, params[k].max) for k in varied}
+    start_jac = _jacobian(objective, params, varied, start_bounds, JACOBIAN_STEP[forward],
+                          start_residual)
+    norms = np.linalg.norm(start_jac, axis=0)
+    inert = [k for k, nrm in zip(varied, norms) if not nrm > NO_EFFECT * norms.max()]
+    for k in inert:
+        params[k].set(vary=False)
     minimizer = lmfit.Minimizer(objective, params, scale_covar=False, max_nfev=max_nfev)
     result = minimizer.minimize(method=method)
     best = result.params
+    for k in inert:
+        best[k].set(vary=True)
+        params[k].set(vary=True)
     residual = objective(best)
     bounds = {k: (best[k].min, best[k].max) for k in varied}
     jac = _jacobian(objective, best, varied, bounds, JACOBIAN_STEP[forward], residual)

@@ -51,7 +51,7 @@ MAX_POINTS = 10 ** 7
 class DataBlock:
     """One fitted variable on its grid, in ncgain's units (eV, ps, mJ cm^-2).
 
-    Attributes
+    Parameters
     ----------
     name : str
         The variable (a key of :data:`FITTED_VARIABLES`).
@@ -88,7 +88,7 @@ class DataBlock:
 class FitData:
     """Checked data: the fitted variables as :class:`DataBlock` objects.
 
-    Attributes
+    Parameters
     ----------
     blocks : tuple of DataBlock
     attrs : dict
