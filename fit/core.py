@@ -104,7 +104,8 @@ def _spec(owner: str, name: str, spec, default: float | None):
                      "string")
 
 
-def _sample_parameters(params: lmfit.Parameters, sample: models.Sample, vary: dict) -> list:
+def _sample_parameters(params: lmfit.Parameters, sample: models.Sample, vary: dict,
+                       expressions: list) -> list:
     if not isinstance(vary, dict) or not vary:
         raise ValueError(f"vary must be a non-empty dict of Sample field -> (low, high), got "
                          f"{vary!r}")
@@ -120,7 +121,7 @@ def _sample_parameters(params: lmfit.Parameters, sample: models.Sample, vary: di
             raise ValueError(f"vary names {name!r}: {why}; fittable fields: "
                              f"{tuple(allowed)}")
         if isinstance(spec, str):
-            params.add(name, expr=spec)
+            expressions.append(("vary", name, spec))
             names.append(name)
             continue
         if _real(spec):
@@ -140,7 +141,8 @@ def _sample_parameters(params: lmfit.Parameters, sample: models.Sample, vary: di
     return names
 
 
-def _nuisance_parameters(params: lmfit.Parameters, nuisances, variables) -> list:
+def _nuisance_parameters(params: lmfit.Parameters, nuisances, variables,
+                         expressions: list) -> list:
     if nuisances is None:
         return []
     if not isinstance(nuisances, dict):
@@ -167,7 +169,7 @@ def _nuisance_parameters(params: lmfit.Parameters, nuisances, variables) -> list
                                      f"[{lo_ok:g}, {hi_ok:g}]")
             params.add(name, value=value, min=low, max=high, vary=vary)
         else:
-            params.add(name, expr=expr)
+            expressions.append(("nuisances", name, expr))
         names.append(name)
     return names
 
@@ -551,9 +553,9 @@ def fit(data, sample, vary, *, targets=None, nuisances=None, method="least_squar
 
     Parameters
     ----------
-    data : xarray.Dataset or FitData
-        Measured data in ncgain's schema (see :mod:`ncgain.fit.data`); checked and
-        converted to eV, ps, mJ cm^-2 before any work.
+    data : xarray.Dataset, list of xarray.Dataset or FitData
+        Measured data in ncgain's schema (see :mod:`ncgain.fit.data`; a list for variables
+        on different grids); checked and converted to eV, ps, mJ cm^-2 before any work.
     sample : models.Sample
         The starting sample; its other fields stay fixed. Homogeneous samples only.
     vary : dict
@@ -644,9 +646,18 @@ def fit(data, sample, vary, *, targets=None, nuisances=None, method="least_squar
         if not isinstance(t, Target):
             raise ValueError(f"targets[{k}] = {t!r} must be a ncgain.fit.Target")
     params = lmfit.Parameters()
-    field_names = _sample_parameters(params, sample, vary)
+    expressions = []
+    field_names = _sample_parameters(params, sample, vary, expressions)
     variables_ = [b.name for b in fd.blocks]
-    nuis_names = _nuisance_parameters(params, nuisances, variables_)
+    nuis_names = _nuisance_parameters(params, nuisances, variables_, expressions)
+    # expressions last, so that they may name any parameter
+    for owner, name, expr in expressions:
+        try:
+            params.add(name, expr=expr)
+        except Exception as exc:   # lmfit/asteval raise NameError, SyntaxError, ...
+            raise ValueError(f"{owner}[{name!r}] = {expr!r} is not a valid expression of the "
+                             f"parameters {[k for k in params if k != name]}: "
+                             f"{type(exc).__name__} {exc}") from None
     varied = [k for k in params if params[k].vary]
     ndata = fd.size + len(targets)
     if ndata <= len(varied):

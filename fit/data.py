@@ -149,8 +149,10 @@ def check_data(data, *, sigma=None, variables=None) -> FitData:
 
     Parameters
     ----------
-    data : xarray.Dataset
-        Measured (or simulated) data in ncgain's schema (see the module docstring).
+    data : xarray.Dataset or list of xarray.Dataset
+        Measured (or simulated) data in ncgain's schema (see the module docstring); a list
+        when the variables lie on different grids (transient absorption and PL), one
+        dataset per grid.
     sigma : float or dict, optional
         A constant 1-sigma uncertainty (in the variable's units) for variables without a
         ``<name>_sigma`` variable: one number for all, or ``{variable: sigma}``.
@@ -182,9 +184,17 @@ def check_data(data, *, sigma=None, variables=None) -> FitData:
     >>> fd.blocks[0].times, fd.blocks[0].values.shape
     (array([1000., 2000.]), (1, 2, 1))
     """
+    if isinstance(data, (list, tuple)) and data:
+        parts = [check_data(d, sigma=sigma, variables=variables) for d in data]
+        names = [b.name for p in parts for b in p.blocks]
+        if len(set(names)) != len(names):
+            raise ValueError(f"data: the datasets repeat a fitted variable ({names}); each "
+                             "variable may come from one dataset (its nuisances are named "
+                             "after it)")
+        return FitData(tuple(b for p in parts for b in p.blocks), dict(parts[0].attrs))
     if not isinstance(data, xr.Dataset):
-        raise ValueError(f"data must be an xarray.Dataset in ncgain's schema, got "
-                         f"{type(data).__name__}")
+        raise ValueError(f"data must be an xarray.Dataset in ncgain's schema (or a list of "
+                         f"them, one per grid), got {type(data).__name__}")
     if sigma is not None and not isinstance(sigma, dict):
         sigma = {name: sigma for name in FITTED_VARIABLES}
     if isinstance(sigma, dict):
