@@ -11,6 +11,7 @@ import numbers
 import time as _time
 from dataclasses import dataclass, field
 
+import emcee
 import lmfit
 import numpy as np
 import xarray as xr
@@ -755,7 +756,8 @@ def _posterior(minimizer, best, varied, units, scales, *, nwalkers, steps, burn,
                      for k in varied})
     acor = getattr(res, "acor", None)
     ds.attrs.update({"seed": int(seed), "nwalkers": int(nwalkers), "steps": int(steps),
-                     "burn": int(burn), "thin": int(thin), "sampler": "emcee via lmfit",
+                     "burn": int(burn), "thin": int(thin),
+                     "sampler": f"emcee {emcee.__version__} via lmfit {lmfit.__version__}",
                      "prior": "uniform within the bounds",
                      "acceptance_fraction": float(np.mean(res.acceptance_fraction))})
     if acor is not None and np.all(np.isfinite(acor)):

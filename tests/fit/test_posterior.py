@@ -23,6 +23,7 @@ def test_posterior_agrees_with_the_covariance_and_records_its_seed():
     post = result.posterior
     assert post.sizes["draw"] == 8 * 40
     assert post.attrs["seed"] == 5 and post.attrs["nwalkers"] == 8
+    assert post.attrs["sampler"].startswith("emcee 3.")
     assert 0.2 < post.attrs["acceptance_fraction"] < 0.9
     intervals = result.posterior_intervals()
     for name, (lo, med, hi) in intervals.items():
