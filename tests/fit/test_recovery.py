@@ -7,6 +7,7 @@ Fisher-matrix estimate, and the 68 % intervals' coverage over 24 seeds.
 import math
 
 import numpy as np
+import xarray as xr
 from scipy import stats
 
 from ncgain import fit as nfit
@@ -38,7 +39,7 @@ def test_recovery_within_3_sigma_and_sigma_matches_fisher(start_sample, clean_bl
     assert math.isclose(result.redchi, result.chisqr / dof)
 
 
-def test_curves_carry_data_model_residual_with_units(start_sample, clean_bleach):
+def test_curves_carry_data_model_residual_with_units(start_sample, clean_bleach, tmp_path):
     data = noisy_dataset(seed=7, clean=clean_bleach)
     result = nfit.fit(data, start_sample, {"delta_xx": (0.06, 0.15)})
     c = result.curves
@@ -50,6 +51,10 @@ def test_curves_carry_data_model_residual_with_units(start_sample, clean_bleach)
     np.testing.assert_allclose(c.bleach, data.bleach.values)
     text = result.report()
     assert "delta_xx" in text and "eV" in text and "chi-square" in text
+    c.to_netcdf(tmp_path / "curves.nc")
+    with xr.open_dataset(tmp_path / "curves.nc") as back:
+        assert back.bleach_model.attrs["units"] == "1"
+        assert math.isclose(back.attrs["chisqr"], result.chisqr)
 
 
 def test_coverage_of_the_68_percent_interval(clean_bleach):
