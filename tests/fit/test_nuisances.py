@@ -75,3 +75,28 @@ def test_pump_scale_recovered_on_mean_excitons_data():
                       nuisances={"pump_scale": (0.5, 2.0)})
     assert abs(result.values["pump_scale"] - 1.2) < 1e-4
     assert result.stderr["pump_scale"] < 0.01
+
+
+def test_before_the_pump_nothing_is_excited():
+    # delays before the pump (no IRF): absorption is the unexcited alpha_0, gain -alpha_0,
+    # bleach and PL 0
+    values = np.zeros((2, 3, 3))
+    ds = xr.Dataset(
+        {name: (("mean_excitons", "time", "energy"), values, {"units": units})
+         for name, units in (("absorption", "1"), ("gain", "1"), ("bleach", "1"),
+                             ("pl", "ps-1 eV-1"))},
+        coords={"mean_excitons": ("mean_excitons", [0.5, 2.0], {"units": "1"}),
+                "time": ("time", [-1.0, -0.01, 5.0], {"units": "ps"}),
+                "energy": ("energy", ENERGIES, {"units": "eV"})})
+    data = nfit.check_data(ds, sigma=1.0)
+    model = nfit.ForwardModel(data).evaluate(TRUTH, {})
+    after = kinetics.simulate_pulsed(TRUTH, [0.5, 2.0], [5.0], energies=ENERGIES,
+                                     method="master-equation")
+    alpha0 = after.alpha0.values
+    expected_before = {"absorption": alpha0, "gain": -alpha0, "bleach": 0 * alpha0,
+                       "pl": 0 * alpha0}
+    for block, m in zip(data.blocks, model):
+        for k in (0, 1):
+            np.testing.assert_array_equal(m[:, k, :], np.broadcast_to(
+                expected_before[block.name], m[:, k, :].shape))
+        np.testing.assert_allclose(m[:, 2, :], after[block.name].values[:, 0, :], rtol=1e-12)
