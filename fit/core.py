@@ -26,7 +26,7 @@ from .units import CANONICAL_UNITS
 __all__ = ["fit", "FitResult", "fittable_fields", "CORRELATION_LIMIT", "FLAT_TOLERANCE",
            "MINIMIZERS"]
 
-#: |correlation| above which two parameters are reported as not separately determined
+#: The absolute correlation above which two parameters are reported as not separately determined
 CORRELATION_LIMIT = 0.95
 #: eigenvalue of the scaled Fisher matrix, relative to its largest, below which a direction
 #: of parameter space is flat (the data do not constrain it)
@@ -244,7 +244,7 @@ class FitResult:
         Per fitted variable ``<v>``, ``<v>_sigma``, ``<v>_model`` and ``<v>_residual``
         ((data - model) / sigma) on the data's grid; units and long names on every variable.
     undetermined : dict
-        Parameter -> why the data cannot determine it (flat direction, |correlation| >
+        Parameter -> why the data cannot determine it (flat direction, absolute correlation >
         :data:`CORRELATION_LIMIT`, sigma larger than its bound range).
     units : dict
         Parameter -> units.

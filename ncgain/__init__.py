@@ -30,5 +30,15 @@ try:
 except _PackageNotFoundError:  # running from a tree that was never installed
     __version__ = "unknown"
 
+
+
+def __getattr__(name):
+    # ncgain.fit loads lmfit and emcee: imported on first use, not with the package.
+    if name == "fit":
+        import importlib
+        return importlib.import_module("ncgain.fit")
+    raise AttributeError(f"module 'ncgain' has no attribute {name!r}")
+
+
 __all__ = ["__version__", "models", "kinetics", "Sample", "presets", "simulate_pulsed",
            "gain_threshold", "simulate_cw", "cw_threshold"]

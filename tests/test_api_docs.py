@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 API_SOURCE = Path(__file__).resolve().parents[1] / "docs" / "api"
-PACKAGES = ["ncgain.models", "ncgain.kinetics", "ncgain.studies"]
+PACKAGES = ["ncgain.models", "ncgain.kinetics", "ncgain.studies", "ncgain.fit"]
 
 pytest.importorskip("sphinx")
 pytest.importorskip("numpydoc")
