@@ -178,8 +178,8 @@ def plot(ds: xr.Dataset):
     return fig
 
 
-def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Thresholds and gain durations, uniform charging, with the published anchors.
+def context(ds: xr.Dataset) -> dict:
+    """The numbers of the report's charging section (template ``charging.md.j2``).
 
     Parameters
     ----------
@@ -188,70 +188,10 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
     Returns
     -------
-    list of dict
-        Rows with keys ``quantity``, ``paper``, ``ncgain``, ``agreement``.
-    """
-    rows = []
-    for p in ds.preset.values:
-        d = ds.sel(preset=p)
-        vals = "; ".join(f"{c}: {float(d.threshold.sel(charging=c)):.3g} "
-                         f"(E_X {float(d.threshold_at_ex.sel(charging=c)):.3g})"
-                         for c in d.charging.values)
-        rows.append({"quantity": f"{p}: gain threshold <N> vs charging (3 ps; modal gain >= "
-                                 "film loss anywhere, and at E_X)",
-                     "paper": "Wu 2017: sub-single-exciton ASE at ~1 e-/dot; Geuchies 2021: "
-                              "down to ~1e-5 excitons/dot",
-                     "ncgain": vals,
-                     "agreement": ("yes (qualitatively): one resident electron brings the "
-                                   "threshold below one exciton per NC"
-                                   if float(d.threshold.sel(charging="uniform 1")) < 1 else
-                                   "no: one electron per NC does not reach sub-single-exciton "
-                                   "gain here")})
-        durs = "; ".join(f"{c}: {float(d.gain_duration.sel(charging=c)):.3g} ps"
-                         for c in d.charging.values)
-        rows.append({"quantity": f"{p}: how long gain above the film loss lasts (1.5x "
-                                 "threshold)",
-                     "paper": "-", "ncgain": durs,
-                     "agreement": "n/a (prediction; trion Auger times are assumptions, "
-                                  "models/presets.py)"})
-    return rows
-
-
-def notes(ds: xr.Dataset) -> str:
-    """What charging does in the model, with numbers.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        Output of :func:`run`.
-
-    Returns
-    -------
-    str
-        Markdown paragraphs with numbers read from ``ds``.
+    dict
+        ``presets`` (label -> its selection of ``ds``) and the type-I selection ``i2``.
     """
     i2 = ds.sel(preset="type-i")
-    return (
-        "Resident electrons enter through the state table only (kernels unchanged): a NC "
-        "with r electrons absorbs at the band edge with strength max(2 - r - n, 0)/2 and "
-        "emits with min(n, 2)/2 (two-channel band edge). The exact references (two-level, "
-        "Delta = 0, Poisson at t = 0, gain at E_X: 1.146, 0.583 and 0 for r = 0, 1, 2) are "
-        "tests (tests/models/test_bandedge_v2.py). With the presets at 3 ps, one electron "
-        f"per NC lowers the type-I gain threshold ({ds.attrs['gain_criterion']}) from "
-        f"{float(i2.threshold.sel(charging='uniform 0')):.2f} to "
-        f"{float(i2.threshold.sel(charging='uniform 1')):.2f} excitons per NC, two to "
-        f"{float(i2.threshold.sel(charging='uniform 2')):.3f} (the remaining threshold is set "
-        f"by the film loss, {float(ds.detectable_gain):.4f} alpha_0(peak)). Charged gain is "
-        "trion gain: its duration is set by trion Auger recombination (assumption: tau_A(X-) "
-        "= 4 tau_A(XX), equal negative and positive trion pathways)"
-        + (", so charging lowers the threshold but does not make type-I gain long-lived"
-           if float(i2.gain_duration.max()) < 2 * float(i2.gain_duration.sel(charging="uniform 0"))
-           else "")
-        + ": type-I gain lasts "
-        f"{float(i2.gain_duration.sel(charging='uniform 0')):.3g} ps neutral, "
-        f"{float(i2.gain_duration.sel(charging='uniform 1')):.3g} ps with one electron and "
-        f"{float(i2.gain_duration.sel(charging='uniform 2')):.3g} ps with two. The model "
-        "reproduces the direction of the published results (sub-single-exciton thresholds at "
-        "~1 electron per dot); the ~1e-5 thresholds of Geuchies et al. need r = 2 and a "
-        "gain criterion near zero loss, which the 0 exact reference shows."
-    )
+    return {"presets": {p: ds.sel(preset=p) for p in ds.preset.values.tolist()}, "i2": i2,
+            "long_lived": float(i2.gain_duration.max())
+            >= 2 * float(i2.gain_duration.sel(charging="uniform 0"))}

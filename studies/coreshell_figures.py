@@ -13,7 +13,7 @@ The effective-mass core/shell model of :mod:`models.coreshell` gives
   near the paper's 770 nm.
 
 Entry points: :func:`run` (an xarray Dataset that round-trips through
-netCDF), :func:`plot`, :func:`report_rows` and :func:`benchmark`.
+netCDF), :func:`plot`, :func:`context` (the report's numbers) and :func:`benchmark`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import xarray as xr
 from ncgain import models
 from ncgain.models import coreshell
 
-__all__ = ["run", "plot", "report_rows", "benchmark", "type_map",
+__all__ = ["run", "plot", "context", "benchmark", "type_map",
            "PAPER", "ZNTE_CDSE_GEOMETRY", "DIELECTRIC_MODELS"]
 
 #: The paper's numbers compared here (Klimov et al., Nature 447, 441 (2007)).
@@ -350,8 +350,8 @@ def _crossing(x: np.ndarray, y: np.ndarray, level: float) -> float:
     return float(x[j - 1] + (level - y[j - 1]) * (x[j] - x[j - 1]) / (y[j] - y[j - 1]))
 
 
-def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Rows comparing the model with the paper, for the validation report.
+def context(ds: xr.Dataset) -> dict:
+    """The numbers of the report's core/shell section (template ``coreshell_figures.md.j2``).
 
     Parameters
     ----------
@@ -360,88 +360,36 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
     Returns
     -------
-    list of dict
-        Keys ``quantity``, ``paper``, ``ncgain``, ``agreement`` (text).
+    dict
+        Variables of the template, read from ``ds``; ``*_ok`` are the agreement criteria.
     """
     models_ = list(ds["dielectric_model"].values)
     dxx = {m: float(v) for m, v in zip(models_, ds["reference_delta_xx"].values)}
-    ex = {m: float(v) for m, v in zip(models_, ds["reference_exciton_energy"].values)}
     zdx = {m: float(v) for m, v in zip(models_, ds["znte_cdse_delta_xx"].values)}
-    zex = float(ds["znte_cdse_exciton_energy"].values[0])
     main = "layered eps_inf"
-    rows = []
-
-    d = dxx[main]
-    rel_c = (d - PAPER["delta_xx_calculated"]) / PAPER["delta_xx_calculated"]
-    rel_m = (d - PAPER["delta_xx_measured"]) / PAPER["delta_xx_measured"]
-    variants = ", ".join(f"{m}: {1e3 * v:.0f} meV" for m, v in dxx.items())
-    rows.append(dict(
-        quantity="Delta_XX, CdS/ZnSe R = 1.6 nm, H = 2 nm",
-        paper="91 meV calculated, 106 meV measured",
-        ncgain=f"{1e3 * d:.1f} meV (layered eps_inf); {variants}",
-        agreement=(f"yes (within {100 * abs(rel_c):.0f}% of the paper's calculation; "
-                   f"{100 * rel_m:+.0f}% vs the measurement)" if abs(rel_c) <= 0.15 else
-                   f"no: {1e3 * d:.1f} meV vs 91 meV calculated ({100 * rel_c:+.0f}%)")
-                  + "; static eps_0 screening lowers it to "
-                  f"{1e3 * dxx['layered eps_0']:.0f} meV, so the paper's value needs "
-                  "high-frequency screening"))
-
-    h = ds["curve_shell_width"].values
+    d, zd = dxx[main], zdx[main]
     i16 = int(np.argmin(np.abs(ds["curve_core_radius"].values - 1.6)))
-    ov = ds["overlap"].values[i16]
-    h_cross = _crossing(h, ov, PAPER["overlap_bound"])
+    h_cross = _crossing(ds["curve_shell_width"].values, ds["overlap"].values[i16],
+                        PAPER["overlap_bound"])
     ov2 = float(ds["reference_overlap"])
-    ok = ov2 <= PAPER["overlap_bound"] + 0.02 and (math.isnan(h_cross) or h_cross <= 2.3)
-    rows.append(dict(
-        quantity="Theta_eh, R = 1.6 nm, H > 2 nm",
-        paper="< 0.17 for H > 2 nm",
-        ncgain=f"{ov2:.3f} at H = 2 nm; below 0.17 for H > {h_cross:.2f} nm",
-        agreement=(f"yes (within {abs(h_cross - 2.0):.2f} nm in H; Theta_eh(H = 2) exceeds "
-                   f"0.17 by {ov2 - 0.17:+.3f})" if ok else
-                   f"no: Theta_eh drops below 0.17 only at H = {h_cross:.2f} nm")))
-
     r_max, h_max = _type_i_extent(ds)
-    r_lo, r_hi = PAPER["type_i_radius"]
-    h_lo, h_hi = PAPER["type_i_shell"]
+    (r_lo, r_hi), (h_lo, h_hi) = PAPER["type_i_radius"], PAPER["type_i_shell"]
     step_r = float(np.diff(ds["map_core_radius"].values)[0])
     step_h = float(np.diff(ds["map_shell_width"].values)[0])
-    ok_r = r_lo - step_r <= r_max <= r_hi + step_r
-    ok_h = h_lo - step_h <= h_max <= h_hi + step_h
-    rows.append(dict(
-        quantity="type-I region of the (R, H) map (Fig. 3b)",
-        paper="type I for R < 1.2-1.5 nm and H < 0.6-1.0 nm",
-        ncgain=(f"type I (both carriers delocalized) up to R = {r_max:.2f} nm and "
-                f"H = {h_max:.2f} nm (map steps {step_r:.3f} / {step_h:.3f} nm)"),
-        agreement=("yes (within one map step of the paper's ranges)" if ok_r and ok_h else
-                   f"no: type-I extent R <= {r_max:.2f} nm, H <= {h_max:.2f} nm vs the "
-                   f"paper's R < 1.2-1.5, H < 0.6-1.0 nm")))
-
-    e = ex[main]
-    rows.append(dict(
-        quantity="E_X, CdS/ZnSe R = 1.6 nm, H = 2 nm",
-        paper="2.054 eV measured (PL)",
-        ncgain=(f"{e:.3f} eV = gap 1.925 + electron {float(ds['reference_electron_energy']):.3f}"
-                f" + hole {float(ds['reference_hole_energy']):.3f} - Coulomb "
-                f"{float(ds['reference_coulomb_eh'].values[0]):.3f} eV"),
-        agreement=("yes (within 0.05 eV)" if abs(e - 2.054) <= 0.05 else
-                   f"no: {e - 2.054:+.3f} eV too {'high' if e > 2.054 else 'low'}: the "
-                   "parabolic one-band model with abrupt interfaces overestimates the "
-                   "confinement energies of such small NCs (nonparabolicity raises the "
-                   "effective masses at these energies; Cd/Zn interdiffusion softens the "
-                   "interface; the nominal R and H are uncertain) — E_X is not fitted")))
-
-    zd = zdx[main]
-    rel = (zd - PAPER["znte_cdse_delta_xx"]) / PAPER["znte_cdse_delta_xx"]
-    rz, hz = ZNTE_CDSE_GEOMETRY
-    rows.append(dict(
-        quantity=f"Delta_XX, ZnTe/CdSe (R = {rz:g} nm, H = {hz:g} nm; assumed geometry)",
-        paper="~80 meV, emission 770 nm",
-        ncgain=(f"{1e3 * zd:.0f} meV (layered eps_inf), {1e3 * zdx['layered eps_0']:.0f} meV "
-                f"(layered eps_0); model emission {_HC_NM_EV / zex:.0f} nm"),
-        agreement=(f"yes (within {100 * abs(rel):.0f}%)" if abs(rel) <= 0.2 else
-                   f"no: {1e3 * zd:.0f} meV vs ~80 meV ({100 * rel:+.0f}%); the geometry is "
-                   "not given in the paper")))
-    return rows
+    e = dict(zip(models_, ds["reference_exciton_energy"].values.tolist()))[main]
+    rel_z = (zd - PAPER["znte_cdse_delta_xx"]) / PAPER["znte_cdse_delta_xx"]
+    return {
+        "dxx": dxx, "zdx": zdx, "d": d, "zd": zd, "e": e, "ov2": ov2, "h_cross": h_cross,
+        "r_max": r_max, "h_max": h_max, "step_r": step_r, "step_h": step_h,
+        "rel_c": (d - PAPER["delta_xx_calculated"]) / PAPER["delta_xx_calculated"],
+        "rel_m": (d - PAPER["delta_xx_measured"]) / PAPER["delta_xx_measured"],
+        "rel_z": rel_z, "znte_geometry": ZNTE_CDSE_GEOMETRY,
+        "overlap_ok": ov2 <= PAPER["overlap_bound"] + 0.02
+        and (math.isnan(h_cross) or h_cross <= 2.3),
+        "type_i_ok": r_lo - step_r <= r_max <= r_hi + step_r
+        and h_lo - step_h <= h_max <= h_hi + step_h,
+        "znte_emission_nm": _HC_NM_EV / float(ds["znte_cdse_exciton_energy"].values[0]),
+    }
 
 
 def benchmark(workers: int = 2) -> dict:

@@ -397,42 +397,21 @@ def _single_exciton_gain(ds, key) -> bool:
     return float(part.sel(occupancy="n <= 1")) > float(part.sel(occupancy="n >= 2"))
 
 
-def occupancy_text(ds: xr.Dataset, key: str) -> str:
-    """The two parts of the modal gain at the c.w. film threshold, in words (cm^-1).
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        The dataset of :func:`run`.
-    key : str
-        Preset name.
-
-    Returns
-    -------
-    str
-        Both parts in cm^-1, their sum (the film loss) and either the share of the
-        n <= 1 NCs (when both parts are gain, so that it is a fraction) or which part
-        absorbs and by how much the other exceeds the loss.
-    """
-    part = ds.modal_gain_by_occupancy.sel(preset=key)
-    low, high = float(part.sel(occupancy="n <= 1")), float(part.sel(occupancy="n >= 2"))
-    total = low + high
-    text = f"n <= 1: {low:+.3g} cm^-1, n >= 2: {high:+.3g} cm^-1 (sum {total:.3g} cm^-1 = loss)"
-    if low >= 0 and high >= 0:
-        return text + f"; NCs with <= 1 exciton supply {low / total:.0%} of the gain"
-    gainer, absorber = ("n >= 2", "n <= 1") if low < 0 else ("n <= 1", "n >= 2")
-    return (text + f"; the {absorber} NCs absorb, the {gainer} NCs supply "
-            f"{max(low, high) / total:.3g}x the loss")
-
-
 def _slope(ds, var, regime, coord):
     y = ds[var].sel(regime=regime)
     ok = np.isfinite(y.values)
     return loglog_slope(ds[coord].values[ok], y.values[ok])
 
 
-def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Exact c.w. thresholds versus the paper's estimate, every number read from ``ds``.
+def _control(sx: float, sxx: float) -> str:
+    """Which lifetime sets G_th, from the log-log slopes against tau_X and tau_A."""
+    return ("tau_X alone" if sx < -0.8 and abs(sxx) < 0.2 else
+            "tau_XX alone" if sxx < -0.8 and abs(sx) < 0.2 else
+            "both (geometric mean)" if -0.7 < sx < -0.3 and -0.7 < sxx < -0.3 else "mixed")
+
+
+def context(ds: xr.Dataset) -> dict:
+    """The numbers of the report's c.w. section (template ``cw_threshold.md.j2``).
 
     Parameters
     ----------
@@ -441,186 +420,35 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
     Returns
     -------
-    list of dict
-        Rows with keys ``quantity``, ``paper``, ``ncgain``, ``agreement``.
+    dict
+        Variables of the template, read from ``ds`` (which the template reads too):
+        per preset the film-criterion intensities, the modal gain split by occupancy
+        (``occupancy``: low, high, total in cm^-1) and per regime the slopes.
     """
-    rows = []
-    limit = float(ds.photostability_limit)
-    for key in ds.preset.values:
-        for crit in ds.criterion.values:
-            sel = dict(preset=key, criterion=crit)
-            g, est = float(ds.cw_threshold.sel(**sel)), float(ds.estimate_threshold.sel(**sel))
-            i, ie = (float(ds.cw_threshold_intensity.sel(**sel)),
-                     float(ds.estimate_threshold_intensity.sel(**sel)))
-            rows.append({
-                "quantity": f"{LABEL[key]}: c.w. threshold, {crit} criterion "
-                            f"(gain at {float(ds.cw_threshold_energy.sel(**sel)):.3f} eV)",
-                "paper": f"estimate <N>_th / tau_gain = {float(ds.pulsed_threshold.sel(**sel)):.3f}"
-                         f" / {float(ds.gain_lifetime.sel(preset=key)):g} ps = {est:.3g} ps^-1 "
-                         f"({ie:.3g} W cm^-2)",
-                "ncgain": f"{g:.3g} ps^-1 ({i:.3g} W cm^-2)",
-                "agreement": f"estimate / exact = {est / g:.3g}"
-                             + ("" if 0.5 < est / g < 2 else
-                                ": the estimate is off by more than a factor 2")})
-    for key in ds.preset.values:
-        single = _single_exciton_gain(ds, key)
-        rows.append({
-            "quantity": f"{LABEL[key]}: net modal gain at the c.w. threshold (film) from NCs "
-                        "with n <= 1 and with n >= 2 excitons",
-            "paper": "single-exciton gain (type II); biexciton gain (type I)",
-            "ncgain": occupancy_text(ds, key),
-            "agreement": "yes" if single == (key == "type-ii") else
-                         ("no: single-exciton gain under c.w. pumping (see notes)"
-                          if single else "no: biexcitons carry the gain")})
-    t2 = float(ds.cw_threshold_intensity.sel(preset="type-ii", criterion="film"))
-    t1 = float(ds.cw_threshold_intensity.sel(preset="type-i", criterion="film"))
-    e2 = float(ds.estimate_threshold_intensity.sel(preset="type-ii", criterion="film"))
-    for key in [k for k in ds.preset.values if k != "type-ii"]:
-        tk = float(ds.cw_threshold_intensity.sel(preset=key, criterion="film"))
-        ek = float(ds.estimate_threshold_intensity.sel(preset=key, criterion="film"))
-        rows.append({
-            "quantity": f"c.w. threshold {LABEL[key]} / type II (film criterion)",
-            "paper": f"'orders of magnitude' lower for single-exciton gain; the estimates "
-                     f"give {ek / e2:.3g}",
-            "ncgain": f"{tk / t2:.3g}",
-            "agreement": "no: the type-I c.w. threshold is not higher" if tk <= t2 else
-                         ("partly: lower for type II, by less than the estimate"
-                          if tk / t2 < 0.3 * ek / e2 else "yes")})
-    rows.append({
-        "quantity": "type-II c.w. threshold from the paper's own numbers",
-        "paper": f"{PAPER_TYPE_II_FLUENCE:g} mJ cm^-2 / {PAPER_TYPE_II_GAIN_LIFETIME:g} ps = "
-                 f"{PAPER_TYPE_II_FLUENCE * 1e-3 / (PAPER_TYPE_II_GAIN_LIFETIME * 1e-12):.3g} "
-                 "W cm^-2",
-        "ncgain": f"{t2:.3g} W cm^-2 (film criterion)",
-        "agreement": "same order; the intensity inherits the sigma_pump assumption "
-                     "(matched to <N> = 1 at 2 mJ cm^-2), G_th does not"})
-    for regime in ds.regime.values:
+    film = lambda var, key: float(ds[var].sel(preset=key, criterion="film"))  # noqa: E731
+    occupancy = {}
+    for key in ds.preset.values.tolist():
+        part = ds.modal_gain_by_occupancy.sel(preset=key)
+        low, high = float(part.sel(occupancy="n <= 1")), float(part.sel(occupancy="n >= 2"))
+        occupancy[key] = {"low": low, "high": high, "total": low + high}
+    regimes = {}
+    for regime in ds.regime.values.tolist():
         sx = _slope(ds, "threshold_vs_tau_x", regime, "tau_x")
         sxx = _slope(ds, "threshold_vs_tau_xx", regime, "tau_xx")
-        ctrl = ("tau_X alone" if sx < -0.8 and abs(sxx) < 0.2 else
-                "tau_XX alone" if sxx < -0.8 and abs(sx) < 0.2 else
-                "both (geometric mean)" if -0.7 < sx < -0.3 and -0.7 < sxx < -0.3 else "mixed")
-        rows.append({
-            "quantity": f"{REGIME_LABEL[regime]}: d ln G_th / d ln tau_X, d ln tau_A "
-                        "(Auger time)",
-            "paper": "tau_X for single-exciton gain, tau_XX for biexciton gain",
-            "ncgain": f"{sx:.2f}, {sxx:.2f} -> {ctrl}",
-            "agreement": ("yes" if (regime == "type-ii" and ctrl == "tau_X alone") else
-                          "no: " + {"tau_X alone": "the single-exciton reservoir sets it",
-                                    "both (geometric mean)": "biexcitons form from the "
-                                    "long-lived single-exciton reservoir",
-                                    }.get(ctrl, "see notes"))})
-    g0 = float(ds.regime_threshold.sel(regime="no-interaction"))
-    est0 = float(ds.regime_estimate.sel(regime="no-interaction"))
-    rows.append({
-        "quantity": "biexciton-gain sample (Delta_XX = 0, type-I lifetimes): exact vs "
-                    "<N>_th / tau_XX",
-        "paper": f"{est0:.3g} ps^-1", "ncgain": f"{g0:.3g} ps^-1",
-        "agreement": f"estimate / exact = {est0 / g0:.3g}: the single-exciton reservoir "
-                     f"(tau_X = {models.presets.TYPE_I_CDSE.tau_x:g} ps) lowers the threshold"})
-    over = ", ".join(f"{LABEL[k]} {float(ds.cw_threshold_intensity.sel(preset=k, criterion='film')) / limit:.3g}x"
-                     for k in ds.preset.values)
-    rows.append({
-        "quantity": "threshold intensities vs photostability limit (film criterion)",
-        "paper": "multiexciton c.w. thresholds 'well above the nanocrystal-photostability "
-                 "limit'",
-        "ncgain": f"{over} the assumed {limit:g} W cm^-2",
-        "agreement": "all above the assumed limit with the preset sigma_pump; a 40x larger "
-                     "(volume-scaling) sigma_pump would divide the intensities by 40"})
-    for key in ds.preset.values:
-        th = ds.threshold_vs_resident.sel(preset=key)
-        cells = ", ".join(f"r = {int(r)}: " + (f"{float(v):.3g}" if np.isfinite(v) else "no gain")
-                          for r, v in zip(ds.resident_electrons.values, th.values))
-        base = float(th.sel(resident_electrons=0))
-        one = float(th.sel(resident_electrons=1))
-        rows.append({
-            "quantity": f"{LABEL[key]}: c.w. threshold G_th (ps^-1) with r resident electrons "
-                        "per NC (film criterion)",
-            "paper": "-",
-            "ncgain": cells,
-            "agreement": (f"one resident electron changes G_th by a factor {one / base:.3g}"
-                          if np.isfinite(one) and base > 0 else "see notes")})
-    rows.append({
-        "quantity": "published c.w. lasing of CdSe-based NC solids (Fan et al., Nature 544, "
-                    "75 (2017))",
-        "paper": "-", "ncgain": "-",
-        "agreement": "c.w. lasing of CQD solids (CdSe cores with strain-inducing shells) is "
-                     "confirmed by search (title and abstract); its "
-                     "threshold intensity could not be confirmed by search, so none is "
-                     "compared"})
-    return rows
-
-
-def notes(ds: xr.Dataset) -> str:
-    """The model against the paper's c.w. argument, with the numbers.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        The dataset of :func:`run`.
-
-    Returns
-    -------
-    str
-        Markdown paragraphs for the validation report; numbers read from ``ds``.
-    """
+        regimes[regime] = {"sx": sx, "sxx": sxx, "control": _control(sx, sxx)}
     t1 = models.presets.TYPE_I_CDSE
-    g1 = float(ds.cw_threshold.sel(preset="type-i", criterion="film"))
-    g2 = float(ds.cw_threshold.sel(preset="type-ii", criterion="film"))
-    e1 = float(ds.cw_threshold_energy.sel(preset="type-i", criterion="film"))
-    film = models.Film.from_dict(json.loads(ds.attrs["film"]))
-    fs = ds.modal_gain_by_occupancy.sel(preset="type-i-fine-structure")
-    return (
-        "**The model disagrees with the paper's c.w. argument.** The estimate 'pulsed "
-        "threshold / gain lifetime' treats the c.w. steady state as a train of independent "
-        "pulses, each losing its gain after the gain lifetime. Under continuous pumping the "
-        "steady state of the birth-death chain obeys detailed balance, p(n)/p(n-1) = "
-        "G/k(n): the single-exciton population builds up as G tau_X, and every further "
-        "exciton is added on top of that reservoir.\n\n"
-        f"- Type II (single-exciton gain): G_th tau_X = {g2 * models.presets.TYPE_II_CDS_ZNSE.tau_x:.2f}"
-        " (2 for Delta >> Gamma: p1/2 > p0), independent of tau_XX. The paper's estimate "
-        "is of the right order here.\n"
-        f"- Type I: with the preset's tau_X = {t1.tau_x:g} ps (an assumption) the ensemble "
-        f"is almost entirely singly excited at G tau_X = {g1 * t1.tau_x:.2f}, and in the "
-        "paper's two-channel band edge a singly excited NC with X-X attraction has net "
-        "gain on the blue side of its line (emission at E_i, X->XX absorption at "
-        f"E_i + Delta_XX < E_i): first gain at {e1:.3f} eV, where the modal gain at "
-        f"threshold splits into {occupancy_text(ds, 'type-i')} (the steady-state absorption "
-        "sum_n p(n) a_n(E) split by exciton number n), G_th proportional to 1/tau_X "
-        "and independent of tau_XX. The type-I c.w. threshold is then single-exciton gain, "
-        "not biexciton gain, and lower than type II's because its tau_X is longer. This "
-        "rests on the two-channel model's picture of a single exciton (it bleaches half of "
-        "the band edge and absorbs on the red side only).\n"
-        "- The electron-hole model with the CdSe hole fine structure (preset "
-        "`type-i-fine-structure`: 4-fold hole, dark lowest sublevel, 300 K) removes that "
-        "single-exciton gain: its c.w. threshold is "
-        f"{float(ds.cw_threshold.sel(preset='type-i-fine-structure', criterion='film')):.3g} "
-        "ps^-1, "
-        f"{float(ds.cw_threshold.sel(preset='type-i-fine-structure', criterion='film')) / g2:.3g}"
-        " times type II's, and NCs with at most one exciton absorb at its gain band: of the "
-        f"modal gain {float(fs.sum()):.3g} cm^-1 at threshold (= the film loss), the NCs "
-        f"with n <= 1 contribute {float(fs.sel(occupancy='n <= 1')):+.3g} cm^-1 and those "
-        f"with n >= 2 {float(fs.sel(occupancy='n >= 2')):+.3g} cm^-1: biexcitons carry the "
-        "gain and must also make up the single excitons' absorption, as the paper argues. The "
-        "single-exciton advantage of type II under c.w. pumping therefore hinges on how a "
-        "single exciton of the type-I sample absorbs - the model's band-edge description "
-        "decides it, the paper's estimate does not.\n"
-        "- Biexciton gain proper (Delta_XX = 0): gain needs p(n>=2) > p0, i.e. "
-        "G^2 tau_X / k(2) of order 1, so G_th scales as 1/sqrt(tau_X tau_XX), not as "
-        "1/tau_XX: the long-lived single-exciton reservoir lowers the c.w. threshold against "
-        "the estimate <N>_th / tau_XX by a factor "
-        f"{float(ds.regime_estimate.sel(regime='no-interaction')) / float(ds.regime_threshold.sel(regime='no-interaction')):.1f}"
-        f" for type-I lifetimes (sqrt(tau_X / tau_XX) = {math.sqrt(t1.tau_x / t1.tau_xx):.1f}).\n\n"
-        f"Criterion ('film'): {gain_criterion_text(film)}; the pulsed studies use the same "
-        "film (`studies._common.STUDY_FILM` = `models.Film.close_packed`, whose alpha_0 is "
-        "derived from Leatherdale et al. 2002 with stated assumptions and whose confinement "
-        "and loss are assumptions). The pump creates excitons in every state at the same rate "
-        "(above-gap pumping; no state filling of the pump transition), there is no heating "
-        "and no photodegradation in the kinetics, and intensities scale as 1/sigma_pump "
-        "(the preset's sigma_pump is matched to Fig. 5c, not measured). The photostability "
-        f"limit {float(ds.photostability_limit):g} W cm^-2 is an assumption "
-        f"({ds.attrs['photostability_assumption']}). Charged NCs enter the "
-        "model as uniform resident electrons r per NC (rows above give the thresholds): r = 2 "
-        "fills the band-edge electron level, so unexcited NCs no longer absorb there; "
-        "trion Auger times are the presets' (see the charging study)."
-    )
+    return {
+        "LABEL": LABEL, "REGIME_LABEL": REGIME_LABEL, "t1": t1,
+        "tau_x_ii": models.presets.TYPE_II_CDS_ZNSE.tau_x,
+        "paper_fluence": PAPER_TYPE_II_FLUENCE, "paper_lifetime": PAPER_TYPE_II_GAIN_LIFETIME,
+        "paper_intensity": PAPER_TYPE_II_FLUENCE * 1e-3 / (PAPER_TYPE_II_GAIN_LIFETIME * 1e-12),
+        "single": {k: _single_exciton_gain(ds, k) for k in ds.preset.values.tolist()},
+        "intensity": {k: film("cw_threshold_intensity", k) for k in ds.preset.values.tolist()},
+        "estimate": {k: film("estimate_threshold_intensity", k)
+                     for k in ds.preset.values.tolist()},
+        "g": {k: film("cw_threshold", k) for k in ds.preset.values.tolist()},
+        "e1": film("cw_threshold_energy", "type-i"),
+        "occupancy": occupancy, "regimes": regimes,
+        "criterion": gain_criterion_text(models.Film.from_dict(json.loads(ds.attrs["film"]))),
+        "sqrt_ratio": math.sqrt(t1.tau_x / t1.tau_xx),
+    }

@@ -148,8 +148,8 @@ def _at(ds, key, ratio):
     return float(ds[f"threshold_{key}"].sel(delta_over_gamma=ratio, method="nearest"))
 
 
-def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Paper versus ncgain for Fig. 1c, every ncgain number read from ``ds``.
+def context(ds: xr.Dataset) -> dict:
+    """The numbers of the report's Fig. 1c section (template ``fig1c_threshold.md.j2``).
 
     Parameters
     ----------
@@ -158,82 +158,23 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
     Returns
     -------
-    list of dict
-        One row per compared quantity, keys ``quantity``, ``paper``, ``ncgain`` and
-        ``agreement`` (plain text).
+    dict
+        Variables of the template, every number read from ``ds``.
     """
     finite = np.isfinite(ds.threshold_formula) & np.isfinite(ds.threshold_single_exact) \
         & (ds.delta_over_gamma > 0)
-    dev_exact = float(abs(ds.threshold_single_exact - ds.threshold_formula).where(finite).max())
-    dev_mc = float(abs(ds.threshold_single_mc - ds.threshold_formula).where(finite).max())
     n = int(ds.n_nanocrystals)
-    se = float(np.sqrt((2 / 3) * (1 / 3) / n))
     t_auger = float(ds.after_auger_time_ps)
-    preset_ratio = float(models.presets.TYPE_II_CDS_ZNSE.delta_xx
-                         / models.presets.TYPE_II_CDS_ZNSE.linewidth)
-    stable3 = _at(ds, "poisson_after_auger_stable_x", 3.0)
-    limit3 = _at(ds, "two_population_limit", 3.0)
-    return [
-        {"quantity": "threshold for Delta >> Gamma (Delta/Gamma = 3), single excitation",
-         "paper": "2/3", "ncgain": f"{_at(ds, 'single_exact', 3.0):.4f}",
-         "agreement": f"yes: the exact solver matches the formula to {dev_exact:.1e} "
-                      "for every Delta/Gamma > 0"},
-        {"quantity": "Monte Carlo, single excitation, max |MC - formula|",
-         "paper": "-", "ncgain": f"{dev_mc:.4f}",
-         "agreement": f"yes: within {dev_mc / se:.1f} binomial standard errors "
-                      f"(sqrt(p(1-p)/N) = {se:.1e}, N = {n})"},
-        {"quantity": "threshold for Delta = 0, single excitation",
-         "paper": "1", "ncgain": "no gain (alpha = 0 at <N> = 1)"
-         if not np.isfinite(_at(ds, "single_exact", 0.0)) else f"{_at(ds, 'single_exact', 0.0):.4f}",
-         "agreement": "yes: the formula's 1 is transparency, the border of gain; with at most "
-                      "one exciton per NC gain itself never starts"},
-        {"quantity": f"type-II preset (Delta/Gamma = {preset_ratio:.2f}): threshold at E_X, "
-                     "Poisson pumping, t = 3 ps",
-         "paper": f"{float(ds.threshold_preset_formula):.3f} (formula)",
-         "ncgain": f"{float(ds.threshold_preset_poisson_early):.3f} (3 ps); "
-                   f"{float(ds.threshold_preset_poisson_after_auger):.3f} ({t_auger:g} ps)",
-         "agreement": "no: before Auger decay a Poisson ensemble has p1 <= 1/e and holds "
-                      "biexcitons, which do not emit at E_X; the formula's premise fails"},
-        {"quantity": f"threshold at E_X, Poisson, after Auger (t = {t_auger:g} ps), "
-                     "Delta/Gamma = 3",
-         "paper": "2/3 of NCs singly excited", "ncgain":
-             f"{stable3:.3f} (tau_X -> inf); {_at(ds, 'poisson_after_auger', 3.0):.3f} "
-             f"(preset tau_X)",
-         "agreement": f"yes in the two-population limit: 1 - exp(-<N>) = 2/3 gives "
-                      f"{limit3:.3f}; with the preset tau_X = 1,700 ps singles also decay "
-                      f"during {t_auger:g} ps, raising the threshold"},
-    ]
-
-
-def notes(ds: xr.Dataset) -> str:
-    """What the figure shows and where the paper's idealization holds.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        The dataset of :func:`run`.
-
-    Returns
-    -------
-    str
-        Markdown paragraphs for the validation report; numbers read from ``ds``.
-    """
-    r = float(models.presets.TYPE_II_CDS_ZNSE.delta_xx / models.presets.TYPE_II_CDS_ZNSE.linewidth)
-    return (
-        "The paper's formula is exact for its premise (at most one exciton per NC, S = 0, "
-        "Gaussian ensemble line): the master equation reproduces it to rounding and the "
-        "Monte Carlo within its binomial noise. With Gaussian homogeneous lines the result "
-        "does not depend on the homogeneous width, because every line family of the "
-        "ensemble is then a Gaussian of the same ensemble width Gamma.\n\n"
-        "Poisson pumping breaks the premise. Right after the pulse (3 ps) the fraction of "
-        f"singly excited NCs never exceeds 1/e, so at the preset's Delta/Gamma = {r:.2f} "
-        f"gain at E_X needs <N> = {float(ds.threshold_preset_poisson_early):.2f}, not "
-        f"{float(ds.threshold_preset_formula):.2f}. After the Auger decay the "
-        "ensemble is two-population (p1 = 1 - exp(-<N>)) and the threshold becomes "
-        "-ln(1 - formula), e.g. "
-        f"{_at(ds, 'two_population_limit', 3.0):.2f} for Delta >> Gamma, provided the single "
-        "excitons have not decayed meanwhile (dashed line, tau_X -> infinity). With the "
-        f"preset's tau_X = 1,700 ps a fraction exp(-5 tau_XX / tau_X) = "
-        f"{np.exp(-float(ds.after_auger_time_ps) / 1700.0):.2f} of them survives to "
-        f"{float(ds.after_auger_time_ps):g} ps, which raises the threshold further."
-    )
+    return {
+        "dev_exact": float(abs(ds.threshold_single_exact - ds.threshold_formula).where(finite).max()),
+        "dev_mc": float(abs(ds.threshold_single_mc - ds.threshold_formula).where(finite).max()),
+        "n": n, "se": float(np.sqrt((2 / 3) * (1 / 3) / n)), "t_auger": t_auger,
+        "preset_ratio": float(models.presets.TYPE_II_CDS_ZNSE.delta_xx
+                              / models.presets.TYPE_II_CDS_ZNSE.linewidth),
+        "single3": _at(ds, "single_exact", 3.0), "single0": _at(ds, "single_exact", 0.0),
+        "single0_finite": bool(np.isfinite(_at(ds, "single_exact", 0.0))),
+        "stable3": _at(ds, "poisson_after_auger_stable_x", 3.0),
+        "limit3": _at(ds, "two_population_limit", 3.0),
+        "after3": _at(ds, "poisson_after_auger", 3.0),
+        "survival": float(np.exp(-t_auger / 1700.0)),
+    }

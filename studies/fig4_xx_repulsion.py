@@ -385,12 +385,8 @@ def plot(ds: xr.Dataset):
     return fig
 
 
-def _yes_no(ok: bool, why: str = "") -> str:
-    return "yes" + (f" ({why})" if why else "") if ok else "no" + (f": {why}" if why else "")
-
-
-def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Paper versus ncgain for Fig. 4.
+def context(ds: xr.Dataset) -> dict:
+    """The numbers of the report's Fig. 4 section (template ``fig4_xx_repulsion.md.j2``).
 
     Parameters
     ----------
@@ -399,107 +395,23 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
     Returns
     -------
-    list of dict
-        One row per compared quantity, keys ``quantity``, ``paper``, ``ncgain`` and
-        ``agreement`` (plain text).
-    """
-    ex, dxx = float(ds.fit_exciton_energy), float(ds.fit_delta_xx)
-    dxx_res = float(ds.residual_delta_xx)
-    tau, tau_full, tau_xx = (float(ds.xx_decay_time), float(ds.xx_decay_time_full),
-                             float(ds.biexciton_lifetime))
-    sx, sxx = float(ds.slope_x), float(ds.slope_xx)
-    return [
-        {"quantity": "E_X, X band centre (two-Gaussian fit of the t = 0 PL)",
-         "paper": "2.054 eV",
-         "ncgain": f"{ex:.4f} eV "
-                   f"(10-ns peak {float(ds.long_time_peak_energy):.4f} eV)",
-         "agreement": _yes_no(abs(ex - PAPER["exciton_energy"]) < 0.005,
-                              "input: the preset's E_X is the paper's value; the fit recovers it")},
-        {"quantity": "Delta_XX, XX band - X band",
-         "paper": "106 meV (XX band at 2.160 eV)",
-         "ncgain": f"{1e3 * dxx:.1f} meV (fit, XX at "
-                   f"{float(ds.fit_xx_energy):.4f} eV); {1e3 * dxx_res:.1f} meV (paper's "
-                   "method: residual peak)",
-         "agreement": _yes_no(abs(dxx - PAPER["delta_xx"]) < 0.010,
-                              "input: the preset's Delta_XX is the paper's 106 meV; the "
-                              "deconvolution recovers it")},
-        {"quantity": "XX band decay time",
-         "paper": "~130 ps",
-         "ncgain": f"{tau:.0f} ps (fit {ds.attrs['decay_fit_start_ps']:g}-"
-                   f"{ds.attrs['decay_fit_end_ps']:g} ps); {tau_full:.0f} ps (fit 0-600 ps); "
-                   f"model biexciton lifetime 1/(k_rad(2) + k_A(2)) = {tau_xx:.0f} ps",
-         "agreement": _yes_no(abs(tau - PAPER["xx_decay_time"]) / PAPER["xx_decay_time"] < 0.1,
-                              "input: the preset takes the measured 130 ps as the total "
-                              "biexciton lifetime and derives the Auger time from it; the fit "
-                              f"is {100 * (tau / PAPER['xx_decay_time'] - 1):+.0f} % off the "
-                              "paper (triexcitons feed the biexcitons early on); see notes")},
-        {"quantity": "X band intensity log-log slope (low <N>)",
-         "paper": "1",
-         "ncgain": f"{sx:.2f} (fit over {ds.attrs['slope_fit_min']:g} <= <N> <= "
-                   f"{ds.attrs['slope_fit_max']:g})",
-         "agreement": _yes_no(abs(sx - 1) < 0.15,
-                              "P(1) = <N> exp(-<N>): slope 1 - <N>")},
-        {"quantity": "XX band intensity log-log slope (low <N>)",
-         "paper": "2",
-         "ncgain": f"{sxx:.2f}",
-         "agreement": _yes_no(abs(sxx - 2) < 0.15, "P(n >= 2) ~ <N>^2 / 2")},
-    ]
-
-
-def notes(ds: xr.Dataset) -> str:
-    """What the model's Fig. 4 does and does not reproduce, with numbers.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        The dataset of :func:`run`.
-
-    Returns
-    -------
-    str
-        Markdown paragraphs for the validation report; numbers read from ``ds``.
+    dict
+        Variables of the template, every number read from ``ds``.
     """
     sample = models.Sample.from_json(ds.attrs["sample_0"])
-    tau, tau_full = float(ds.xx_decay_time), float(ds.xx_decay_time_full)
-    tau_xx = float(ds.biexciton_lifetime)
+    tau = float(ds.xx_decay_time)
     n15 = float(ds.attrs["mean_excitons_spectra"])
-    p3 = 1 - np.exp(-n15) * (1 + n15 + n15 ** 2 / 2)
     tau_paper = PAPER["xx_decay_time"]
-    dxx, dxx_res = float(ds.fit_delta_xx), float(ds.residual_delta_xx)
-    return (
-        "**Band positions are inputs.** The preset takes E_X = "
-        f"{sample.exciton_energy:g} eV and Delta_XX = {1e3 * sample.delta_xx:g} meV from this "
-        "figure, so recovering them tests the deconvolution, not the physics. In the model "
-        "every NC with n >= 2 excitons emits at E_i + Delta_XX, so the t = 0 spectrum is "
-        "exactly two Gaussians of the ensemble width: the free fit gives Delta_XX = "
-        f"{1e3 * dxx:.1f} meV (exact spectrum: {1e3 * float(ds.fit_delta_xx_exact):.1f} meV); "
-        "the paper's subtraction of the scaled 10-ns spectrum gives "
-        f"{1e3 * dxx_res:.1f} meV (the red-side scale also absorbs the XX tail). Real "
-        "triexcitons would add a band from higher (1P) states, which the band-edge model "
-        "puts on the XX line. The XX band carries "
-        f"{float(ds.xx_to_x_ratio):.1f} times the X band's area at t = 0: k_rad(2) = "
-        f"{sample.radiative_rate(2) / sample.radiative_rate(1):g} k_rad(1) "
-        f"({sample.radiative_scaling} law) times P(n >= 2) / P(1) = "
-        f"{(1 - np.exp(-n15) * (1 + n15)) / (n15 * np.exp(-n15)):.2f}; the paper's text gives "
-        "no ratio to compare with (its Fig. 4a is not in the text), and the ~30 ps time "
-        "resolution of its 't = 0' spectrum would lower it.\n\n"
-        f"**XX decay time.** The paper's ~130 ps is a measured decay, i.e. the *total* "
-        f"biexciton lifetime: the preset sets tau_xx = {sample.tau_xx:g} ps with "
-        f"tau_xx_meaning = '{sample.tau_xx_meaning}', so the Auger time is derived, "
-        f"tau_A = 1/(1/{sample.tau_xx:g} ps - k_rad(2)) = {sample.auger_time:.1f} ps with the "
-        f"Einstein-consistent k_rad(2) = {sample.radiative_rate(2) * sample.tau_x:g}/tau_x "
-        f"(tau_x = {sample.tau_x:g} ps). The model biexciton lifetime is {tau_xx:.0f} ps; "
-        f"the fit gives {tau:.0f} ps "
-        f"over {ds.attrs['decay_fit_start_ps']:g}-{ds.attrs['decay_fit_end_ps']:g} ps and "
-        f"{tau_full:.0f} ps over 0-{ds.attrs['decay_fit_end_ps']:g} ps, where triexcitons "
-        f"(P(n >= 3) = {p3:.2f} at <N> = {n15:g}) still feed the biexcitons during the first "
-        f"~50 ps: {100 * (tau / tau_paper - 1):+.0f} % from the paper's {tau_paper:g} ps. "
-        "(v1 used 130 ps as the Auger time and k_rad(2) = 4/tau_x, and its XX band decayed "
-        f"in 100 ps; reading 130 ps as the Auger time with the present rates would give "
-        f"{1 / (sample.radiative_rate(2) + 1 / tau_paper):.0f} ps.)\n\n"
-        f"**Slopes.** X: {float(ds.slope_x):.2f}, XX: {float(ds.slope_xx):.2f} "
-        f"(exact {float(ds.slope_x_exact):.2f}, {float(ds.slope_xx_exact):.2f}) for "
-        f"{ds.attrs['slope_fit_min']:g} <= <N> <= {ds.attrs['slope_fit_max']:g}: Poisson statistics give 1 - <N> and ~2 - <N>/3, so "
-        "the slopes fall below 1 and 2 as the fit range reaches higher <N>; the X band "
-        "saturates and falls above <N> ~ 1."
-    )
+    return {
+        "sample": sample, "tau": tau, "n15": n15, "tau_paper": tau_paper,
+        "ok_ex": abs(float(ds.fit_exciton_energy) - PAPER["exciton_energy"]) < 0.005,
+        "ok_dxx": abs(float(ds.fit_delta_xx) - PAPER["delta_xx"]) < 0.010,
+        "ok_tau": abs(tau - tau_paper) / tau_paper < 0.1,
+        "tau_off": 100 * (tau / tau_paper - 1),
+        "ok_sx": abs(float(ds.slope_x) - 1) < 0.15, "ok_sxx": abs(float(ds.slope_xx) - 2) < 0.15,
+        "p3": float(1 - np.exp(-n15) * (1 + n15 + n15 ** 2 / 2)),
+        "p2_over_p1": float((1 - np.exp(-n15) * (1 + n15)) / (n15 * np.exp(-n15))),
+        "krad_ratio": sample.radiative_rate(2) / sample.radiative_rate(1),
+        "krad2_tau_x": sample.radiative_rate(2) * sample.tau_x,
+        "tau_if_auger": 1 / (sample.radiative_rate(2) + 1 / tau_paper),
+    }

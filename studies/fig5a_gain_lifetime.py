@@ -348,12 +348,8 @@ def plot(ds: xr.Dataset):
     return fig
 
 
-def _val(ds, var, curve):
-    return float(ds[var].sel(curve=curve))
-
-
-def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Paper versus ncgain for the Fig. 5a inset.
+def context(ds: xr.Dataset) -> dict:
+    """The numbers of the report's Fig. 5a section (template ``fig5a_gain_lifetime.md.j2``).
 
     Parameters
     ----------
@@ -362,145 +358,27 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
     Returns
     -------
-    list of dict
-        One row per compared quantity, keys ``quantity``, ``paper``, ``ncgain`` and
-        ``agreement`` (plain text).
+    dict
+        Variables of the template, read from ``ds`` (which the template reads too).
     """
-    v = lambda var, c: _val(ds, var, c)  # noqa: E731
-    t1 = v("gain_decay_time", "type-I gain band")
-    t2x = v("gain_decay_time", "type-II E_X")
-    t2a = v("gain_decay_time", "type-II 2.01 eV")
-    t2g = v("gain_decay_time", "type-II gain band")
-    b1 = v("biexciton_lifetime", "type-I gain band")
-    b2 = v("biexciton_lifetime", "type-II gain band")
-    tx = v("exciton_lifetime", "type-II E_X")
+    v = lambda var, c: float(ds[var].sel(curve=c))  # noqa: E731
+    t1, t2x = v("gain_decay_time", "type-I gain band"), v("gain_decay_time", "type-II E_X")
     p1, p2 = PAPER["type_i_decay"], PAPER["type_ii_decay"]
     rel = lambda a, b: abs(a - b) / b  # noqa: E731
-    where = lambda c: (f"{v('probe_energy', c):.3f} eV, <N> = "  # noqa: E731
-                       f"{v('mean_excitons', c):.2f}")
-    return [
-        {"quantity": "type-I gain decay time (at its gain band)",
-         "paper": f"{p1:g} ps",
-         "ncgain": f"{t1:.1f} ps ({where('type-I gain band')}); 1/(k_rad(2) + k_A(2)) = "
-                   f"{b1:.1f} ps",
-         "agreement": ("yes (input: tau_xx = 30 ps, the total biexciton lifetime, is matched to this figure; triexcitons "
-                       "feeding the biexcitons lengthen the fit slightly)"
-                       if rel(t1, p1) < 0.15 else "no: see notes")},
-        {"quantity": "type-II gain decay time at the X band E_X",
-         "paper": f"{p2:,.0f} ps",
-         "ncgain": f"{t2x:.0f} ps ({where('type-II E_X')})",
-         "agreement": (f"yes (input: tau_x = {tx:g} ps is matched to this figure, so this is a "
-                       "consistency check, not a prediction)" if rel(t2x, p2) < 0.1
-                       else "no: see notes")},
-        {"quantity": "type-II gain decay time at the paper's ASE band",
-         "paper": f"{p2:,.0f} ps (ASE near {PAPER['type_ii_ase_band']:g} eV)",
-         "ncgain": f"{t2a:.0f} ps ({where('type-II 2.01 eV')})",
-         "agreement": ("yes (input: tau_x matched to this figure)" if rel(t2a, p2) < 0.1
-                       else "no: see notes")},
-        {"quantity": "type-II gain decay time at the model's gain band (first gain above "
-                     "the film loss, 3 ps)",
-         "paper": f"{p2:,.0f} ps",
-         "ncgain": f"{t2g:.0f} ps ({where('type-II gain band')}); 1/(k_rad(2) + k_A(2)) = "
-                   f"{b2:.0f} ps",
-         "agreement": ("no: with Poisson pumping the first gain at 3 ps is biexcitonic, at the "
-                       "XX band, and decays with the biexciton; the long-lived gain is at the "
-                       "X band (rows above)" if rel(t2g, p2) > 0.1 else "yes")},
-        {"quantity": "decay time ratio type II (X band) / type I",
-         "paper": f"> 50 ({p2 / p1:.0f})",
-         "ncgain": f"{t2x / t1:.0f}",
-         "agreement": ("yes (both times are set by matched inputs tau_x and tau_xx)"
-                       if t2x / t1 > 50 else
-                       "no: the type-I fit is lengthened by triexciton feeding; see notes")},
-        {"quantity": "time net gain lasts at the onset pump (bleach > 1)",
-         "paper": "not reported (the paper quotes decay times)",
-         "ncgain": f"type I {v('gain_lifetime', 'type-I gain band'):.0f} ps; type II: "
-                   f"E_X {v('gain_lifetime', 'type-II E_X'):.0f} ps, 2.01 eV "
-                   f"{v('gain_lifetime', 'type-II 2.01 eV'):.0f} ps, gain band "
-                   f"{v('gain_lifetime', 'type-II gain band'):.0f} ps",
-         "agreement": "n/a: at the onset pump the bleach exceeds 1 by little, so net gain "
-                      "ends long before the bleach has decayed (see notes)"},
-    ]
-
-
-def notes(ds: xr.Dataset) -> str:
-    """What the model's Fig. 5a inset does and does not reproduce, with numbers.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        The dataset of :func:`run`.
-
-    Returns
-    -------
-    str
-        Markdown paragraphs for the validation report; numbers read from ``ds``.
-    """
-    v = lambda var, c: _val(ds, var, c)  # noqa: E731
     a = ds.attrs
-    gx, g1, gg = "type-II E_X", "type-I gain band", "type-II gain band"
     type_i = models.Sample.from_json(a["sample_0"])
     t_end = float(ds.time.values[-1])
-    background = 1 - np.exp(-t_end / type_i.tau_x)
-    n_g = v("mean_excitons", gg)
-    p1, p2 = n_g * np.exp(-n_g), 1 - np.exp(-n_g) * (1 + n_g)
-    return (
-        "**Convention.** The gain band is where gain first reaches the loss of the "
-        f"studies' film {a['probe_time_ps']:g} ps after the pump: "
-        f"{gain_criterion_text(models.Film.from_dict(json.loads(a['film'])))} "
-        "(confinement and loss are assumptions). With no loss the first gain lies at: "
-        f"type II {a['type_ii_first_gain_no_margin_eV']:.3f} eV "
-        f"(<N> = {a['type_ii_first_gain_no_margin_threshold']:.2f}, alpha_0 = "
-        f"{a['type_ii_first_gain_no_margin_alpha0']:.1e} of its peak), type I at "
-        f"{a['type_i_first_gain_no_margin_eV']:.3f} eV (<N> = "
-        f"{a['type_i_first_gain_no_margin_threshold']:.2f}, alpha_0 = "
-        f"{a['type_i_first_gain_no_margin_alpha0']:.1e})"
-        + ("" if max(a['type_ii_first_gain_no_margin_alpha0'],
-                     a['type_i_first_gain_no_margin_alpha0']) > 1e-2 else
-           ": gains nobody could measure")
-        + ". "
-        f"Every curve is pumped at {a['onset_factor']:g} x its threshold.\n\n"
-        "**Decay times are inputs.** tau_x = "
-        f"{v('exciton_lifetime', gx):g} ps (type II) and tau_xx = {type_i.tau_xx:g} ps (type I) "
-        "are matched "
-        "to this very figure (models/presets.py), so reproducing the paper's 1,700 ps and "
-        "30 ps is a consistency check, not a prediction. What the model adds is which population "
-        "carries the gain. Type I at its gain band "
-        f"({v('probe_energy', g1):.3f} eV): biexciton gain, decay "
-        f"{v('gain_decay_time', g1):.1f} ps (biexciton lifetime "
-        f"{v('biexciton_lifetime', g1):.1f} ps; triexcitons decaying into biexcitons during "
-        "the first ~10 ps lengthen the fit), on top of a single-exciton bleach "
-        f"(A_slow = {v('amp_slow', g1):.2f} < 1) that decays with tau_x = "
-        f"{v('exciton_lifetime', g1):g} ps. Type II at E_X: the bleach first *rises* (fast "
-        f"amplitude {v('amp_fast', gx):+.2f}, {v('tau_fast', gx):.0f} ps) while biexcitons, "
-        "transparent at E_X, Auger-decay into single excitons that show gain there; it "
-        f"peaks at {v('peak_time', gx):.0f} ps ({v('peak_bleach', gx):.2f}) and then decays "
-        f"with {v('gain_decay_time', gx):.0f} ps (tau_x = {v('exciton_lifetime', gx):g} ps, "
-        f"{100 * (v('gain_decay_time', gx) / v('exciton_lifetime', gx) - 1):+.1f} %).\n\n"
-        "**The model's type-II gain band is the XX band.** With Poisson pumping at "
-        f"<N> = {n_g:.2f}, {100 * p2:.0f} % of the NCs hold two or more excitons at 3 ps "
-        f"(against {100 * p1:.0f} % with one); they emit at E_X + Delta_XX, where unexcited "
-        f"NCs absorb {v('alpha0_at_probe', gg):.2f} of the peak, so the first gain above the "
-        "film loss is at "
-        f"{v('probe_energy', gg):.3f} eV, near E_X + Delta_XX (<N> = {v('threshold', gg):.2f}). "
-        f"There the gain decays with the biexcitons ({v('gain_decay_time', gg):.0f} ps, "
-        f"biexciton lifetime {v('biexciton_lifetime', gg):.0f} ps) and net gain ends after "
-        f"{v('gain_lifetime', gg):.0f} ps; then the single excitons' X -> XX absorption "
-        f"turns the bleach negative (A_slow = {v('amp_slow', gg):.1f}; alpha_0 there is "
-        f"{v('alpha0_at_probe', gg):.2f} of its peak). So at the gain band the "
-        "model's type-II gain looks like type-I gain; the paper's 1,700 ps is reproduced at "
-        f"the X band (E_X: {v('gain_decay_time', gx):.0f} ps; 2.01 eV: "
-        f"{v('gain_decay_time', 'type-II 2.01 eV'):.0f} ps), where the paper saw ASE.\n\n"
-        "**Gain lifetime vs decay time.** Net gain lasts only while the bleach exceeds 1: "
-        f"at the onset pump, type I {v('gain_lifetime', g1):.0f} ps, type II at E_X "
-        f"{v('gain_lifetime', gx):.0f} ps and at 2.01 eV "
-        f"{v('gain_lifetime', 'type-II 2.01 eV'):.0f} ps, far shorter than the "
-        f"{v('gain_decay_time', gx):.0f}-ps decay time, because at the onset pump the bleach "
-        f"peaks only {v('peak_bleach', gx) - 1:.2f} above 1. The X-band gain still outlives the "
-        f"type-I gain {v('gain_lifetime', gx) / max(v('gain_lifetime', g1), 1e-9):.0f}-fold "
-        "(the paper's c.w. argument uses the gain lifetime). Other definitions of the decay time give other numbers "
-        "for the same curves: the 1/e time of (bleach - bleach(10 ns)) after the maximum is "
-        f"{v('one_over_e_time', g1):.0f} ps for type I (the single-exciton background, which "
-        f"decays by {100 * background:.0f} % within {t_end / 1e3:g} ns, biases it) and "
-        f"{v('one_over_e_time', gx):.0f} ps for type II at E_X; a single exponential with "
-        "offset does not fit the type-I curve at all for that reason."
-    )
+    n_g = v("mean_excitons", "type-II gain band")
+    return {
+        "PAPER": PAPER, "type_i": type_i, "t_end": t_end, "n_g": n_g,
+        "ok_t1": rel(t1, p1) < 0.15, "ok_t2x": rel(t2x, p2) < 0.1,
+        "ok_t2a": rel(v("gain_decay_time", "type-II 2.01 eV"), p2) < 0.1,
+        "off_t2g": rel(v("gain_decay_time", "type-II gain band"), p2) > 0.1,
+        "criterion": gain_criterion_text(models.Film.from_dict(json.loads(a["film"]))),
+        "measurable": max(a["type_ii_first_gain_no_margin_alpha0"],
+                          a["type_i_first_gain_no_margin_alpha0"]) > 1e-2,
+        "background": float(1 - np.exp(-t_end / type_i.tau_x)),
+        "p1": float(n_g * np.exp(-n_g)), "p2": float(1 - np.exp(-n_g) * (1 + n_g)),
+        "outlives": v("gain_lifetime", "type-II E_X")
+        / max(v("gain_lifetime", "type-I gain band"), 1e-9),
+    }

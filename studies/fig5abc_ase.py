@@ -255,96 +255,40 @@ def plot(ds: xr.Dataset):
     return fig
 
 
-def _fmt(x, unit=" mJ cm^-2"):
-    return "none in range" if not np.isfinite(x) else f"{x:.3g}{unit}"
-
-
-def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Thresholds and order of the X and XX ASE bands against the paper.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        The dataset of :func:`run`.
-
-    Returns
-    -------
-    list of dict
-        Rows with keys ``quantity``, ``paper``, ``ncgain``, ``agreement``.
-    """
-    a = ds.attrs
-    x, xx = a["type-ii_x_ase_threshold"], a["type-ii_xx_ase_threshold"]
-    g_x, g_xx = a["type-ii_x_gain3_fluence"], a["type-ii_xx_gain3_fluence"]
-    order = ("X first" if (np.isfinite(x) and (not np.isfinite(xx) or x < xx)) else
-             "XX first" if np.isfinite(xx) else "no ASE in range")
-    order3 = ("X first" if (np.isfinite(g_x) and (not np.isfinite(g_xx) or g_x < g_xx)) else
-              "XX first" if np.isfinite(g_xx) else "no gain in range")
-    ratio = xx / x if np.isfinite(x) and np.isfinite(xx) else float("nan")
-    peak_i = ds.ase_peak_energy.sel(preset="type-i").values[-1]
-    return [
-        {"quantity": "type-II X-band ASE threshold (amplification 10)",
-         "paper": f"~{PAPER['x_threshold']:g} mJ cm^-2", "ncgain": _fmt(x),
-         "agreement": "sigma_pump matched to Fig. 5c; film and stripe assumed"},
-        {"quantity": "type-II XX-band ASE threshold", "paper": f"~{PAPER['xx_threshold']:g} mJ cm^-2",
-         "ncgain": _fmt(xx), "agreement": "see notes"},
-        {"quantity": "order of the ASE bands (time-integrated stripe)", "paper": "X first",
-         "ncgain": order, "agreement": "reproduced" if order == "X first" else "not reproduced"},
-        {"quantity": "XX / X ASE threshold ratio", "paper": f"{PAPER['ratio']:g}",
-         "ncgain": "n/a" if not np.isfinite(ratio) else f"{ratio:.3g}", "agreement": "see notes"},
-        {"quantity": "order of positive modal gain at 3 ps (same stripe)", "paper": "-",
-         "ncgain": f"{order3} (X {_fmt(g_x)}, XX {_fmt(g_xx)})",
-         "agreement": "the 3-ps gain the earlier report used"},
-        {"quantity": "type-I ASE threshold", "paper": "not given",
-         "ncgain": _fmt(a["type-i_x_ase_threshold"]), "agreement": "-"},
-        {"quantity": "type-I ASE band - E_X at the highest fluence", "paper": "red of X (Fig. 5b)",
-         "ncgain": f"{(peak_i - models.presets.TYPE_I_CDSE.exciton_energy) * 1e3:+.0f} meV",
-         "agreement": "-"},
-    ]
-
-
-def notes(ds: xr.Dataset) -> str:
-    """What the stripe model says about the X/XX order, with its numbers.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        The dataset of :func:`run`.
-
-    Returns
-    -------
-    str
-        Markdown text for the validation report; numbers read from ``ds``.
-    """
-    a = ds.attrs
-    x, xx = a["type-ii_x_ase_threshold"], a["type-ii_xx_ase_threshold"]
-    g_x, g_xx = a["type-ii_x_gain3_fluence"], a["type-ii_xx_gain3_fluence"]
-    film = models.Film.from_dict(json.loads(a["film"]))
-    length = json.loads(a["stripe"])["length"]
-    lines = [
-        f"Film: '{film.name}' (alpha_0 = {film.absorption_coefficient:g} cm^-1, Gamma_c = "
-        f"{film.confinement_factor:g}, loss {film.loss:g} cm^-1; the film of every study), "
-        f"stripe L = {1e4 * length:g} um: Gamma_c alpha_0 L = "
-        f"{film.confinement_factor * film.absorption_coefficient * length:.3g}, "
-        f"beta = {BETA:g} (assumptions). ASE threshold = fluence at "
-        f"which the time-integrated edge emission of a band is {ASE_AMPLIFICATION:g}x its "
-        "unamplified spontaneous emission.",
-        f"Type II: X band {_fmt(x)}, XX band {_fmt(xx)}; positive modal gain at 3 ps first at "
-        f"X {_fmt(g_x)}, XX {_fmt(g_xx)}.",
-    ]
+def _first(x, xx) -> str:
+    """Which band reaches its threshold first: "X", "XX" or "" (neither finite)."""
     if np.isfinite(x) and (not np.isfinite(xx) or x < xx):
-        lines.append("Time integration reverses the 3-ps order in this model: the X-band gain "
-                     "is small but lives ~tau_x, so its amplification accumulates over "
-                     "nanoseconds, while the XX-band gain dies with the biexcitons (tau_xx).")
-    else:
-        sample = models.presets.get("type-ii")
-        highs = [f"{sample.exciton_energy + h.offset:.3f} eV (strength {h.strength:g})"
-                 for h in getattr(sample, "higher_transitions", ())]
-        extra = (f"The preset's higher transition(s) at {', '.join(highs)} absorb on the XX "
-                 "band's blue side and are included here, yet do not reverse the order."
-                 if highs else "The preset has no higher transition absorbing on the XX band.")
-        lines.append("Time-integrated ASE does NOT reverse the order in this model (computed "
-                     "above). Why is a hypothesis not computed separately: the XX-band gain "
-                     "at early times is larger than the X-band gain, and amplification is "
-                     "exponential in the gain, so the short XX burst may outweigh the long, "
-                     "weak X-band gain. " + extra)
-    return "\n".join(lines)
+        return "X"
+    return "XX" if np.isfinite(xx) else ""
+
+
+def context(ds: xr.Dataset) -> dict:
+    """The numbers of the report's Fig. 5a-c section (template ``fig5abc_ase.md.j2``).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    dict
+        Variables of the template, read from ``ds``.
+    """
+    a = ds.attrs
+    x, xx = a["type-ii_x_ase_threshold"], a["type-ii_xx_ase_threshold"]
+    film = models.Film.from_dict(json.loads(a["film"]))
+    sample = models.presets.get("type-ii")
+    return {
+        "PAPER": PAPER, "BETA": BETA, "ASE_AMPLIFICATION": ASE_AMPLIFICATION, "film": film,
+        "x": x, "xx": xx, "g_x": a["type-ii_x_gain3_fluence"], "g_xx": a["type-ii_xx_gain3_fluence"],
+        "i_x": a["type-i_x_ase_threshold"],
+        "first": _first(x, xx), "first3": _first(a["type-ii_x_gain3_fluence"],
+                                                 a["type-ii_xx_gain3_fluence"]),
+        "ratio": xx / x if np.isfinite(x) and np.isfinite(xx) else float("nan"),
+        "type_i_shift": float(ds.ase_peak_energy.sel(preset="type-i").values[-1]
+                              - models.presets.TYPE_I_CDSE.exciton_energy),
+        "length": json.loads(a["stripe"])["length"],
+        "highs": [(sample.exciton_energy + h.offset, h.strength)
+                  for h in getattr(sample, "higher_transitions", ())],
+    }

@@ -381,192 +381,58 @@ def _at(da, gamma) -> float:
     return float(da.sel(linewidth=gamma, method="nearest"))
 
 
-def _fmt(x, none: str = f"no gain (<N> > {SEARCH_LIMIT:g})") -> str:
-    return none if not np.isfinite(x) else f"{x:.2f}"
+def context(ds: xr.Dataset) -> dict:
+    """The numbers of the report's linewidth section (template ``linewidth_sensitivity.md.j2``).
 
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of :func:`run`.
 
-def _ratio_row(ds) -> dict:
+    Returns
+    -------
+    dict
+        Variables of the template, read from ``ds`` (which the template reads too): per
+        sample (``samples``) the thresholds the rows quote, the ratio row's numbers and
+        the notes' derived numbers.
+    """
+    a = ds.attrs
+    lo, hi = float(ds.linewidth.min()), float(ds.linewidth.max())
+    samples = {}
+    for label in ds.sample.values.tolist():
+        sel = ds.sel(sample=label)
+        preset_gamma = models.presets.get(label.lower()).linewidth
+        band = sel.threshold.sel(time=PROBE_TIME, probe="any", loss=DETECTABLE_GAIN)
+        energy = sel.threshold_energy.sel(time=PROBE_TIME, probe="any", loss=DETECTABLE_GAIN)
+        row = {"sel": sel, "dg": abs(float(sel.delta_xx)), "preset_gamma": preset_gamma,
+               "ex_lo": _th(ds, label, PROBE_TIME, "E_X", 0.0, lo),
+               "ex_hi": _th(ds, label, PROBE_TIME, "E_X", 0.0, hi),
+               "band_preset": _at(band, preset_gamma), "energy_preset": _at(energy, preset_gamma),
+               "band_hi": _at(band, hi), "energy_hi": _at(energy, hi)}
+        if "cw_threshold" in ds:
+            gt = sel.cw_threshold_x_tau_x.sel(probe="E_X", loss=0.0)
+            finite = np.isfinite(gt.values)
+            row["cw"] = {"first": float(gt[0]), "last": float(gt[-1]),
+                         "reach": 1e3 * ds.linewidth.values[finite][-1] if finite.any() else None,
+                         "none_from": 1e3 * ds.linewidth.values[~finite][0]
+                         if finite.any() and not finite.all() else None}
+        samples[label] = row
     band = ds.threshold.sel(time=PROBE_TIME, probe="any", loss=DETECTABLE_GAIN)
     ratio = band.sel(sample="type-I") / band.sel(sample="type-II")
     ok = np.isfinite(ratio.values) & (ratio.values > 0)
-    g = 1e3 * ds.linewidth.values[ok]
-    r = ratio.values[ok]
     preset = models.presets.TYPE_II_CDS_ZNSE.linewidth
-    return {
-        "quantity": "gain-band threshold ratio type I / type II at 3 ps versus Gamma",
-        "paper": "~5 (Fig. 5d, at the samples' own Gamma)",
-        "ncgain": (f"{r[0]:.2f} at {g[0]:.0f} meV, {_at(ratio, preset):.2f} at the preset "
-                   f"{1e3 * preset:.0f} meV, {r[-1]:.2f} at {g[-1]:.0f} meV"),
-        "agreement": (f"no: between {r.min():.2f} and {r.max():.2f} over the swept Gamma, "
-                      "never near 5 (the model's first type-II gain above the film loss at 3 ps is "
-                      "not single-exciton gain; see the Fig. 5a/5d notes)"
-                      if r.max() < 3 else "see the Fig. 5d rows")}
-
-
-def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Paper versus ncgain: where single-exciton gain survives as Delta_XX/Gamma falls.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        Output of :func:`run`.
-
-    Returns
-    -------
-    list of dict
-        Rows with keys quantity, paper, ncgain, agreement.
-    """
-    lo, hi = float(ds.linewidth.min()), float(ds.linewidth.max())
-    rows = []
-    for label in ds.sample.values:
-        sel = ds.sel(sample=label)
-        formula = sel.threshold_formula
-        dg = abs(float(sel.delta_xx))
-        rows.append({
-            "quantity": f"{label}: threshold <N> at E_X, 3 ps, Gamma = {1e3 * lo:.0f} -> "
-                        f"{1e3 * hi:.0f} meV",
-            "paper": f"formula (no multiexcitons): {float(formula[0]):.2f} -> "
-                     f"{float(formula[-1]):.2f}",
-            "ncgain": f"{_fmt(_th(ds, label, PROBE_TIME, 'E_X', 0.0, lo))} -> "
-                      f"{_fmt(_th(ds, label, PROBE_TIME, 'E_X', 0.0, hi))} (Poisson pumping)",
-            "agreement": "no: at 3 ps Poisson pumping leaves biexcitons, which the formula "
-                         "neglects (notes; Fig. 1c study)"})
-        last, first = float(sel.last_linewidth_with_gain), float(sel.first_linewidth_without_gain)
-        if np.isfinite(first):
-            lost = (f"gain at E_X up to Gamma = {1e3 * last:.0f} meV (|Delta|/Gamma = "
-                    f"{dg / last:.2f}), none (<N> <= {SEARCH_LIMIT:g}) from {1e3 * first:.0f} "
-                    f"meV ({dg / first:.2f})")
-        else:
-            lost = f"gain at E_X at every swept Gamma up to {1e3 * hi:.0f} meV"
-        exact = float(sel.cutoff_linewidth_exact_p12)
-        rows.append({
-            "quantity": f"{label}: where single-exciton gain at E_X is lost, {T_AFTER:g} ps "
-                        "after the pulse (Auger decay over)",
-            "paper": "single-exciton gain needs Delta_XX 'comparable to or greater than' "
-                     "Gamma",
-            "ncgain": (f"{lost}; gain condition with the exact p1 = "
-                       f"{float(sel.p1_at_search_limit):.3f}, p2 = "
-                       f"{float(sel.p2_at_search_limit):.3f} at <N> = {SEARCH_LIMIT:g}: "
-                       f"Gamma_c = {1e3 * exact:.0f} meV (paper's formula with that p1: "
-                       f"{1e3 * float(sel.cutoff_linewidth_exact_p1):.0f} meV; crude p1 = "
-                       f"exp(-t/tau_X): {1e3 * float(sel.cutoff_linewidth):.0f} meV)"),
-            "agreement": (f"yes: lost at |Delta_XX|/Gamma ~ {dg / exact:.2f}, Delta comparable "
-                          "to Gamma; the threshold diverges there"
-                          + (" (type I's long tau_X = 20 ns, an assumption, lets a nearly "
-                             "complete inversion beat the small |Delta|)" if dg < 0.05 else "")
-                          if np.isfinite(first) and last <= exact <= first else
-                          "partly: the sweep's cut-off and the formula's differ (notes)")})
-        preset_gamma = models.presets.get(label.lower()).linewidth
-        band = sel.threshold.sel(time=PROBE_TIME, probe="any", loss=DETECTABLE_GAIN)
-        band_energy = sel.threshold_energy.sel(time=PROBE_TIME, probe="any",
-                                               loss=DETECTABLE_GAIN)
-        rows.append({
-            "quantity": f"{label}: gain band (modal gain >= film loss, net gain >= "
-                        f"{float(ds.attrs['detectable_gain']):.4f} alpha_0(peak)), 3 ps, "
-                        "at the preset Gamma = "
-                        f"{1e3 * preset_gamma:.0f} meV and at {1e3 * hi:.0f} meV",
-            "paper": "n/a (one Gamma per sample)",
-            "ncgain": f"<N> = {_fmt(_at(band, preset_gamma))} at "
-                      f"{_at(band_energy, preset_gamma):.3f} eV; {_fmt(_at(band, hi))} at "
-                      f"{_at(band_energy, hi):.3f} eV",
-            "agreement": "n/a"})
-    rows.append(_ratio_row(ds))
-    if "cw_threshold" in ds:
-        for label in ds.sample.values:
-            sel = ds.sel(sample=label)
-            gt = sel.cw_threshold_x_tau_x.sel(probe="E_X", loss=0.0)
-            finite = np.isfinite(gt.values)
-            reach = (f"c.w. gain at E_X up to Gamma = {1e3 * ds.linewidth.values[finite][-1]:.0f} "
-                     "meV" if finite.any() else "no c.w. gain at E_X at any swept Gamma")
-            if finite.any() and not finite.all():
-                reach += (f", none from {1e3 * ds.linewidth.values[~finite][0]:.0f} meV")
-            rows.append({
-                "quantity": f"{label}: c.w. threshold at E_X, G tau_X, Gamma = {1e3 * lo:.0f} "
-                            f"-> {1e3 * hi:.0f} meV",
-                "paper": "c.w. single-exciton gain argued possible for type II (long gain "
-                         "lifetime)",
-                "ncgain": f"{_fmt(float(gt[0]), 'no gain')} -> {_fmt(float(gt[-1]), 'no gain')}; "
-                          f"{reach}",
-                "agreement": "n/a: the paper gives no c.w. threshold"})
-    return rows
-
-
-def notes(ds: xr.Dataset) -> str:
-    """How the sweep was run and what the model says about Gamma, with numbers.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        Output of :func:`run`.
-
-    Returns
-    -------
-    str
-        Markdown.
-    """
-    a = ds.attrs
-    t2, t1 = ds.sel(sample="type-II"), ds.sel(sample="type-I")
     s2 = models.Sample.from_json(a["sample_0"])
     s1 = models.Sample.from_json(a["sample_1"])
-    lo, hi = float(ds.linewidth.min()), float(ds.linewidth.max())
-    early_lo = _th(ds, "type-II", PROBE_TIME, "E_X", 0.0, lo)
-    band = t2.threshold.sel(time=PROBE_TIME, probe="any", loss=DETECTABLE_GAIN)
-    blind = ds.linewidth.values[~np.isfinite(band.values)]
-    g1 = s1.linewidth
-    need1 = _at(t1.threshold_formula, g1)
-    text = (
-        f"**How it is computed.** Two sweeps (one per preset) of {ds.sizes['linewidth']} line "
-        f"widths Gamma = {1e3 * lo:.0f}-{1e3 * hi:.0f} meV through `studies.sweep` "
-        "(validated definition, per-point store, assembly into one dataset; "
-        + ("in-process for the quick run" if int(a["quick"]) else
-           "on an embedded two-worker dask LocalCluster")
-        + "); the threshold observable is the exact master equation with Poisson pumping. "
-        "The homogeneous width is the preset's 20 meV where Gamma >= 40 meV and Gamma/2 "
-        "below (Gaussian lines need it below Gamma).\n\n"
-        f"**Single-exciton gain after Auger decay.** At {a['after_auger_time_ps']:g} ps only "
-        "single excitons remain (fraction p1), so gain at E_X needs p1 > "
-        "2/(3 - exp(-Delta^2/Gamma^2)), the paper's formula. p1 is at most "
-        f"{float(t2.p1_at_search_limit):.3f} (type II) and {float(t1.p1_at_search_limit):.3f} "
-        f"(type I) at the search limit <N> = {a['search_limit']:g} (master equation), which "
-        f"puts the cut-off at Gamma_c = {1e3 * float(t2.cutoff_linewidth_exact_p1):.0f} meV "
-        f"(type II) and {1e3 * float(t1.cutoff_linewidth_exact_p1):.0f} meV (type I). "
-        f"{100 * float(t2.p2_at_search_limit):.1f} % of the type-II NCs still hold a "
-        "biexciton (the model's biexciton lifetime is "
-        f"{1 / (s2.radiative_rate(2) + s2.auger_rate(2)):.0f} ps), emitting at E_X + Delta "
-        "without absorbing: with them the gain condition at E_X is p0 < p1 (1 - y)/2 + p2 y, "
-        "y = exp(-Delta^2/Gamma^2), p0 = 1 - p1 - p2, which gives Gamma_c = "
-        f"{1e3 * float(t2.cutoff_linewidth_exact_p12):.0f} meV (type II) and "
-        f"{1e3 * float(t1.cutoff_linewidth_exact_p12):.0f} meV (type I); the sweep's last "
-        f"Gamma with gain is {1e3 * float(t2.last_linewidth_with_gain):.0f} and "
-        f"{1e3 * float(t1.last_linewidth_with_gain):.0f} meV, the first without "
-        f"{1e3 * float(t2.first_linewidth_without_gain):.0f} and "
-        f"{1e3 * float(t1.first_linewidth_without_gain):.0f} meV. The crude two-population "
-        f"estimate p1 = exp(-t/tau_X) gives {1e3 * float(t2.cutoff_linewidth):.0f} meV for "
-        "type II: too low, because an NC pumped with several excitons starts its "
-        "single-exciton decay only after the Auger cascade, so more than exp(-t/tau_X) "
-        "survive: the exact p1 equals exp(-(t - t_0)/tau_X) with t_0 = "
-        f"{a['after_auger_time_ps'] + s2.tau_x * math.log(float(t2.p1_at_search_limit)):.0f} "
-        f"ps (the model's biexciton lifetime is {1 / (s2.radiative_rate(2) + s2.auger_rate(2)):.0f} ps). "
-        "For type I (|Delta_XX| = "
-        f"{1e3 * abs(s1.delta_xx):.0f} meV) the 20-ns tau_X (an assumption) keeps p1 near 1, "
-        "so even a small |Delta|/Gamma suffices in principle, but at the preset Gamma it "
-        f"needs p1 > {need1:.3f}: a nearly complete inversion (threshold "
-        f"{_fmt(_th(ds, 'type-I', T_AFTER, 'E_X', 0.0, g1))}).\n\n"
-        "**Early times (3 ps).** For Delta_XX >> Gamma and t -> 0, biexcitons are "
-        "transparent at E_X and a singly excited NC gives 1/2 of stimulated emission "
-        "against 1 of absorption per unexcited NC, so gain at E_X needs p1/2 > p0, i.e. "
-        f"<N> > 2 with Poisson pumping; the sweep gives {early_lo:.2f} at Gamma = "
-        f"{1e3 * lo:.0f} meV and 3 ps ({float(a['threshold_at_t0_narrowest']):.4f} at t = 0: "
-        "the decay during the first 3 ps lowers it), far above the "
-        "formula's 2/3, which assumes no multiexcitons."
-    )
-    if blind.size:
-        top = _at(t2.probe_grid_top, float(blind.max()))
-        text += (
-            "\n\n**Limitation.** The 'any' probe grid stops where alpha_0 < 1e-12 of its "
-            f"peak: for type II at Gamma <= {1e3 * float(blind.max()):.0f} meV it ends at "
-            f"{top:.3f} eV, below the XX band (E_X + Delta_XX = "
-            f"{s2.exciton_energy + s2.delta_xx:.3f} eV), so the gain-band threshold there is "
-            "reported as no gain: biexciton emission at the XX band, where unexcited NCs "
-            "are transparent and the bleach -dalpha/alpha_0 is undefined, is not probed.")
-    return text
+    t2 = ds.sel(sample="type-II")
+    blind = ds.linewidth.values[~np.isfinite(band.sel(sample="type-II").values)]
+    return {
+        "SEARCH_LIMIT": SEARCH_LIMIT, "T_AFTER": T_AFTER, "lo": lo, "hi": hi, "samples": samples,
+        "ratio": {"r": ratio.values[ok], "g": 1e3 * ds.linewidth.values[ok],
+                  "at_preset": _at(ratio, preset), "preset": 1e3 * preset},
+        "s1": s1, "s2": s2, "biexciton_lifetime_ii": 1 / (s2.radiative_rate(2) + s2.auger_rate(2)),
+        "t0": a["after_auger_time_ps"] + s2.tau_x * math.log(float(t2.p1_at_search_limit)),
+        "need1": _at(ds.sel(sample="type-I").threshold_formula, s1.linewidth),
+        "after_i": _th(ds, "type-I", T_AFTER, "E_X", 0.0, s1.linewidth),
+        "blind": 1e3 * float(blind.max()) if blind.size else None,
+        "blind_top": _at(t2.probe_grid_top, float(blind.max())) if blind.size else None,
+    }
