@@ -119,12 +119,6 @@ def _context(module, ds) -> dict:
     return {"ds": ds, **module.context(ds)}
 
 
-def _block(module, ds, name: str) -> str:
-    template = environment().get_template(f"{module.NAME}.md.j2")
-    ctx = template.new_context(_context(module, ds))
-    return "".join(template.blocks[name](ctx)).strip()
-
-
 def render_study(module, ds) -> str:
     """The study's table and notes (Markdown), filled from its dataset.
 
@@ -160,12 +154,10 @@ def study_rows(module, ds) -> list[dict]:
         One dict per table row, cells unescaped.
     """
     rows = []
-    for line in _block(module, ds, "rows").splitlines():
-        if not line.strip():
-            continue
-        cells = [c.strip().replace("\\|", "|")
+    table = render_study(module, ds).split("\n\n", 1)[0].splitlines()
+    for line in table[2:]:  # below the header and its rule
+        cells = [c.strip().replace("\0", "|")
                  for c in line.strip().strip("|").replace("\\|", "\0").split("|")]
-        cells = [c.replace("\0", "|") for c in cells]
         if len(cells) != 4:
             raise ValueError(f"{module.NAME}: a table row needs 4 cells, got {len(cells)}: {line}")
         rows.append(dict(zip(("quantity", "paper", "ncgain", "agreement"), cells)))
@@ -173,8 +165,9 @@ def study_rows(module, ds) -> list[dict]:
 
 
 def study_notes(module, ds) -> str:
-    """The study's notes (Markdown), filled from its dataset."""
-    return _block(module, ds, "notes")
+    """The study's notes (Markdown, below its table), filled from its dataset."""
+    parts = render_study(module, ds).split("\n\n", 1)
+    return parts[1] if len(parts) > 1 else ""
 
 
 def render_report(**context) -> str:

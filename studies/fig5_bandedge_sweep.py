@@ -358,17 +358,6 @@ def _best(ds):
     return k_slope, k_ratio, both
 
 
-def _describe(ds, k) -> str:
-    r = ds.isel(variant=k)
-    h = ("no higher transition" if not np.isfinite(float(r.higher_offset)) else
-         f"higher transition +{1e3 * float(r.higher_offset):.0f} meV, strength "
-         f"{float(r.higher_strength):g}, Stark {1e3 * float(r.higher_stark_shift):+.0f} meV/X")
-    model = ("two-channel" if not np.isfinite(float(r.dark_bright_splitting)) else
-             f"electron-hole, dark-bright {1e3 * float(r.dark_bright_splitting):.0f} meV")
-    return (f"{model}, Delta_XX = {1e3 * float(r.delta_xx):.0f} meV, X->XX width "
-            f"{1e3 * float(r.xx_absorption_width):.0f} meV, {h}")
-
-
 def _groups(ds):
     """Boolean masks of the parameter sets by ingredient."""
     has_h = np.isfinite(ds.higher_offset.values)
@@ -381,163 +370,22 @@ def _groups(ds):
             "electron-hole fine structure + higher transition": eh & has_h}
 
 
-def _span(ds, sel, var, fmt=".2f"):
+def _span(ds, sel, var) -> dict:
+    """Range of ``var`` over the sets ``sel``: min, max (finite values), how many lack gain."""
     x = ds[var].values[sel]
     finite = x[np.isfinite(x)]
-    if not sel.any():
-        return "-"
-    txt = f"{finite.min():{fmt}}-{finite.max():{fmt}}" if finite.size else "none"
-    if var == "threshold" and (~np.isfinite(x)).any():
-        txt += f" (no gain in {int((~np.isfinite(x)).sum())})"
-    return txt
+    return {"any": bool(sel.any()), "finite": bool(finite.size),
+            "min": float(finite.min()) if finite.size else None,
+            "max": float(finite.max()) if finite.size else None,
+            "no_gain": int((~np.isfinite(x)).sum()) if var == "threshold" else 0}
 
 
-def report_rows(ds: xr.Dataset) -> list[dict]:
-    """The answer, with numbers from the sweep.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        Output of :func:`run`.
-
-    Returns
-    -------
-    list of dict
-        Rows with keys ``quantity``, ``paper``, ``ncgain``, ``agreement``.
-    """
-    k_slope, k_ratio, both = _best(ds)
-    n = ds.sizes["variant"]
-    s_max = float(ds.slope[k_slope])
-    r_max = float(ds.ratio_to_type_ii_gain_band[k_ratio])
-    q, several = float(ds.quadratic_slope), float(ds.several_times)
-    n_quad = int(np.sum(np.nan_to_num(ds.slope.values, nan=-1) >= q))
-    ratio = ds.ratio_to_type_ii_gain_band.values
-    n_several = int(np.sum(np.isfinite(ratio) & (ratio >= several)))
-    n_none = int(np.sum(~np.isfinite(ds.threshold.values)))
-    rows = [
-        {"quantity": "type-I sets swept (plausible ranges, sources in the notes)",
-         "paper": "-", "ncgain": f"{n} ({n_none} without gain above the film loss up to "
-                                 "<N> = 10)",
-         "agreement": "n/a"},
-        {"quantity": "largest type-I bleach slope at its gain band (0.01 <= <N> <= 0.1)",
-         "paper": "~2 (quadratic)",
-         "ncgain": f"{s_max:.2f} ({_describe(ds, k_slope)}; gain band "
-                   f"{float(ds.gain_band[k_slope]):.3f} eV, threshold "
-                   f"{float(ds.threshold[k_slope]):.2f}); {n_quad} of {n} sets >= {q:g}",
-         "agreement": "yes for some sets" if n_quad else "no: no plausible set bleaches "
-                      "quadratically at its gain band"},
-        {"quantity": "largest finite type-I / type-II threshold ratio (gain bands, 3 ps)",
-         "paper": "~5",
-         "ncgain": f"{r_max:.2f} ({_describe(ds, k_ratio)}; type-I "
-                   f"{float(ds.threshold[k_ratio]):.2f} / type-II "
-                   f"{float(ds.type_ii_threshold):.2f}, slope there "
-                   f"{float(ds.slope[k_ratio]):.2f}); {n_several} of {n} sets >= {several:g}x",
-         "agreement": (f"yes in {n_several} set(s) (which ingredients: notes)" if n_several
-                       else f"no: every set stays below {several:g}x")},
-        {"quantity": f"sets with quadratic growth (slope >= {q:g}) AND a threshold >= "
-                     f"{several:g}x type II",
-         "paper": "the paper's type-I film",
-         "ncgain": f"{int(both.sum())} of {n}",
-         "agreement": "yes" if both.any() else "no: the two never occur together (notes)"},
-    ]
-    for name, sel in _groups(ds).items():
-        if sel.any():
-            rows.append({"quantity": f"type I, {name}: threshold; slope; single-exciton "
-                                     "bleach coefficient at the gain band",
-                         "paper": "quadratic, ~5x type II",
-                         "ncgain": f"{_span(ds, sel, 'threshold')}; {_span(ds, sel, 'slope')}; "
-                                   f"{_span(ds, sel, 'linear_coefficient')}",
-                         "agreement": "see notes"})
-    rows += [
-        {"quantity": "preset type-i-fine-structure (electron-hole, dark/bright 10 meV, 300 K): "
-                     "gain band; threshold (ratio to type II); slope; bleach coefficient",
-         "paper": "quadratic, ~5x type II",
-         "ncgain": f"{float(ds.fine_structure_preset_gain_band):.3f} eV; "
-                   f"{float(ds.fine_structure_preset):.2f} "
-                   f"({float(ds.fine_structure_preset) / float(ds.type_ii_threshold):.2f}x); "
-                   f"{float(ds.fine_structure_preset_slope):.2f}; "
-                   f"{float(ds.fine_structure_preset_coefficient):.2f}",
-         "agreement": ("yes" if float(ds.fine_structure_preset_slope) >= q and
-                       float(ds.fine_structure_preset) / float(ds.type_ii_threshold) >= several
-                       else f"no: slope {float(ds.fine_structure_preset_slope):.2f} "
-                            f"(quadratic: >= {q:g}), ratio "
-                            f"{float(ds.fine_structure_preset) / float(ds.type_ii_threshold):.2f}x "
-                            f"(several: >= {several:g}x)")},
-        {"quantity": "type-II XX-band threshold at 3 ps with / without the 2.254 eV transition",
-         "paper": "XX-band ASE only at ~6 mJ cm^-2 (after the X band, ~2)",
-         "ncgain": f"{float(ds.type_ii_threshold):.2f} at {float(ds.type_ii_gain_band):.3f} eV"
-                   f" / {float(ds.type_ii_no_higher_threshold):.2f} at "
-                   f"{float(ds.type_ii_no_higher_gain_band):.3f} eV; X band "
-                   f"{float(ds.type_ii_x_threshold):.2f}",
-         "agreement": ("no: the higher transition's tail raises the XX-band threshold by "
-                       f"{100 * (float(ds.type_ii_threshold) / float(ds.type_ii_no_higher_threshold) - 1):.0f} %"
-                       " only; at 3 ps the XX band still reaches gain first"
-                       if float(ds.type_ii_threshold) < float(ds.type_ii_x_threshold) else
-                       "yes: with the higher transition the X band reaches gain first")},
-        {"quantity": "type-II time-integrated stripe estimate (Gamma_c alpha_0 L = "
-                     f"{float(ds.stripe_modal_length):.3g}, loss L = "
-                     f"{float(ds.stripe_loss_length):.3g}, no depletion): <N> for "
-                     f"{float(ds.stripe_amplification):g}x edge emission, X band / XX band",
-         "paper": "X band first (~2 mJ cm^-2), XX band at ~6 mJ cm^-2 (3x)",
-         "ncgain": f"{float(ds.stripe_threshold_x):.2f} / {float(ds.stripe_threshold_xx):.2f} "
-                   f"(without the 2.254 eV line: {float(ds.stripe_threshold_x_bare):.2f} / "
-                   f"{float(ds.stripe_threshold_xx_bare):.2f})",
-         "agreement": ("yes: time integration puts the X band first"
-                       if float(ds.stripe_threshold_x) < float(ds.stripe_threshold_xx) else
-                       "no: even time-integrated, the XX band amplifies first; the v1 report's "
-                       "claim that time integration explains the paper's order is not "
-                       "supported by this estimate (the photon-field stripe of the Fig. 5a-c "
-                       "ASE study tests it with depletion and propagation)")},
-        {"quantity": f"type-II Fig. 5 film (E_X = {FIG5_TYPE_II_EX:g} eV, 2.254 eV line kept): "
-                     "gain band; X band",
-         "paper": "ASE at 2.01 eV first (~2 mJ cm^-2)",
-         "ncgain": f"{float(ds.type_ii_film_threshold):.2f} at "
-                   f"{float(ds.type_ii_film_gain_band):.3f} eV; "
-                   f"{float(ds.type_ii_film_x_threshold):.2f} at {FIG5_TYPE_II_EX:g} eV",
-         "agreement": ("no: at 3 ps the film's first gain is still the XX band"
-                       if float(ds.type_ii_film_threshold) < float(ds.type_ii_film_x_threshold)
-                       else "yes")},
-    ]
-    return rows
+def _spans(ds, sel) -> dict:
+    return {v: _span(ds, sel, v) for v in ("threshold", "slope", "linear_coefficient")}
 
 
-def _fine_structure_sentence(ds, groups) -> str:
-    eh, tc = (groups["electron-hole fine structure, band edge only"],
-              groups["two-channel, band edge only"])
-    if not (eh.any() and tc.any()):
-        return ""
-    c_eh = float(np.nanmean(ds.linear_coefficient.values[eh]))
-    c_tc = float(np.nanmean(ds.linear_coefficient.values[tc]))
-    t_eh = float(np.nanmean(ds.threshold.values[eh]))
-    t_tc = float(np.nanmean(ds.threshold.values[tc]))
-    return ("The electron-hole fine structure (dark lowest hole sublevel, 300 K) changes the "
-            f"mean single-exciton bleach coefficient from {c_tc:.2f} to {c_eh:.2f} and the mean "
-            f"threshold from {t_tc:.2f} to {t_eh:.2f}; its slopes stay "
-            f"{_span(ds, eh, 'slope')}.")
-
-
-def _quadratic_sentence(ds) -> str:
-    """The sets that grow quadratically (or the steepest one), with their numbers."""
-    slope = np.nan_to_num(ds.slope.values, nan=-np.inf)
-    q = float(ds.quadratic_slope)
-    e_x = models.Sample.from_json(ds.attrs["sample_1"]).exciton_energy
-
-    def one(k):
-        return (f"{_describe(ds, k)}: slope {slope[k]:.2f} at {float(ds.gain_band[k]):.3f} eV "
-                f"({1e3 * (e_x - float(ds.gain_band[k])):.0f} meV below E_X), single-exciton "
-                f"bleach coefficient {float(ds.linear_coefficient[k]):.3f}, threshold "
-                f"{float(ds.threshold[k]):.2f} ({float(ds.ratio_to_type_ii_gain_band[k]):.1f}x "
-                "type II)")
-    quad = np.flatnonzero(slope >= q)
-    if quad.size == 0:
-        return f"The steepest growth: {one(int(np.argmax(slope)))}. "
-    quad = quad[np.argsort(-slope[quad])]
-    return (f"Quadratic growth alone (slope >= {q:g}) occurs in {quad.size} set(s): "
-            + "; ".join(one(int(k)) for k in quad) + ". ")
-
-
-def notes(ds: xr.Dataset) -> str:
-    """Which ingredient matters, and why none gives the paper's type I (numbers from ds).
+def context(ds: xr.Dataset) -> dict:
+    """The numbers of the report's band-edge sweep section (``fig5_bandedge_sweep.md.j2``).
 
     Parameters
     ----------
@@ -546,96 +394,54 @@ def notes(ds: xr.Dataset) -> str:
 
     Returns
     -------
-    str
-        Markdown paragraphs with numbers read from ``ds``.
+    dict
+        Variables of the template, read from ``ds`` (which the template reads too):
+        ``sets`` (one dict per parameter set, for the template's ``describe``),
+        ``groups`` (ranges by ingredient), the best sets and the counts of the rows.
     """
     import json
-    ranges = json.loads(ds.attrs["ranges"])
     k_slope, k_ratio, both = _best(ds)
     q, several = float(ds.quadratic_slope), float(ds.several_times)
     ratio = ds.ratio_to_type_ii_gain_band.values
     big = np.isfinite(ratio) & (ratio >= several)
-    slope = ds.slope.values
+    fields = ("higher_offset", "higher_strength", "higher_stark_shift", "dark_bright_splitting",
+              "delta_xx", "xx_absorption_width", "slope", "gain_band", "threshold",
+              "ratio_to_type_ii_gain_band", "linear_coefficient")
+    sets = [{f: float(ds[f][k]) for f in fields} for k in range(ds.sizes["variant"])]
     groups = _groups(ds)
-    text = (
-        "**Ranges swept** (type-I preset otherwise unchanged; every set evaluated with the "
-        "exact master equation at 3 ps, Poisson pumping): "
-        + "; ".join(f"{k} in {v[0]} ({v[1]})" for k, v in ranges.items())
-        + f"; higher-transition width {HIGHER_WIDTH:g} eV (assumption). Gain band: where "
-        f"gain first appears with {ds.attrs['gain_criterion']} (the film's confinement and "
-        "loss are assumptions). Criteria "
-        f"(assumptions): quadratic = log-log slope >= {q:g}; several times = >= {several:g}x "
-        "the type-II gain-band threshold.\n\n"
-        "**Which ingredient does what** (threshold; slope; single-exciton bleach coefficient "
-        "d(bleach)/d<N> at <N> -> 0, which must be ~0 for quadratic growth): "
-        + "; ".join(f"{name}: {_span(ds, sel, 'threshold')}; {_span(ds, sel, 'slope')}; "
-                    f"{_span(ds, sel, 'linear_coefficient')}"
-                    for name, sel in groups.items() if sel.any())
-        + ". A broader X -> XX absorption lowers the threshold (band edge only, by width: "
-        + ", ".join(f"{1e3 * w:.0f} meV {_span(ds, groups['two-channel, band edge only'] & np.isclose(ds.xx_absorption_width.values, w), 'threshold')}"
-                    for w in np.unique(ds.xx_absorption_width.values))
-        + "). A higher transition close above the band edge absorbs in every state and "
-        "raises the threshold; with a red Stark shift the single exciton's shifted line "
-        "adds induced absorption at the gain band, which cancels part of its bleach "
-        f"(steepest set: slope {float(ds.slope[k_slope]):.2f}, {_describe(ds, k_slope)}"
-        + ("" if float(ds.higher_stark_shift[k_slope]) < 0 else ", without a red Stark shift")
-        + "). "
-        + _fine_structure_sentence(ds, groups)
-        + "\n\n"
-        "**Answer.** "
-    )
-    if both.any():
-        text += (f"{int(both.sum())} plausible set(s) give both quadratic growth and a "
-                 f"threshold >= {several:g}x the type-II one.")
-    else:
-        text += (
-            "No plausible set gives quadratic growth at its gain band together with a "
-            f"threshold several times the type-II one. Thresholds >= {several:g}x occur in "
-            f"{int(big.sum())} sets, "
-            + (f"all with a higher transition (offset <= "
-               f"{1e3 * np.nanmax(ds.higher_offset.values[big]):.0f} meV, strength >= "
-               f"{np.min(ds.higher_strength.values[big]):g}"
-               + (", red Stark shift" if (ds.higher_stark_shift.values[big] < 0).all() else "")
-               + ")"
-               if big.any() and np.isfinite(ds.higher_offset.values[big]).all() else
-               "not all with a higher transition")
-            + " (threshold ratios up to "
-            f"{np.nanmax(np.where(big, ratio, np.nan)) if big.any() else float('nan'):.1f}), but "
-            "their bleach grows with slope "
-            f"{_span(ds, big, 'slope')}: that absorption is present before the pump too, so it "
-            "delays gain without making the single-exciton bleach vanish. "
-            + _quadratic_sentence(ds)
-            + "The smallest "
-            "single-exciton bleach coefficient at a gain band is "
-            f"{np.nanmin(ds.linear_coefficient.values):.2f} "
-            f"({_describe(ds, int(np.nanargmin(ds.linear_coefficient.values)))}; threshold "
-            f"{float(ds.threshold[int(np.nanargmin(ds.linear_coefficient.values))]):.2f}, "
-            f"{float(ds.ratio_to_type_ii_gain_band[int(np.nanargmin(ds.linear_coefficient.values))]):.1f}x "
-            "type II). So what moves type I towards quadratic growth is induced absorption "
-            "of the single exciton at the gain band (its X -> XX line, and a higher "
-            "transition's line where one is shifted there), which cancels its bleach; but "
-            "within the plausible ranges it never reaches "
-            f"slope {q:g} together with {several:g}x the type-II threshold, and the ~5x ratio "
-            "alone needs strong absorption from transitions within "
-            f"{1e3 * np.nanmax(ds.higher_offset.values[big]) if big.any() else float('nan'):.0f}"
-            " meV of the band edge. Not in the model and untested: the paper's "
-            "thresholds are ASE thresholds of films (propagation losses and time "
-            "integration: see the Fig. 5a-c ASE study), photocharging of the type-I film (see the charging study), and multiexciton "
-            "states above the biexciton.")
-    text += (
-        "\n\n**Time integration (type II).** The crude stripe estimate (the studies' film "
-        f"on a {1e4 * STRIPE_LENGTH:g}-um stripe: Gamma_c alpha_0 L = "
-        f"{float(ds.stripe_modal_length):.3g}, loss L = {float(ds.stripe_loss_length):.3g}; "
-        "amplification (e^{gL} - 1)/(gL) of the instantaneous net modal gain g weighted "
-        "by the spontaneous emission and integrated over "
-        "5 ns; no depletion, no transit time) reaches "
-        f"{float(ds.stripe_amplification):g}x at <N> = {float(ds.stripe_threshold_x):.2f} at "
-        f"the X band and {float(ds.stripe_threshold_xx):.2f} at the XX band (without the "
-        f"2.254 eV line: {float(ds.stripe_threshold_x_bare):.2f} / "
-        f"{float(ds.stripe_threshold_xx_bare):.2f}). "
-        + ("So time integration alone does not restore the paper's order (X band first); "
-           "the 2.254 eV transition's absorption at the XX band shifts it by only "
-           f"{100 * (float(ds.stripe_threshold_xx) / float(ds.stripe_threshold_xx_bare) - 1):.0f} %."
-           if float(ds.stripe_threshold_x) > float(ds.stripe_threshold_xx) else
-           "So in this estimate time integration puts the X band first, as in the paper."))
-    return text
+    slope = np.nan_to_num(ds.slope.values, nan=-np.inf)
+    quad = np.flatnonzero(slope >= q)
+    quad = quad[np.argsort(-slope[quad])]
+    eh, tc = (groups["electron-hole fine structure, band edge only"],
+              groups["two-channel, band edge only"])
+    k_min = int(np.nanargmin(ds.linear_coefficient.values))
+    return {
+        "sets": sets, "k_slope": k_slope, "k_ratio": k_ratio, "q": q, "several": several,
+        "n": ds.sizes["variant"], "n_both": int(both.sum()),
+        "n_quad": int(np.sum(np.nan_to_num(ds.slope.values, nan=-1) >= q)),
+        "n_several": int(big.sum()), "n_none": int(np.sum(~np.isfinite(ds.threshold.values))),
+        "groups": {name: _spans(ds, sel) for name, sel in groups.items() if sel.any()},
+        "ranges": json.loads(ds.attrs["ranges"]), "HIGHER_WIDTH": HIGHER_WIDTH,
+        "STRIPE_LENGTH": STRIPE_LENGTH, "FIG5_TYPE_II_EX": FIG5_TYPE_II_EX,
+        "widths": [(w, _span(ds, tc & np.isclose(ds.xx_absorption_width.values, w), "threshold"))
+                   for w in np.unique(ds.xx_absorption_width.values).tolist()],
+        "fine_structure": None if not (eh.any() and tc.any()) else {
+            "c_eh": float(np.nanmean(ds.linear_coefficient.values[eh])),
+            "c_tc": float(np.nanmean(ds.linear_coefficient.values[tc])),
+            "t_eh": float(np.nanmean(ds.threshold.values[eh])),
+            "t_tc": float(np.nanmean(ds.threshold.values[tc])),
+            "slope": _span(ds, eh, "slope")},
+        "quadratic": quad.tolist(), "steepest": int(np.argmax(slope)),
+        "e_x": models.Sample.from_json(ds.attrs["sample_1"]).exciton_energy,
+        "big": {"any": bool(big.any()),
+                "all_higher": bool(np.isfinite(ds.higher_offset.values[big]).all()),
+                "max_offset": float(np.nanmax(ds.higher_offset.values[big])) if big.any()
+                else float("nan"),
+                "min_strength": float(np.min(ds.higher_strength.values[big])) if big.any()
+                else float("nan"),
+                "all_red": bool((ds.higher_stark_shift.values[big] < 0).all()),
+                "max_ratio": float(np.nanmax(np.where(big, ratio, np.nan))) if big.any()
+                else float("nan"),
+                "slope": _span(ds, big, "slope")},
+        "k_min_coefficient": k_min,
+    }
