@@ -6,11 +6,10 @@ Every study module under ``studies/`` provides
 * ``TITLE`` (str): section heading in the report,
 * ``run(quick: bool = False, progress: bool = False) -> xarray.Dataset``,
 * ``plot(ds) -> matplotlib.figure.Figure``,
-* ``report_rows(ds) -> list[dict]`` with keys ``quantity``, ``paper``, ``ncgain``,
-  ``agreement`` (plain text, Markdown-safe),
-* optionally ``NOTES`` (str, Markdown): what the model does not reproduce and why.
-
-The numbers in ``report_rows`` are read from the dataset, never typed in.
+* ``context(ds) -> dict``: the numbers its report section quotes, read from the
+  dataset, never typed in; the section's text (table rows ``quantity | paper |
+  ncgain | agreement``, then notes on what the model does not reproduce and why) is
+  the Jinja2 template ``templates/<NAME>.md.j2`` (:mod:`ncgain.studies._report`).
 """
 
 from __future__ import annotations

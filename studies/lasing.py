@@ -619,8 +619,8 @@ def plot(ds: xr.Dataset):
     return fig
 
 
-def report_rows(ds: xr.Dataset) -> list[dict]:
-    """Thresholds (c.w. and pulsed), clamping, narrowing and ringing of both presets.
+def context(ds: xr.Dataset) -> dict:
+    """The numbers of the report's lasing section (template ``lasing.md.j2``).
 
     Parameters
     ----------
@@ -629,153 +629,20 @@ def report_rows(ds: xr.Dataset) -> list[dict]:
 
     Returns
     -------
-    list of dict
-        Rows with keys ``quantity``, ``paper``, ``ncgain``, ``agreement``.
+    dict
+        Variables of the template, read from ``ds`` (which the template reads too): per
+        preset its selection (``presets``) and the lasing line at 1, TURN_ON_PUMP and
+        the highest pump (``lines``).
     """
-    rows = []
-    for key in ds.preset.values:
+    lines = {}
+    for key in ds.preset.values.tolist():
         s = ds.sel(preset=key)
-        f = lambda name: float(s[name])  # noqa: E731
-        res = f("kink_resolution")
-        ratio = f("kink_over_cw_threshold")
-        rows.append({
-            "quantity": f"{key}: c.w. lasing threshold (L-L kink) vs kinetics.cw_threshold at "
-                        f"the cavity loss ({f('loss_fraction'):.3g} alpha_0)",
-            "paper": "-",
-            "ncgain": f"kink {f('kink_threshold_intensity'):.3g} W cm^-2 "
-                      f"(G = {f('kink_threshold'):.3g} ps^-1 at {f('lasing_energy'):.3f} eV); "
-                      f"cw_threshold {f('cw_threshold_reference_intensity'):.3g} W cm^-2 at "
-                      f"{f('cw_threshold_reference_energy'):.3f} eV; ratio {ratio:.3f}; "
-                      f"linear extrapolation {f('linear_threshold_intensity'):.3g} W cm^-2",
-            "agreement": ("agree within the kink's grid resolution "
-                          f"(+-{100 * (np.exp(res) - 1):.1f} %)" if abs(np.log(ratio)) <= 2 * res
-                          else f"differ by more than the grid resolution ({res:.3f} in ln G)")})
-        rows.append({
-            "quantity": f"{key}: gain clamping above threshold (largest kappa g / Lambda; "
-                        "1 = the loss)",
-            "paper": "-",
-            "ncgain": f"max |1 - kappa g / Lambda| = {f('gain_clamping_deviation'):.2g} from 1.05 "
-                      f"to 8 x threshold (no field: {float(s.gain_over_loss_no_field[-1]):.3g} at "
-                      f"8 x); <n> per NC rises {100 * f('mean_excitons_rise'):.1f} %",
-            "agreement": "gain clamped at the loss" if f("gain_clamping_deviation") < 1e-2
-            else "gain not clamped"})
-        for j, rng in enumerate(s.pump_range.values):
-            fate = 100 * s.extra_exciton_fate.isel(pump_range=j).values
-            rows.append({
-                "quantity": f"{key}: c.w. slope efficiency, {rng}",
-                "paper": "-",
-                "ncgain": f"{float(s.slope_efficiency[j]):.3g} photons out per pumped exciton "
-                          f"(all stimulated: {f('slope_efficiency_clamped'):.3f}); extra "
-                          f"excitons {fate[0]:.0f} % stimulated, {fate[1]:.0f} % spontaneous, "
-                          f"{fate[2]:.0f} % Auger; deviation from a line "
-                          f"{100 * float(s.linear_fit_deviation[j]):.1f} %",
-                "agreement": "-"})
         g = (s.generation_rate / s.gain_threshold).values
         pe = s.output_peak_energy.values
-        idx = [int(np.argmin(np.abs(g - x))) for x in (1.0, TURN_ON_PUMP, g[-1])]
-        rows.append({
-            "quantity": f"{key}: lasing line (channel of the largest output) at 1, "
-                        f"{TURN_ON_PUMP:g} and {g[-1]:.0f} x threshold",
-            "paper": "-",
-            "ncgain": " / ".join(f"{pe[i]:.3f}" for i in idx) + " eV",
-            "agreement": "-"})
-        rows.append({
-            "quantity": f"{key}: output linewidth (FWHM / r.m.s.) at {BELOW_PUMP:g} and "
-                        f"{TURN_ON_PUMP:g} x threshold",
-            "paper": "-",
-            "ncgain": f"{f('fwhm_below') * 1e3:.1f} / {f('rms_width_below') * 1e3:.1f} meV -> "
-                      f"{f('fwhm_above') * 1e3:.1f} / {f('rms_width_above') * 1e3:.1f} meV "
-                      f"(channel spacing {f('channel_spacing') * 1e3:.1f} meV)",
-            "agreement": "narrowing" if f("rms_width_above") < f("rms_width_below")
-            else "no narrowing"})
-        gr = s.steady_state_growth_rate.values
-        rows.append({
-            "quantity": f"{key}: stability of the c.w. steady state (largest Re lambda of the "
-                        "linearised twin) at " + ", ".join(f"{x:g}" for x in s.stability_pump.values)
-                        + " x threshold",
-            "paper": "-",
-            "ncgain": ", ".join(f"{v:.2g}" for v in gr) + " ps^-1",
-            "agreement": "stable" if (gr < 0).all() else
-            "unstable above threshold: the laser self-pulses (the steady L-L is not what it does)"})
-        rows.append({
-            "quantity": f"{key}: relaxation oscillations after the c.w. pump is switched on "
-                        f"({TURN_ON_PUMP:g} x threshold)",
-            "paper": "-",
-            "ncgain": f"period {f('ringing_period'):.0f} ps, damping {f('ringing_damping_rate'):.2g}"
-                      f" ps^-1 ({int(f('ringing_peaks'))} maxima; mean output "
-                      f"{f('turn_on_mean_over_steady'):.2f} x steady); linearised twin: mode "
-                      f"{f('linear_mode_period'):.0f} ps, {f('linear_mode_damping_rate'):.2g} ps^-1 "
-                      f"(of {int(f('underdamped_modes'))} underdamped modes); two-rate-equation "
-                      f"estimate {f('ringing_period_estimate'):.0f} ps, "
-                      f"{f('ringing_damping_estimate'):.2g} ps^-1",
-            "agreement": f"period / linear mode {f('ringing_period') / f('linear_mode_period'):.2f}"
-                         f", / estimate {f('ringing_period') / f('ringing_period_estimate'):.2f}"})
-        rows.append({
-            "quantity": f"{key}: pulsed lasing threshold (kink of the output, 0-{PULSE_WINDOW:g} ps)"
-                        " vs pulsed gain threshold at t = 0",
-            "paper": "-",
-            "ncgain": f"<N> = {f('pulsed_kink'):.3g} vs {f('pulsed_gain_threshold'):.3g} "
-                      f"(at {f('pulsed_gain_threshold_energy'):.3f} eV); strongest pulse: "
-                      f"{int(f('pulsed_spikes'))} spike(s), first at {f('pulsed_first_spike_time'):.0f}"
-                      f" ps, FWHM {f('pulsed_first_spike_fwhm'):.1f} ps; output FWHM "
-                      f"{f('pulsed_fwhm_below') * 1e3:.0f} -> {f('pulsed_fwhm_above') * 1e3:.0f} meV",
-            "agreement": f"kink / gain threshold = {f('pulsed_kink') / f('pulsed_gain_threshold'):.2f}"
-                         f" (grid +-{100 * (np.exp(f('pulsed_kink_resolution')) - 1):.0f} %)"})
-    return rows
-
-
-def notes(ds: xr.Dataset) -> str:
-    """What the study assumes and what its numbers mean, from the dataset.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        The dataset of :func:`run`.
-
-    Returns
-    -------
-    str
-        Markdown.
-    """
-    ii, i = ds.sel(preset="type-ii"), ds.sel(preset="type-i")
-    return (
-        f"Rate-equation twin ({ds.attrs['energy_bins']} bins of E_i, {ds.channel.size} channels); "
-        f"cavity Q = {Q:g} (le Feber et al., Nano Lett. 18, 1028 (2018)), tau_c = "
-        f"{float(ii.photon_lifetime):.2f} ps, beta = {BETA:g} (assumption), on the close-packed "
-        f"film (alpha_0 = {FILM.absorption_coefficient:g} cm^-1, confinement "
-        f"{FILM.confinement_factor:g}, loss {FILM.loss:g} cm^-1): the loss to overcome is "
-        f"{float(ii.loss_fraction):.3f} alpha_0(peak), mostly the mirror. Check (c) of the "
-        f"photon-field issue: the c.w. L-L kink is {float(ii.kink_over_cw_threshold):.3f} "
-        f"(type II) and {float(i.kink_over_cw_threshold):.3f} (type I) times kinetics.cw_threshold "
-        f"at that loss. The type-I preset lases at a lower c.w. pump than type II "
-        f"({float(i.kink_threshold_intensity):.3g} vs {float(ii.kink_threshold_intensity):.3g} "
-        f"W cm^-2): its preset's single-exciton lifetime is "
-        f"{models.presets.get('type-i').tau_x:g} ps against {models.presets.get('type-ii').tau_x:g}"
-        f" ps (the c.w. threshold study shows G_th ~ 1/tau_X). It lases at "
-        f"{float(i.lasing_energy):.3f} eV, above E_X = {models.presets.get('type-i').exciton_energy:g}"
-        f" eV: in the model a single exciton's X->XX absorption lies Delta_XX = "
-        f"{models.presets.get('type-i').delta_xx * 1e3:.0f} meV below its emission, so its net "
-        f"gain is on the blue side. "
-        f"Stability (eigenvalues of the linearised twin at the c.w. steady state): type II is "
-        f"{'stable' if (ii.steady_state_growth_rate < 0).all() else 'unstable'} at "
-        f"{', '.join(f'{x:g}' for x in ds.stability_pump.values)} x threshold; type I is "
-        f"{'stable' if (i.steady_state_growth_rate < 0).all() else 'unstable'} (largest growth "
-        f"rate {float(i.steady_state_growth_rate.max()):.2g} ps^-1), so above threshold the "
-        f"type-I laser self-pulses: its turn-on keeps spiking with period "
-        f"{float(i.ringing_period):.0f} ps (peak damping rate {float(i.ringing_damping_rate):.2g} "
-        f"ps^-1) and its mean output is {float(i.turn_on_mean_over_steady):.2f} times the "
-        f"(unstable) steady value that the type-I c.w. L-L curve shows there. Why the type-I steady state is unstable (a saturable-absorber-like "
-        f"action of weakly excited NCs at the lasing energy?) is untested. The type-II "
-        f"turn-on rings with period {float(ii.ringing_period):.0f} ps and damping "
-        f"{float(ii.ringing_damping_rate):.2g} ps^-1, as the linearised twin's mode of period "
-        f"{float(ii.linear_mode_period):.0f} ps and damping {float(ii.linear_mode_damping_rate):.2g}"
-        f" ps^-1 (one of {int(ii.underdamped_modes)} underdamped modes: many channels and bins); "
-        f"the one-reservoir two-rate-equation estimate gives {float(ii.ringing_period_estimate):.0f}"
-        f" ps and {float(ii.ringing_damping_estimate):.2g} ps^-1. After a pulse (no pump) "
-        f"the output is a gain-switched spike train ({int(ii.pulsed_spikes)} and "
-        f"{int(i.pulsed_spikes)} spikes above 5 % for type II and I), not a ringing about a "
-        f"steady state. Above threshold most extra excitons of both presets die by Auger "
-        f"recombination (pumping an NC that already holds the clamped exciton makes a "
-        f"biexciton), so the slope efficiency is far below (1/tau_c)/Lambda until, for type II, "
-        f"the XX band lases too (lasing line at {float(ii.output_peak_energy[-1]):.3f} eV at "
-        f"{float(ii.generation_rate[-1] / ii.gain_threshold):.0f} x threshold).")
+        lines[key] = {"top": float(g[-1]), "energies": [
+            float(pe[int(np.argmin(np.abs(g - x)))]) for x in (1.0, TURN_ON_PUMP, g[-1])]}
+    return {"presets": {k: ds.sel(preset=k) for k in ds.preset.values.tolist()}, "lines": lines,
+            "TURN_ON_PUMP": TURN_ON_PUMP, "BELOW_PUMP": BELOW_PUMP, "PULSE_WINDOW": PULSE_WINDOW,
+            "Q": Q, "BETA": BETA, "FILM": FILM, "type_i": models.presets.get("type-i"),
+            "type_ii": models.presets.get("type-ii"),
+            "exp": np.exp, "log": np.log}

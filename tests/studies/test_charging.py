@@ -6,6 +6,7 @@ import xarray as xr
 
 from ncgain import kinetics, models
 from ncgain.studies import charging as study
+from ncgain.studies import _report
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def test_schema_round_trip_and_report(ds, tmp_path):
     ds.to_netcdf(tmp_path / "c.nc")
     with xr.open_dataset(tmp_path / "c.nc") as back:
         xr.testing.assert_identical(back.load(), ds)
-    rows = study.report_rows(ds)
+    rows = _report.study_rows(study, ds)
     assert len(rows) == 4 and all(set(r) == {"quantity", "paper", "ncgain", "agreement"}
                                   for r in rows)
     assert f"{float(ds.threshold.sel(preset='type-i', charging='uniform 1')):.3g}" \

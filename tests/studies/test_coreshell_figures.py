@@ -5,6 +5,7 @@ import pytest
 import xarray as xr
 
 from ncgain.studies import coreshell_figures as cf
+from ncgain.studies import _report
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def test_plot(ds, tmp_path):
 
 
 def test_report_rows(ds):
-    rows = cf.report_rows(ds)
+    rows = _report.study_rows(cf, ds)
     assert len(rows) == 5
     for row in rows:
         assert set(row) == {"quantity", "paper", "ncgain", "agreement"}

@@ -6,6 +6,7 @@ import pytest
 
 from ncgain import kinetics, models
 from ncgain.studies import cw_threshold as study
+from ncgain.studies import _report
 
 matplotlib.use("Agg")
 
@@ -55,11 +56,13 @@ def test_gain_by_occupancy(ds):
     # Type II: single excitons carry most of the gain (a share between 1/2 and 1).
     t2 = parts.sel(preset="type-ii")
     assert float(t2.sel(occupancy="n <= 1")) > float(t2.sel(occupancy="n >= 2")) >= 0
-    assert "supply" in study.occupancy_text(ds, "type-ii")
+    occupancy = {r["quantity"].split(":")[0]: r["ncgain"] for r in _report.study_rows(study, ds)
+                 if "net modal gain at the c.w. threshold" in r["quantity"]}
+    assert "supply" in occupancy[study.LABEL["type-ii"]]
     # Fine structure: the NCs with <= 1 exciton absorb, so no "share" is quoted.
     fs = parts.sel(preset="type-i-fine-structure")
     assert float(fs.sel(occupancy="n <= 1")) < 0 < float(fs.sel(occupancy="n >= 2"))
-    assert "n <= 1 NCs absorb" in study.occupancy_text(ds, "type-i-fine-structure")
+    assert "n <= 1 NCs absorb" in occupancy[study.LABEL["type-i-fine-structure"]]
 
 
 def test_lifetime_slopes(ds):
@@ -75,13 +78,13 @@ def test_lifetime_slopes(ds):
 
 
 def test_report_rows_are_read_from_the_dataset(ds):
-    rows = study.report_rows(ds)
+    rows = _report.study_rows(study, ds)
     text = " ".join(r["ncgain"] for r in rows)
     for key in ds.preset.values:
         g = float(ds.cw_threshold.sel(preset=key, criterion="film"))
         assert f"{g:.3g} ps^-1" in text
     assert all(set(r) == {"quantity", "paper", "ncgain", "agreement"} for r in rows)
-    assert "disagrees" in study.notes(ds)
+    assert "disagrees" in _report.study_notes(study, ds)
 
 
 def test_dataset_round_trip_and_plot(ds, tmp_path):

@@ -4,6 +4,7 @@ import xarray as xr
 
 from ncgain import models
 from ncgain.studies import fig1c_threshold as study
+from ncgain.studies import _report
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,6 @@ def test_outputs(ds, tmp_path):
     ds.to_netcdf(tmp_path / "f.nc")
     with xr.open_dataset(tmp_path / "f.nc") as back:
         xr.testing.assert_identical(back.load(), ds)
-    rows = study.report_rows(ds)
+    rows = _report.study_rows(study, ds)
     assert rows and all(set(r) == {"quantity", "paper", "ncgain", "agreement"} for r in rows)
     assert study.plot(ds).axes

@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 from ncgain import models
 from ncgain.studies import fig4_xx_repulsion as fig4
+from ncgain.studies import _report
 
 SAMPLE = models.presets.TYPE_II_CDS_ZNSE
 #: Biexciton lifetime of the model: 1/(k_rad(2) + k_A(2)) (= the preset's measured 130 ps).
@@ -47,7 +48,7 @@ def test_plot(ds, tmp_path):
 
 
 def test_report_rows_and_notes(ds):
-    rows = fig4.report_rows(ds)
+    rows = _report.study_rows(fig4, ds)
     assert len(rows) == 5
     for row in rows:
         assert set(row) == {"quantity", "paper", "ncgain", "agreement"}
@@ -56,7 +57,7 @@ def test_report_rows_and_notes(ds):
     xx = next(r for r in rows if "decay" in r["quantity"])
     assert xx["agreement"].startswith("yes (input")
     assert f"{float(ds.xx_decay_time):.0f} ps" in xx["ncgain"]
-    text = fig4.notes(ds)
+    text = _report.study_notes(fig4, ds)
     assert f"{TAU_XX_MODEL:.0f} ps" in text
 
 

@@ -6,6 +6,7 @@ import xarray as xr
 
 from ncgain import kinetics, models
 from ncgain.studies import fig5_bandedge_sweep as study
+from ncgain.studies import _report
 
 
 @pytest.fixture(scope="module")
@@ -19,13 +20,13 @@ def test_schema_and_round_trip(ds, tmp_path):
     ds.to_netcdf(tmp_path / "s.nc")
     with xr.open_dataset(tmp_path / "s.nc") as back:
         xr.testing.assert_identical(back.load(), ds)
-    rows = study.report_rows(ds)
+    rows = _report.study_rows(study, ds)
     assert all(set(r) == {"quantity", "paper", "ncgain", "agreement"} for r in rows)
     assert f"{float(ds.type_ii_threshold):.2f}" in rows[-3]["ncgain"]
     assert f"{float(ds.stripe_threshold_xx):.2f}" in rows[-2]["ncgain"]
     assert f"{float(ds.fine_structure_preset):.2f}" in rows[-4]["ncgain"]
     assert f"{float(ds.type_ii_film_x_threshold):.2f}" in rows[-1]["ncgain"]
-    assert "Answer" in study.notes(ds)
+    assert "Answer" in _report.study_notes(study, ds)
     assert len(study.plot(ds).axes) == 2
 
 

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from ncgain import models
 from ncgain.studies import fig5a_gain_lifetime as fig5a
+from ncgain.studies import _report
 
 T1, T2 = models.presets.TYPE_I_CDSE, models.presets.TYPE_II_CDS_ZNSE
 
@@ -58,13 +59,13 @@ def test_plot(ds, tmp_path):
 
 
 def test_report_rows_and_notes(ds):
-    rows = fig5a.report_rows(ds)
+    rows = _report.study_rows(fig5a, ds)
     assert len(rows) == 6
     for row in rows:
         assert set(row) == {"quantity", "paper", "ncgain", "agreement"}
     gain_band_row = next(r for r in rows if "model's gain band" in r["quantity"])
     assert gain_band_row["agreement"].startswith("no")
-    assert "matched" in fig5a.notes(ds)
+    assert "matched" in _report.study_notes(fig5a, ds)
 
 
 def test_onset_pumps_show_gain_at_3ps(ds):

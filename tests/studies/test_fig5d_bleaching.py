@@ -6,6 +6,7 @@ import xarray as xr
 
 from ncgain import models
 from ncgain.studies import fig5d_bleaching as study
+from ncgain.studies import _report
 from ncgain.studies._common import DETECTABLE_GAIN
 
 
@@ -52,12 +53,12 @@ def test_outputs(ds, tmp_path):
     film = models.Film.close_packed()
     assert float(ds.detectable_gain) == DETECTABLE_GAIN == film.loss_fraction()
     assert models.Film.from_dict(json.loads(ds.attrs["film"])) == film
-    assert f"{film.loss:g} cm^-1" in study.notes(ds)
+    assert f"{film.loss:g} cm^-1" in _report.study_notes(study, ds)
     for name in list(ds.data_vars) + list(ds.coords):
         assert ds[name].attrs["units"] and ds[name].attrs["long_name"]
     ds.to_netcdf(tmp_path / "f.nc")
     with xr.open_dataset(tmp_path / "f.nc") as back:
         xr.testing.assert_identical(back.load(), ds)
     assert all(set(r) == {"quantity", "paper", "ncgain", "agreement"}
-               for r in study.report_rows(ds))
+               for r in _report.study_rows(study, ds))
     assert len(study.plot(ds).axes) == 2

@@ -10,6 +10,7 @@ import pytest
 from ncgain import kinetics, models
 from ncgain.studies import linewidth_sensitivity as study
 from ncgain.studies import sweep as sw
+from ncgain.studies import _report
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +63,10 @@ def test_single_exciton_gain_is_lost_where_the_formula_says(ds):
         assert np.isfinite(float(sel.first_linewidth_without_gain))
         assert (float(sel.last_linewidth_with_gain) <= float(sel.cutoff_linewidth_exact_p12)
                 <= float(sel.first_linewidth_without_gain))
-    rows = study.report_rows(ds)
+    rows = _report.study_rows(study, ds)
     assert len(rows) == 7 + (2 if study.has_cw() else 0) and all(set(r) == {"quantity", "paper", "ncgain", "agreement"}
                                   for r in rows)
-    assert "Gamma_c" in study.notes(ds)
+    assert "Gamma_c" in _report.study_notes(study, ds)
     if study.has_cw():
         # The c.w. sweep ran through the machinery too, one value per (sample, Gamma, probe, loss).
         assert ds.cw_threshold.dims == ("sample", "linewidth", "probe", "loss")

@@ -1,0 +1,168 @@
+"""Analysis of computed curves, shared by the studies: kinks, crossings, decays, ringing.
+
+* :func:`kink`: the L-L kink (largest log-log slope) of a threshold curve;
+* :func:`crossing`: where a falling curve first crosses a level;
+* :func:`fit_two_exponentials`, :func:`one_over_e_time`: decay times of a transient;
+* :func:`oscillation`: period and damping of a ringing about a steady value.
+
+(:func:`ncgain.studies._common.loglog_slope` and ``fit_exponential_decay`` sit beside
+the studies' gain criterion.)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import optimize, signal
+
+__all__ = ["kink", "crossing", "fit_two_exponentials", "one_over_e_time", "oscillation"]
+
+
+def kink(x, y) -> tuple[float, float, float]:
+    """The L-L kink: geometric centre of the interval with the largest d ln y / d ln x.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Pump and output (positive, x increasing).
+
+    Returns
+    -------
+    (centre, slope, half_width)
+        The kink pump, the largest log-log slope and the half-width of the
+        interval in ln x (the resolution of the kink).
+
+    Examples
+    --------
+    >>> from ncgain.studies._analysis import kink
+    >>> c, s, h = kink([1.0, 2.0, 4.0, 8.0], [1.0, 2.0, 400.0, 800.0])
+    >>> round(c, 3), round(s, 3)
+    (2.828, 7.644)
+    """
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    slope = np.diff(np.log(y)) / np.diff(np.log(x))
+    i = int(np.argmax(slope))
+    return float(np.sqrt(x[i] * x[i + 1])), float(slope[i]), float(0.5 * np.log(x[i + 1] / x[i]))
+
+
+def crossing(x: np.ndarray, y: np.ndarray, level: float) -> float:
+    """First x where y falls below ``level`` (linear interpolation); nan if never."""
+    below = np.nonzero(y < level)[0]
+    if below.size == 0:
+        return math.nan
+    j = below[0]
+    if j == 0:
+        return float(x[0])
+    return float(x[j - 1] + (level - y[j - 1]) * (x[j] - x[j - 1]) / (y[j] - y[j - 1]))
+
+
+def fit_two_exponentials(t, y, *, start: float = 3.0) -> dict:
+    """Least-squares fit y = A_f exp(-t/tau_f) + A_s exp(-t/tau_s) for t >= start.
+
+    Variable projection: for given (tau_f, tau_s) the amplitudes are linear;
+    the two times are optimized in log space from a grid of starting points.
+
+    Parameters
+    ----------
+    t : ndarray
+        Times (ps).
+    y : ndarray
+        Values at ``t`` (e.g. the bleach, dimensionless).
+    start : float, default 3.0
+        Only points with t >= start (ps) are fitted (default: the 3-ps gain onset of the
+        studies).
+
+    Returns
+    -------
+    dict
+        ``tau_fast`` < ``tau_slow`` (ps), their amplitudes ``amp_fast`` and ``amp_slow``
+        (at t = 0, in the unit of ``y``) and ``rms``, the root-mean-square residual.
+    """
+    t, y = np.asarray(t, float), np.asarray(y, float)
+    sel = t >= start
+    t, y = t[sel], y[sel]
+
+    def amplitudes(log_tau):
+        basis = np.exp(-t[:, None] / np.exp(log_tau)[None, :])
+        return basis, np.linalg.lstsq(basis, y, rcond=None)[0]
+
+    def residual(log_tau):
+        basis, amp = amplitudes(log_tau)
+        return basis @ amp - y
+
+    span = t[-1] - t[0]
+    best = None
+    for fast in np.geomspace(span / 3000, span / 30, 4):
+        for slow in np.geomspace(span / 30, span * 3, 4):
+            if slow <= 2 * fast:
+                continue
+            sol = optimize.least_squares(residual, np.log([fast, slow]))
+            if best is None or sol.cost < best.cost:
+                best = sol
+    log_tau = np.sort(best.x)
+    _, amp = amplitudes(log_tau)
+    return {"tau_fast": float(np.exp(log_tau[0])), "tau_slow": float(np.exp(log_tau[1])),
+            "amp_fast": float(amp[0]), "amp_slow": float(amp[1]),
+            "rms": float(np.sqrt(2 * best.cost / t.size))}
+
+
+def one_over_e_time(t, bleach) -> float:
+    """A 1/e decay time of a bleach transient (an alternative to the fitted decay time).
+
+    Parameters
+    ----------
+    t : ndarray
+        Times (ps), increasing.
+    bleach : ndarray
+        Bleach -dalpha/alpha_0 at ``t``.
+
+    Returns
+    -------
+    float
+        The time (ps) after the maximum at which bleach - bleach(t_end) has fallen to
+        1/e of its value at the maximum.
+    """
+    t, b = np.asarray(t, float), np.asarray(bleach, float)
+    k = int(np.argmax(b))
+    y = b - b[-1]
+    below = np.flatnonzero(y[k:] < y[k] / np.e)
+    if below.size == 0:
+        return float("nan")
+    j = k + int(below[0])
+    return float(np.interp(y[k] / np.e, [y[j], y[j - 1]], [t[j], t[j - 1]]) - t[k])
+
+
+def oscillation(t, rate, steady) -> tuple[float, float, int]:
+    """Period and damping rate of the output's ringing about its steady value.
+
+    Maxima of ``rate`` more than 1 % above ``steady``; period = mean spacing of
+    successive maxima; damping rate = minus the least-squares slope of
+    ln(peak - steady) versus the peak time.
+
+    Parameters
+    ----------
+    t, rate : array_like
+        Times (ps) and output rate (any unit).
+    steady : float
+        The steady output (same unit).
+
+    Returns
+    -------
+    (period, damping_rate, n_peaks)
+        Period (ps), damping rate (1/ps; negative if the peaks grow) and the
+        number of maxima used.
+
+    Raises
+    ------
+    RuntimeError
+        If fewer than three maxima exceed the steady value by 1 %.
+    """
+    t, r = np.asarray(t, float), np.asarray(rate, float)
+    pk, _ = signal.find_peaks(r)
+    pk = pk[r[pk] > 1.01 * steady]
+    if pk.size < 3:
+        raise RuntimeError(f"only {pk.size} output maxima above the steady output: no ringing")
+    period = float(np.mean(np.diff(t[pk])))
+    damping = -float(np.polyfit(t[pk], np.log(r[pk] - steady), 1)[0])
+    return period, damping, int(pk.size)
