@@ -21,7 +21,7 @@ def gauss(x, a, c, w):
     return a * np.exp(-((x - c) / w) ** 2)
 
 
-def twogauss(x, a1, c1, w1, a2, c2, w2):
+def two_gauss(x, a1, c1, w1, a2, c2, w2):
     return gauss(x, a1, c1, w1) + gauss(x, a2, c2, w2)
 
 
@@ -89,7 +89,7 @@ def deconvolve(energy, early, late) -> dict:
     width0 = rms * np.sqrt(2.0)     # Gaussian exp(-x^2/w^2) has RMS w / sqrt(2)
     res = sub["residual"]
     p0 = (sub["scale"] * late.max(), e_x, width0, res.max(), sub["xx_peak"], width0)
-    popt, _ = optimize.curve_fit(twogauss, energy, early, p0=p0, maxfev=20000)
+    popt, _ = optimize.curve_fit(two_gauss, energy, early, p0=p0, maxfev=20000)
     if popt[4] < popt[1]:  # order the components: X is the low-energy band
         popt = np.r_[popt[3:], popt[:3]]
     popt[2], popt[5] = abs(popt[2]), abs(popt[5])

@@ -26,8 +26,9 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import xarray as xr
 
-from ncgain import models
 from ncgain.models import coreshell
+
+from ._analysis import crossing as _crossing
 
 __all__ = ["run", "plot", "context", "benchmark", "type_map",
            "PAPER", "ZNTE_CDSE_GEOMETRY", "DIELECTRIC_MODELS"]
@@ -337,17 +338,6 @@ def _type_i_extent(ds: xr.Dataset) -> tuple[float, float]:
         return 0.0, 0.0
     ri, hi = np.nonzero(is_i)
     return float(rr[ri].max()), float(hh[hi].max())
-
-
-def _crossing(x: np.ndarray, y: np.ndarray, level: float) -> float:
-    """First x where y falls below ``level`` (linear interpolation); nan if never."""
-    below = np.nonzero(y < level)[0]
-    if below.size == 0:
-        return math.nan
-    j = below[0]
-    if j == 0:
-        return float(x[0])
-    return float(x[j - 1] + (level - y[j - 1]) * (x[j] - x[j - 1]) / (y[j] - y[j - 1]))
 
 
 def context(ds: xr.Dataset) -> dict:

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
-from scipy import optimize
 
 from ncgain import kinetics
 from ncgain import models
 
+from ._spectra import band_amplitudes, deconvolve, subtract_long_time  # noqa: F401 (public)
+from ._spectra import gauss as _gauss
 from ._common import attach, figure, fit_exponential_decay, loglog_slope
 
 NAME = "fig4_xx_repulsion"
@@ -56,109 +57,6 @@ SEED = 404
 #: at 4e6 NCs, larger than the XX band itself at <N> = 0.01 (2 <N> = 2 % of X), and the
 #: band separation of the pump dependence fails.
 ENERGY_BINS = 1
-
-
-def _gauss(x, a, c, w):
-    return a * np.exp(-((x - c) / w) ** 2)
-
-
-def _two_gauss(x, a1, c1, w1, a2, c2, w2):
-    return _gauss(x, a1, c1, w1) + _gauss(x, a2, c2, w2)
-
-
-def _peak(x, y) -> float:
-    """Position of the maximum of y(x), refined by a parabola through 3 points."""
-    k = int(np.clip(np.argmax(y), 1, len(y) - 2))
-    y0, y1, y2 = y[k - 1], y[k], y[k + 1]
-    den = y0 - 2 * y1 + y2
-    shift = 0.5 * (y0 - y2) / den if den < 0 else 0.0
-    return float(x[k] + shift * (x[k + 1] - x[k]))
-
-
-def subtract_long_time(energy, early, late) -> dict:
-    """The paper's method: t = 0 spectrum minus the scaled long-time spectrum.
-
-    The scale is the least-squares match on the red side E <= E_peak(late),
-    where the XX band contributes least.
-
-    Parameters
-    ----------
-    energy : ndarray, shape (E,)
-        Photon energies (eV).
-    early, late : ndarray, shape (E,)
-        PL spectra at t = 0 and at a long time (any common unit).
-
-    Returns
-    -------
-    dict
-        ``scale`` (float, late -> early), ``residual`` (ndarray, the XX band in the
-        unit of the spectra), ``x_peak`` and ``xx_peak`` (eV, peaks of the long-time
-        spectrum and of the residual, parabolic refinement).
-    """
-    e_x = _peak(energy, late)
-    red = energy <= e_x
-    scale = float(np.dot(early[red], late[red]) / np.dot(late[red], late[red]))
-    residual = early - scale * late
-    return {"scale": scale, "residual": residual, "x_peak": e_x,
-            "xx_peak": _peak(energy, residual)}
-
-
-def deconvolve(energy, early, late) -> dict:
-    """Two-Gaussian least-squares fit of the t = 0 spectrum.
-
-    Centres, widths and amplitudes are free. Initial guesses from the data: X from
-    the long-time spectrum (peak, RMS width, scaled height), XX from the peak of the
-    residual of :func:`subtract_long_time`.
-
-    Parameters
-    ----------
-    energy : ndarray, shape (E,)
-        Photon energies (eV).
-    early, late : ndarray, shape (E,)
-        PL spectra at t = 0 and at a long time.
-
-    Returns
-    -------
-    dict
-        ``popt`` (ndarray: amplitude, centre in eV and 1/e half-width in eV of the X
-        band, then of the XX band) and the entries of :func:`subtract_long_time`.
-    """
-    sub = subtract_long_time(energy, early, late)
-    e_x = sub["x_peak"]
-    w = late / np.trapezoid(late, energy)
-    rms = float(np.sqrt(np.trapezoid(w * (energy - e_x) ** 2, energy)))
-    width0 = rms * np.sqrt(2.0)     # Gaussian exp(-x^2/w^2) has RMS w / sqrt(2)
-    res = sub["residual"]
-    p0 = (sub["scale"] * late.max(), e_x, width0, res.max(), sub["xx_peak"], width0)
-    popt, _ = optimize.curve_fit(_two_gauss, energy, early, p0=p0, maxfev=20000)
-    if popt[4] < popt[1]:  # order the components: X is the low-energy band
-        popt = np.r_[popt[3:], popt[:3]]
-    popt[2], popt[5] = abs(popt[2]), abs(popt[5])
-    return {"popt": popt, **sub}
-
-
-def band_amplitudes(energy, spectra, popt) -> np.ndarray:
-    """Amplitudes of the X and XX bands, their fitted shapes held fixed.
-
-    Parameters
-    ----------
-    energy : ndarray, shape (E,)
-        Photon energies (eV).
-    spectra : ndarray, shape (..., E)
-        PL spectra.
-    popt : ndarray
-        Band parameters from :func:`deconvolve`.
-
-    Returns
-    -------
-    numpy.ndarray, shape (2, ...)
-        Linear least-squares amplitudes of the X and the XX band in each spectrum.
-    """
-    basis = np.stack([_gauss(energy, 1.0, popt[1], popt[2]),
-                      _gauss(energy, 1.0, popt[4], popt[5])], axis=1)
-    flat = np.asarray(spectra).reshape(-1, energy.size).T
-    amp = np.linalg.lstsq(basis, flat, rcond=None)[0]
-    return amp.reshape((2,) + np.asarray(spectra).shape[:-1])
 
 
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:

@@ -33,11 +33,11 @@ import json
 
 import numpy as np
 import xarray as xr
-from scipy import optimize
 
 from ncgain import kinetics
 from ncgain import models
 
+from ._analysis import fit_two_exponentials, one_over_e_time
 from ._common import DETECTABLE_GAIN, STUDY_FILM, attach, figure, gain_band, gain_criterion_text
 from .sweep import gain_lifetime  # the end of net gain; shared with the sweeps
 
@@ -74,55 +74,6 @@ def _probes() -> list[tuple[str, models.Sample, float, float, float]]:
     return out
 
 
-def fit_two_exponentials(t, y, *, start: float = FIT_START) -> dict:
-    """Least-squares fit y = A_f exp(-t/tau_f) + A_s exp(-t/tau_s) for t >= start.
-
-    Variable projection: for given (tau_f, tau_s) the amplitudes are linear;
-    the two times are optimized in log space from a grid of starting points.
-
-    Parameters
-    ----------
-    t : ndarray
-        Times (ps).
-    y : ndarray
-        Values at ``t`` (e.g. the bleach, dimensionless).
-    start : float, default FIT_START
-        Only points with t >= start (ps) are fitted.
-
-    Returns
-    -------
-    dict
-        ``tau_fast`` < ``tau_slow`` (ps), their amplitudes ``amp_fast`` and ``amp_slow``
-        (at t = 0, in the unit of ``y``) and ``rms``, the root-mean-square residual.
-    """
-    t, y = np.asarray(t, float), np.asarray(y, float)
-    sel = t >= start
-    t, y = t[sel], y[sel]
-
-    def amplitudes(log_tau):
-        basis = np.exp(-t[:, None] / np.exp(log_tau)[None, :])
-        return basis, np.linalg.lstsq(basis, y, rcond=None)[0]
-
-    def residual(log_tau):
-        basis, amp = amplitudes(log_tau)
-        return basis @ amp - y
-
-    span = t[-1] - t[0]
-    best = None
-    for fast in np.geomspace(span / 3000, span / 30, 4):
-        for slow in np.geomspace(span / 30, span * 3, 4):
-            if slow <= 2 * fast:
-                continue
-            sol = optimize.least_squares(residual, np.log([fast, slow]))
-            if best is None or sol.cost < best.cost:
-                best = sol
-    log_tau = np.sort(best.x)
-    _, amp = amplitudes(log_tau)
-    return {"tau_fast": float(np.exp(log_tau[0])), "tau_slow": float(np.exp(log_tau[1])),
-            "amp_fast": float(amp[0]), "amp_slow": float(amp[1]),
-            "rms": float(np.sqrt(2 * best.cost / t.size))}
-
-
 def gain_decay_time(fit: dict) -> float:
     """The decay time of the gain from a two-exponential fit.
 
@@ -138,32 +89,6 @@ def gain_decay_time(fit: dict) -> float:
         ``tau_fast``.
     """
     return fit["tau_slow"] if fit["amp_slow"] > 1.0 else fit["tau_fast"]
-
-
-def one_over_e_time(t, bleach) -> float:
-    """A 1/e decay time of the bleach, the alternative definition for the notes.
-
-    Parameters
-    ----------
-    t : ndarray
-        Times (ps), increasing.
-    bleach : ndarray
-        Bleach -dalpha/alpha_0 at ``t``.
-
-    Returns
-    -------
-    float
-        The time (ps) after the maximum at which bleach - bleach(t_end) has fallen to
-        1/e of its value at the maximum.
-    """
-    t, b = np.asarray(t, float), np.asarray(bleach, float)
-    k = int(np.argmax(b))
-    y = b - b[-1]
-    below = np.flatnonzero(y[k:] < y[k] / np.e)
-    if below.size == 0:
-        return float("nan")
-    j = k + int(below[0])
-    return float(np.interp(y[k] / np.e, [y[j], y[j - 1]], [t[j], t[j - 1]]) - t[k])
 
 
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:

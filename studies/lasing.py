@@ -72,6 +72,8 @@ from ncgain import kinetics, models
 from ncgain.kinetics import cavity as kcav
 
 from ._common import attach, figure
+from ._analysis import kink, oscillation
+from ._spectra import widths
 
 NAME = "lasing"
 TITLE = "Lasing in a cavity (type I and type II; not in the paper)"
@@ -109,108 +111,6 @@ PULSE_TIMES = np.concatenate([np.arange(0.0, 50.0, 0.05), np.arange(50.0, 600.0,
 
 def _cavity() -> models.Cavity:
     return models.Cavity(quality_factor=Q, spontaneous_coupling=BETA, channels=CHANNELS)
-
-
-def kink(x, y) -> tuple[float, float, float]:
-    """The L-L kink: geometric centre of the interval with the largest d ln y / d ln x.
-
-    Parameters
-    ----------
-    x, y : array_like
-        Pump and output (positive, x increasing).
-
-    Returns
-    -------
-    (centre, slope, half_width)
-        The kink pump, the largest log-log slope and the half-width of the
-        interval in ln x (the resolution of the kink).
-
-    Examples
-    --------
-    >>> from ncgain.studies.lasing import kink
-    >>> c, s, h = kink([1.0, 2.0, 4.0, 8.0], [1.0, 2.0, 400.0, 800.0])
-    >>> round(c, 3), round(s, 3)
-    (2.828, 7.644)
-    """
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    slope = np.diff(np.log(y)) / np.diff(np.log(x))
-    i = int(np.argmax(slope))
-    return float(np.sqrt(x[i] * x[i + 1])), float(slope[i]), float(0.5 * np.log(x[i + 1] / x[i]))
-
-
-def widths(energy, spectrum) -> tuple[float, float]:
-    """FWHM (linear interpolation between channels) and r.m.s. width of a spectrum (eV).
-
-    Parameters
-    ----------
-    energy, spectrum : array_like
-        Channel energies (eV, increasing) and the spectrum (>= 0, not all 0).
-
-    Returns
-    -------
-    (fwhm, rms)
-        In eV. A single channel above half maximum gives a FWHM of about one
-        channel spacing (the resolution).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from ncgain.studies.lasing import widths
-    >>> e = np.linspace(-1, 1, 2001)
-    >>> f, r = widths(e, np.exp(-e**2 / (2 * 0.1**2)))
-    >>> round(float(f / (2 * np.sqrt(2 * np.log(2)) * 0.1)), 4), round(r, 4)
-    (1.0, 0.1)
-    """
-    e, s = np.asarray(energy, float), np.asarray(spectrum, float)
-    half = 0.5 * s.max()
-    above = np.nonzero(s >= half)[0]
-    lo, hi = int(above[0]), int(above[-1])
-    if lo > 0:
-        e_lo = e[lo - 1] + (half - s[lo - 1]) / (s[lo] - s[lo - 1]) * (e[lo] - e[lo - 1])
-    else:
-        e_lo = e[0] - 0.5 * (e[1] - e[0])
-    if hi < e.size - 1:
-        e_hi = e[hi] + (s[hi] - half) / (s[hi] - s[hi + 1]) * (e[hi + 1] - e[hi])
-    else:
-        e_hi = e[-1] + 0.5 * (e[-1] - e[-2])
-    w = s / s.sum()
-    mean = float((w * e).sum())
-    return float(e_hi - e_lo), float(np.sqrt((w * (e - mean) ** 2).sum()))
-
-
-def oscillation(t, rate, steady) -> tuple[float, float, int]:
-    """Period and damping rate of the output's ringing about its steady value.
-
-    Maxima of ``rate`` more than 1 % above ``steady``; period = mean spacing of
-    successive maxima; damping rate = minus the least-squares slope of
-    ln(peak - steady) versus the peak time.
-
-    Parameters
-    ----------
-    t, rate : array_like
-        Times (ps) and output rate (any unit).
-    steady : float
-        The steady output (same unit).
-
-    Returns
-    -------
-    (period, damping_rate, n_peaks)
-        Period (ps), damping rate (1/ps; negative if the peaks grow) and the
-        number of maxima used.
-
-    Raises
-    ------
-    RuntimeError
-        If fewer than three maxima exceed the steady value by 1 %.
-    """
-    t, r = np.asarray(t, float), np.asarray(rate, float)
-    pk, _ = signal.find_peaks(r)
-    pk = pk[r[pk] > 1.01 * steady]
-    if pk.size < 3:
-        raise RuntimeError(f"only {pk.size} output maxima above the steady output: no ringing")
-    period = float(np.mean(np.diff(t[pk])))
-    damping = -float(np.polyfit(t[pk], np.log(r[pk] - steady), 1)[0])
-    return period, damping, int(pk.size)
 
 
 def two_rate_estimate(problem, g_th: float, channel: int, photons: float) -> tuple[float, float]:
