@@ -25,11 +25,11 @@ import itertools
 
 import numpy as np
 import xarray as xr
-from scipy import integrate, optimize
 
 from ncgain import kinetics, models
 
-from . import fig5abc_ase as _ase
+from ._stripe import (STRIPE_AMPLIFICATION, STRIPE_LENGTH, STRIPE_LOSS_LENGTH,  # noqa: F401
+                      STRIPE_MODAL_LENGTH, STRIPE_TIMES, stripe_amplification, stripe_threshold)
 from ._common import (DETECTABLE_GAIN, STUDY_FILM, attach, figure, gain_band, gain_criterion_text,
                       loglog_slope)
 
@@ -75,82 +75,6 @@ HIGHER_WIDTH = 0.02  # eV, assumption: the band-edge homogeneous width
 #: Type-II film of Fig. 5: its X band at 2.01 eV (paper's text), the 2.254 eV line kept
 #: at its absolute energy (assumption: same excited transition as the Fig. 4 sample).
 FIG5_TYPE_II_EX = 2.01
-
-
-#: Crude stripe estimate of time-integrated ASE (assumptions: the studies' film and the
-#: 400-um stripe of the Fig. 5a-c ASE study, Gamma_c alpha_0 L = 106 and loss L = 2;
-#: amplification (e^{gL} - 1)/(gL) of spontaneous emission with the instantaneous net
-#: modal gain g = Gamma_c alpha_0 (-alpha/alpha_0(peak)) - loss, no depletion by the
-#: amplified light, no transit time; "ASE threshold" = time-integrated edge emission 10x
-#: the unamplified one).
-STRIPE_LENGTH = _ase.STRIPE_LENGTH  # cm
-STRIPE_MODAL_LENGTH = STUDY_FILM.confinement_factor * STUDY_FILM.absorption_coefficient \
-    * STRIPE_LENGTH   # Gamma_c alpha_0 L
-STRIPE_LOSS_LENGTH = STUDY_FILM.loss * STRIPE_LENGTH
-STRIPE_AMPLIFICATION = 10.0
-STRIPE_TIMES = np.concatenate([[0.0], np.geomspace(0.1, 5000.0, 160)])
-
-
-def stripe_amplification(sample, energy, means) -> np.ndarray:
-    """Time-integrated edge emission at ``energy`` relative to the unamplified one, per <N>.
-
-    ratio = int pl(t) F(t) dt / int pl(t) dt with F = (exp(x) - 1)/x and
-    x = -alpha(E, t)/alpha_0(peak) * STRIPE_MODAL_LENGTH - STRIPE_LOSS_LENGTH, the net
-    modal gain of the studies' film times the stripe length (exact master equation).
-
-    Parameters
-    ----------
-    sample : ncgain.models.Sample
-        The sample.
-    energy : float
-        Photon energy (eV).
-    means : array_like
-        Mean excitons per NC after the pulse.
-
-    Returns
-    -------
-    numpy.ndarray
-        The amplification ratio for each <N> (dimensionless).
-    """
-    ds = kinetics.simulate_pulsed(sample, means, STRIPE_TIMES, energies=[energy],
-                                  method="master-equation")
-    g = -ds.absorption.values[:, :, 0] * STRIPE_MODAL_LENGTH - STRIPE_LOSS_LENGTH
-    small = np.abs(g) < 1e-9
-    amp = np.where(small, 1.0, np.expm1(np.where(small, 1.0, g)) / np.where(small, 1.0, g))
-    pl = ds.pl.values[:, :, 0]
-    return (integrate.trapezoid(pl * amp, STRIPE_TIMES, axis=1)
-            / integrate.trapezoid(pl, STRIPE_TIMES, axis=1))
-
-
-def stripe_threshold(sample, energy, quick: bool) -> float:
-    """<N> at which :func:`stripe_amplification` first reaches STRIPE_AMPLIFICATION.
-
-    Parameters
-    ----------
-    sample : ncgain.models.Sample
-        The sample.
-    energy : float
-        Photon energy (eV).
-    quick : bool
-        Coarser <N> grid.
-
-    Returns
-    -------
-    float
-        The threshold <N> (bracketed on a log grid, then Brent's method to a relative
-        1e-6 in <N>), inf if not reached up to <N> = 8.
-    """
-    means = np.geomspace(0.05, 8.0, 40 if quick else 120)
-    ratio = stripe_amplification(sample, energy, means)
-    above = np.flatnonzero(ratio >= STRIPE_AMPLIFICATION)
-    if above.size == 0:
-        return float("inf")
-    k = int(above[0])
-    if k == 0:
-        return float(means[0])
-    return float(optimize.brentq(
-        lambda m: float(stripe_amplification(sample, energy, [m])[0]) - STRIPE_AMPLIFICATION,
-        means[k - 1], means[k], rtol=1e-6))
 
 
 def _variants(quick: bool):

@@ -45,6 +45,7 @@ import xarray as xr
 from ncgain import kinetics, models
 
 from ._common import STUDY_FILM, attach, figure, gain_criterion_text
+from ._stripe import ASE_AMPLIFICATION, STRIPE_LENGTH, band_threshold, first_gain_fluence
 
 NAME = "fig5abc_ase"
 TITLE = "Fig. 5a-c - ASE of type-I and type-II films (stripe, time-integrated)"
@@ -52,10 +53,7 @@ TITLE = "Fig. 5a-c - ASE of type-I and type-II films (stripe, time-integrated)"
 PAPER = {"x_threshold": 2.0, "xx_threshold": 6.0, "ratio": 3.0, "ase_band": 2.01}
 #: The studies' close-packed NC film (models.Film.close_packed; see the module docstring).
 FILM = STUDY_FILM
-#: Assumption: a 400-um pump stripe (Gamma_c alpha_0 L = 106 with FILM).
-STRIPE_LENGTH = 0.04    # cm
 BETA = 1e-4             # assumption: guided fraction of the spontaneous emission
-ASE_AMPLIFICATION = 10.0
 GAIN_TIME = 3.0         # ps: the 3-ps gain the paper's Fig. 5d and our report use
 PRESETS = ("type-ii", "type-i")
 
@@ -67,61 +65,6 @@ def _setup(quick: bool):
     stripe = models.Stripe(length=STRIPE_LENGTH, slices=6 if quick else 12,
                            channels=16 if quick else 32, spontaneous_coupling=BETA)
     return fluence, times, stripe
-
-
-def band_threshold(fluence, amplification, level=ASE_AMPLIFICATION) -> float:
-    """Smallest fluence where ``amplification`` reaches ``level`` (log-log interpolation).
-
-    Parameters
-    ----------
-    fluence : array_like
-        Pump fluences (mJ cm^-2), increasing.
-    amplification : array_like
-        Amplification at each fluence.
-    level : float, default ASE_AMPLIFICATION
-        The amplification that defines the threshold.
-
-    Returns
-    -------
-    float
-        The threshold fluence (mJ cm^-2); nan if ``level`` is never reached.
-    """
-    a = np.asarray(amplification, float)
-    above = np.nonzero(a >= level)[0]
-    if above.size == 0:
-        return float("nan")
-    i = int(above[0])
-    if i == 0:
-        return float(fluence[0])
-    x0, x1 = np.log(fluence[i - 1]), np.log(fluence[i])
-    y0, y1 = np.log(max(a[i - 1], 1e-300)), np.log(a[i])
-    return float(np.exp(x0 + (np.log(level) - y0) * (x1 - x0) / (y1 - y0)))
-
-
-def first_gain_fluence(fluence, gain) -> float:
-    """Smallest fluence with positive net modal gain (linear in gain, log in fluence).
-
-    Parameters
-    ----------
-    fluence : array_like
-        Pump fluences (mJ cm^-2), increasing.
-    gain : array_like
-        Net modal gain (cm^-1) at each fluence.
-
-    Returns
-    -------
-    float
-        The fluence (mJ cm^-2) where the gain crosses 0; nan if it never does.
-    """
-    g = np.asarray(gain, float)
-    above = np.nonzero(g > 0)[0]
-    if above.size == 0:
-        return float("nan")
-    i = int(above[0])
-    if i == 0:
-        return float(fluence[0])
-    x0, x1 = np.log(fluence[i - 1]), np.log(fluence[i])
-    return float(np.exp(x0 - g[i - 1] * (x1 - x0) / (g[i] - g[i - 1])))
 
 
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
