@@ -3,7 +3,8 @@
 * :func:`kink`: the L-L kink (largest log-log slope) of a threshold curve;
 * :func:`crossing`: where a falling curve first crosses a level;
 * :func:`fit_two_exponentials`, :func:`one_over_e_time`: decay times of a transient;
-* :func:`oscillation`: period and damping of a ringing about a steady value.
+* :func:`oscillation`: period and damping of a ringing about a steady value, and
+  :func:`two_rate_estimate`, its one-reservoir rate-equation estimate for a cavity.
 
 (:func:`ncgain.studies._common.loglog_slope` and ``fit_exponential_decay`` sit beside
 the studies' gain criterion.)
@@ -16,7 +17,8 @@ import math
 import numpy as np
 from scipy import optimize, signal
 
-__all__ = ["kink", "crossing", "fit_two_exponentials", "one_over_e_time", "oscillation"]
+__all__ = ["kink", "crossing", "fit_two_exponentials", "one_over_e_time", "oscillation",
+           "two_rate_estimate"]
 
 
 def kink(x, y) -> tuple[float, float, float]:
@@ -166,3 +168,46 @@ def oscillation(t, rate, steady) -> tuple[float, float, int]:
     period = float(np.mean(np.diff(t[pk])))
     damping = -float(np.polyfit(t[pk], np.log(r[pk] - steady), 1)[0])
     return period, damping, int(pk.size)
+
+
+def two_rate_estimate(problem, g_th: float, channel: int, photons: float) -> tuple[float, float]:
+    """Relaxation-oscillation period and damping of one reservoir + photons (estimate).
+
+    Linearising dN/dt = G - D(N) - kappa g(N) Q, dQ/dt = (kappa g(N) - Lambda) Q
+    about the lasing steady state (kappa g = Lambda, Q = Q0) gives
+    lambda^2 + 2 gamma lambda + omega_0^2 = 0 with omega_0^2 = Lambda kappa g' Q0
+    and 2 gamma = D' + kappa g' Q0; g' = dg/dN at the lasing channel and
+    D' = dG/dN along the no-field c.w. steady states at the gain threshold.
+
+    Parameters
+    ----------
+    problem : kinetics.cavity.CavityProblem
+        The c.w. cavity problem.
+    g_th : float
+        Gain threshold G (1/ps).
+    channel : int
+        Index of the lasing channel.
+    photons : float
+        Steady photons per NC in the cavity, Q0.
+
+    Returns
+    -------
+    (period, damping_rate)
+        2 pi / sqrt(omega_0^2 - gamma^2) in ps (inf if overdamped) and gamma in 1/ps.
+    """
+    from ncgain.kinetics import cavity as kcav  # here: the core/shell map workers import this module
+
+    n = np.arange(problem.table.n_max + 1)
+    w = problem.table.class_weight
+    eps = 1e-4
+    gs = g_th * np.array([1 - eps, 1 + eps])
+    mean_n = [float(w @ (kcav._cw_steady(problem.table, g) @ n)) for g in gs]
+    gain = [float(kcav.steady_gain(problem, g)[channel]) for g in gs]
+    dn_dg = (mean_n[1] - mean_n[0]) / (gs[1] - gs[0])
+    g_prime = (gain[1] - gain[0]) / (gs[1] - gs[0]) / dn_dg
+    d_prime = 1.0 / dn_dg
+    stim = problem.kappa * g_prime * photons
+    omega0_sq = problem.loss_rate * stim
+    gamma = 0.5 * (d_prime + stim)
+    period = 2 * np.pi / np.sqrt(omega0_sq - gamma ** 2) if omega0_sq > gamma ** 2 else np.inf
+    return float(period), float(gamma)

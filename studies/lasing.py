@@ -7,59 +7,8 @@ solved with the deterministic rate-equation twin of :func:`kinetics.simulate_cav
 (the Monte Carlo reproduces the twin's populations within binomial noise in
 tests/kinetics/test_cavity.py; it is not re-run here).
 
-What is computed (definitions; every number in the report is read from the dataset):
-
-* **c.w. L-L curve**: steady output (photons per NC per ps through the mirror)
-  versus the generation rate G, from :func:`kinetics.cavity.cavity_steady_state`
-  (a root solve for the channel photon numbers; the chains are in detailed
-  balance at fixed field), on a log grid from 0.25 to 8 times the gain threshold.
-* **c.w. lasing threshold** = the L-L kink: the geometric centre of the grid
-  interval with the largest d ln(output) / d ln(G). Compared with the
-  steady-state gain threshold of the cavity's channels
-  (:func:`kinetics.cavity_gain_threshold`: no-field gain kappa g = Lambda) and with
-  :func:`kinetics.cw_threshold` at the cavity's loss fraction Lambda / kappa
-  (the c.w. issue's estimate, gain at any energy), in W cm^-2; also the
-  threshold from extrapolating the L-L curve just above threshold
-  (:data:`PUMP_RANGES`) to zero output.
-* **slope efficiency** in two pump ranges (:data:`PUMP_RANGES`), and where the
-  extra excitons go (net stimulated emission, spontaneous emission, Auger, from
-  the steady-state occupations): photons out per extra exciton = stimulated
-  share x (1/tau_c) / Lambda.
-* **gain clamping**: the largest net gain over the channels, kappa g / Lambda,
-  versus pump above threshold (1 = the loss), and the mean exciton number per NC;
-  beside it the no-field steady-state gain at the same pump (what the gain
-  would be without the field). The lasing line (channel of the largest output)
-  versus pump.
-* **spectral narrowing**: full width at half maximum (linear interpolation
-  between channels) and r.m.s. width of the output spectrum at 0.5 and 2 times
-  the threshold; the channel spacing is the resolution.
-* **stability** of the c.w. steady state: the largest real part of the
-  eigenvalues of the linearised twin (:func:`kinetics.cavity.cavity_small_signal`)
-  at :data:`STABILITY_PUMPS`; > 0 means the laser self-pulses and the steady L-L
-  value is not its output (the mean turn-on output is given beside it).
-* **relaxation oscillations (c.w. turn-on)**: the output rate after the c.w.
-  pump (2 x threshold) is switched on at t = 0 on unexcited NCs (transient of
-  the twin): period = mean spacing of the output maxima that exceed the steady
-  output by > 1 %, damping rate = minus the slope of ln(peak - steady) versus
-  time. Compared with the linearised twin's underdamped mode nearest in
-  frequency (its damping rate is the independent check) and with the standard
-  two-rate-equation estimate for one exciton reservoir N (mean excitons per NC)
-  and the photons Q (:func:`two_rate_estimate`):
-  lambda^2 + (D' + kappa g' Q0) lambda + Lambda kappa g' Q0 = 0, with g' = dg/dN
-  at the lasing channel and D' = dG/dN along the no-field steady states at
-  threshold, Q0 the steady photon number. The estimate ignores the spread of
-  E_i (spectral hole burning) and of n.
-* **pulsed**: time-integrated output (0-3 ns) versus <N> after the pulse; the
-  kink as above, against the pulsed gain threshold (the <N> at which the
-  no-field gain at t = 0 reaches the loss, :func:`kinetics.gain_threshold`);
-  the output-rate trace after the pulse (number of spikes above 5 % of the
-  largest, delay and FWHM of the first); time-integrated spectra below/above.
-
-Assumptions: :data:`Q` (cited), :data:`BETA`, the channel grid and the energy
-bins (:data:`ENERGY_BINS`, converged: tested against 160 bins).
-
-Cost: the c.w. curves are root solves (milliseconds per pump level); the time
-goes into the stiff transients (two turn-ons, 5 or 11 pulses per preset).
+The definitions of what is computed (L-L kink, slope efficiency, clamping, narrowing,
+stability, ringing, pulsed spikes) are the report's, in ``templates/lasing.md.j2``.
 """
 
 from __future__ import annotations
@@ -72,7 +21,7 @@ from ncgain import kinetics, models
 from ncgain.kinetics import cavity as kcav
 
 from ._common import attach, figure
-from ._analysis import kink, oscillation
+from ._analysis import kink, oscillation, two_rate_estimate
 from ._spectra import widths
 
 NAME = "lasing"
@@ -111,47 +60,6 @@ PULSE_TIMES = np.concatenate([np.arange(0.0, 50.0, 0.05), np.arange(50.0, 600.0,
 
 def _cavity() -> models.Cavity:
     return models.Cavity(quality_factor=Q, spontaneous_coupling=BETA, channels=CHANNELS)
-
-
-def two_rate_estimate(problem, g_th: float, channel: int, photons: float) -> tuple[float, float]:
-    """Relaxation-oscillation period and damping of one reservoir + photons (estimate).
-
-    Linearising dN/dt = G - D(N) - kappa g(N) Q, dQ/dt = (kappa g(N) - Lambda) Q
-    about the lasing steady state (kappa g = Lambda, Q = Q0) gives
-    lambda^2 + 2 gamma lambda + omega_0^2 = 0 with omega_0^2 = Lambda kappa g' Q0
-    and 2 gamma = D' + kappa g' Q0; g' = dg/dN at the lasing channel and
-    D' = dG/dN along the no-field c.w. steady states at the gain threshold.
-
-    Parameters
-    ----------
-    problem : kinetics.cavity.CavityProblem
-        The c.w. cavity problem.
-    g_th : float
-        Gain threshold G (1/ps).
-    channel : int
-        Index of the lasing channel.
-    photons : float
-        Steady photons per NC in the cavity, Q0.
-
-    Returns
-    -------
-    (period, damping_rate)
-        2 pi / sqrt(omega_0^2 - gamma^2) in ps (inf if overdamped) and gamma in 1/ps.
-    """
-    n = np.arange(problem.table.n_max + 1)
-    w = problem.table.class_weight
-    eps = 1e-4
-    gs = g_th * np.array([1 - eps, 1 + eps])
-    mean_n = [float(w @ (kcav._cw_steady(problem.table, g) @ n)) for g in gs]
-    gain = [float(kcav.steady_gain(problem, g)[channel]) for g in gs]
-    dn_dg = (mean_n[1] - mean_n[0]) / (gs[1] - gs[0])
-    g_prime = (gain[1] - gain[0]) / (gs[1] - gs[0]) / dn_dg
-    d_prime = 1.0 / dn_dg
-    stim = problem.kappa * g_prime * photons
-    omega0_sq = problem.loss_rate * stim
-    gamma = 0.5 * (d_prime + stim)
-    period = 2 * np.pi / np.sqrt(omega0_sq - gamma ** 2) if omega0_sq > gamma ** 2 else np.inf
-    return float(period), float(gamma)
 
 
 def _preset(key: str, quick: bool) -> dict:
