@@ -65,7 +65,7 @@ def gain_criterion_text(film: models.Film = STUDY_FILM) -> str:
             f"{film.loss_fraction():.4f} alpha_0(peak)")
 
 __all__ = ["STUDY_FILM", "DETECTABLE_GAIN", "gain_criterion_text", "gain_band", "loglog_slope",
-           "fit_exponential_decay", "attach", "figure",
+           "fit_exponential_decay", "attach", "figure", "schema",
            "ATTRS", "PROVENANCE"]
 
 ATTRS = {"units": "1", "long_name": ""}
@@ -86,6 +86,34 @@ def figure(*args, **kwargs):
     """
     from matplotlib.figure import Figure
     return Figure(*args, **kwargs)
+
+
+def schema(study: str, **constants) -> dict:
+    """Units and long names of a study's dataset variables, from ``schemas/<study>.toml``.
+
+    Parameters
+    ----------
+    study : str
+        The study's ``NAME``.
+    **constants
+        Values for the ``{NAME:spec}`` fields of the long names (the study's constants).
+
+    Returns
+    -------
+    dict
+        Variable name -> ``{"units": ..., "long_name": ...}``.
+
+    Examples
+    --------
+    >>> from ncgain.studies._common import schema
+    >>> schema("lasing", TURN_ON_PUMP=2.0, PULSE_WINDOW=3000.0, BELOW_PUMP=0.5)["fwhm_below"]
+    {'units': 'eV', 'long_name': 'FWHM of the c.w. output spectrum at 0.5 x threshold'}
+    """
+    import tomllib
+    from pathlib import Path
+    table = tomllib.loads((Path(__file__).parent / "schemas" / f"{study}.toml").read_text())
+    return {name: {"units": entry["units"], "long_name": entry["long_name"].format(**constants)}
+            for name, entry in table.items()}
 
 
 #: Provenance attributes every study dataset carries (set by :func:`attach`).

@@ -167,5 +167,6 @@ def test_templates_are_package_data():
     root = Path(__file__).resolve().parents[2]
     data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
     patterns = data["package-data"]["ncgain.studies"]
-    templates = sorted(_report.TEMPLATES.glob("*"))
-    assert templates and all(any(t.match(p) for p in patterns) for t in templates)
+    data_files = sorted(_report.TEMPLATES.glob("*")) + sorted(
+        (_report.TEMPLATES.parent / "schemas").glob("*"))
+    assert data_files and all(any(f.match(p) for p in patterns) for f in data_files)
