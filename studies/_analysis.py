@@ -1,7 +1,8 @@
 """Analysis of computed curves, shared by the studies: kinks, crossings, decays, ringing.
 
 * :func:`kink`: the L-L kink (largest log-log slope) of a threshold curve;
-* :func:`crossing`: where a falling curve first crosses a level;
+* :func:`crossing`: where a falling curve first crosses a level; :func:`last_finite`
+  and :func:`first_infinite`: where a threshold curve ends;
 * :func:`fit_two_exponentials`, :func:`one_over_e_time`: decay times of a transient;
 * :func:`oscillation`: period and damping of a ringing about a steady value, and
   :func:`two_rate_estimate`, its one-reservoir rate-equation estimate for a cavity.
@@ -17,7 +18,7 @@ import math
 import numpy as np
 from scipy import optimize, signal
 
-__all__ = ["kink", "crossing", "fit_two_exponentials", "one_over_e_time", "oscillation",
+__all__ = ["kink", "crossing", "last_finite", "first_infinite", "fit_two_exponentials", "one_over_e_time", "oscillation",
            "two_rate_estimate"]
 
 
@@ -57,6 +58,18 @@ def crossing(x: np.ndarray, y: np.ndarray, level: float) -> float:
     if j == 0:
         return float(x[0])
     return float(x[j - 1] + (level - y[j - 1]) * (x[j] - x[j - 1]) / (y[j] - y[j - 1]))
+
+
+def last_finite(gamma, th) -> float:
+    """The last ``gamma`` at which ``th`` is finite (0 if none is)."""
+    finite = np.flatnonzero(np.isfinite(th))
+    return float(gamma[finite[-1]]) if finite.size else 0.0
+
+
+def first_infinite(gamma, th) -> float:
+    """The first ``gamma`` at which ``th`` is not finite (inf if none is)."""
+    inf = np.flatnonzero(~np.isfinite(th))
+    return float(gamma[inf[0]]) if inf.size else math.inf
 
 
 def fit_two_exponentials(t, y, *, start: float = 3.0) -> dict:

@@ -47,6 +47,9 @@ from ncgain.kinetics import observables
 
 from . import sweep as sweeps
 from ._common import DETECTABLE_GAIN, STUDY_FILM, attach, figure, gain_criterion_text
+from ._analysis import first_infinite as _first_infinite, last_finite as _last_finite
+from ._gain_condition import (cutoff_from_p as _cutoff_from_p,  # noqa: F401 (public)
+                              cutoff_from_p1 as _cutoff_from_p1, cutoff_linewidth)
 
 NAME = "linewidth_sensitivity"
 TITLE = "Linewidth sensitivity - gain thresholds versus Gamma (sweep on dask.distributed)"
@@ -162,30 +165,6 @@ def cw_definition(preset: str, quick: bool = False) -> sweeps.Sweep:
     return sweeps.Sweep(base_sample(preset), _vary(preset, quick), "cw-threshold",
                         grid="points",
                         options={"energy": ["E_X", "any"], "loss": [0.0, DETECTABLE_GAIN]})
-
-
-def cutoff_linewidth(sample: models.Sample, time: float = T_AFTER) -> float:
-    """Two-population estimate of the largest Gamma with single-exciton gain at E_X (eV).
-
-    Gamma_c = abs(Delta_XX) / sqrt(-ln(3 - 2 exp(t/tau_X))); 0 if even p1 = exp(-t/tau_X)
-    cannot beat the formula's 2/3 limit.
-
-    Parameters
-    ----------
-    sample : models.Sample
-        Its delta_xx and tau_x are used.
-    time : float, default T_AFTER
-        Delay after the pulse (ps).
-
-    Returns
-    -------
-    float
-        Gamma_c (eV).
-    """
-    arg = 3.0 - 2.0 * math.exp(time / sample.tau_x)
-    if arg <= 0:
-        return 0.0
-    return abs(sample.delta_xx) / math.sqrt(-math.log(arg))
 
 
 def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Dataset:
@@ -309,26 +288,6 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
                       f"anywhere in the band with {gain_criterion_text()} (the film's "
                       "confinement and loss are assumptions)"),
                   quick=int(bool(quick)))
-
-
-def _cutoff_from_p1(delta, p1) -> float:
-    return _cutoff_from_p(delta, p1, 0.0)
-
-
-def _cutoff_from_p(delta, p1, p2) -> float:
-    """Gamma where p0 = p1 (1 - y)/2 + p2 y, y = exp(-Delta^2/Gamma^2) (g = 2 band edge)."""
-    y = (1.0 - 1.5 * p1 - p2) / (p2 - 0.5 * p1)
-    return abs(delta) / math.sqrt(-math.log(y)) if 0 < y < 1 else 0.0
-
-
-def _last_finite(gamma, th) -> float:
-    finite = np.flatnonzero(np.isfinite(th))
-    return float(gamma[finite[-1]]) if finite.size else 0.0
-
-
-def _first_infinite(gamma, th) -> float:
-    inf = np.flatnonzero(~np.isfinite(th))
-    return float(gamma[inf[0]]) if inf.size else math.inf
 
 
 _STYLES = {(PROBE_TIME, "E_X", 0.0): ("C3", "-", "E_X, 3 ps"),
