@@ -117,10 +117,6 @@ def type_map(core: str = "CdS", shell: str = "ZnSe", core_radii=None, shell_widt
             "exciton_energy": data[5]}
 
 
-def _attrs(units: str, long_name: str, **extra) -> dict:
-    return {"units": units, "long_name": long_name, **extra}
-
-
 def run(quick: bool = False, progress: bool = False, *, workers: int | None = 1) -> xr.Dataset:
     """Compute the data of Figs 2a-b and 3b-d.
 
@@ -186,63 +182,41 @@ def run(quick: bool = False, progress: bool = False, *, workers: int | None = 1)
                         flag_meanings="delocalized core shell")
     ds = xr.Dataset(
         data_vars=dict(
-            density=(("structure", "carrier", "radius"), density, _attrs(
-                "nm-3", "radial probability density |psi|^2 (integral of density 4 pi r^2 dr "
-                "= 1)")),
+            density=(("structure", "carrier", "radius"), density),
             radial_probability=(("structure", "carrier", "radius"),
-                                4.0 * np.pi * radius ** 2 * density,
-                                _attrs("nm-1", "radial probability 4 pi r^2 |psi|^2")),
-            nc_type=(("map_core_radius", "map_shell_width"), tm["nc_type"], _attrs(
-                "1", "nanocrystal type (energy criterion)", **type_flags)),
-            electron_regime=(("map_core_radius", "map_shell_width"), tm["electron_regime"],
-                             _attrs("1", "electron localization", **regime_flags)),
-            hole_regime=(("map_core_radius", "map_shell_width"), tm["hole_regime"],
-                         _attrs("1", "hole localization", **regime_flags)),
-            map_delta_xx=(("map_core_radius", "map_shell_width"), tm["delta_xx"], _attrs(
-                "eV", "exciton-exciton interaction Delta_XX (layered eps_inf)")),
-            map_overlap=(("map_core_radius", "map_shell_width"), tm["overlap"], _attrs(
-                "1", "electron-hole overlap Theta_eh")),
-            map_exciton_energy=(("map_core_radius", "map_shell_width"), tm["exciton_energy"],
-                                _attrs("eV", "single-exciton energy E_X")),
+                                4.0 * np.pi * radius ** 2 * density),
+            nc_type=(("map_core_radius", "map_shell_width"), tm["nc_type"], type_flags),
+            electron_regime=(("map_core_radius", "map_shell_width"),
+                             tm["electron_regime"], regime_flags),
+            hole_regime=(("map_core_radius", "map_shell_width"), tm["hole_regime"], regime_flags),
+            map_delta_xx=(("map_core_radius", "map_shell_width"), tm["delta_xx"]),
+            map_overlap=(("map_core_radius", "map_shell_width"), tm["overlap"]),
+            map_exciton_energy=(("map_core_radius", "map_shell_width"), tm["exciton_energy"]),
             delta_xx=(("dielectric_model_curve", "curve_core_radius", "curve_shell_width"),
-                      curve_dxx, _attrs("eV", "exciton-exciton interaction Delta_XX")),
-            overlap=(("curve_core_radius", "curve_shell_width"), curve_ov, _attrs(
-                "1", "electron-hole overlap Theta_eh")),
-            exciton_energy=(("curve_core_radius", "curve_shell_width"), curve_ex, _attrs(
-                "eV", "single-exciton energy E_X (layered eps_inf)")),
-            curve_nc_type=(("curve_core_radius", "curve_shell_width"), curve_type, _attrs(
-                "1", "nanocrystal type", **type_flags)),
-            reference_delta_xx=(("dielectric_model",), [r.delta_xx for r in ref], _attrs(
-                "eV", "Delta_XX of CdS/ZnSe, R = 1.6 nm, H = 2 nm")),
-            reference_exciton_energy=(("dielectric_model",), [r.exciton_energy for r in ref],
-                                      _attrs("eV", "E_X of CdS/ZnSe, R = 1.6 nm, H = 2 nm")),
-            reference_overlap=((), ref[0].overlap, _attrs(
-                "1", "Theta_eh of CdS/ZnSe, R = 1.6 nm, H = 2 nm")),
-            reference_electron_energy=((), ref[0].electron_energy, _attrs(
-                "eV", "electron confinement energy, CdS/ZnSe R = 1.6 nm, H = 2 nm")),
-            reference_hole_energy=((), ref[0].hole_energy, _attrs(
-                "eV", "hole confinement energy, CdS/ZnSe R = 1.6 nm, H = 2 nm")),
-            reference_coulomb_eh=(("dielectric_model",), [r.coulomb_eh for r in ref], _attrs(
-                "eV", "electron-hole Coulomb energy in E_X, CdS/ZnSe R = 1.6 nm, H = 2 nm")),
-            znte_cdse_delta_xx=(("dielectric_model",), [r.delta_xx for r in zt], _attrs(
-                "eV", "Delta_XX of ZnTe/CdSe at the geometry in the attributes")),
-            znte_cdse_exciton_energy=(("dielectric_model",), [r.exciton_energy for r in zt],
-                                      _attrs("eV", "E_X of ZnTe/CdSe")),
-            znte_cdse_overlap=((), zt[0].overlap, _attrs("1", "Theta_eh of ZnTe/CdSe")),
+                      curve_dxx),
+            overlap=(("curve_core_radius", "curve_shell_width"), curve_ov),
+            exciton_energy=(("curve_core_radius", "curve_shell_width"), curve_ex),
+            curve_nc_type=(("curve_core_radius", "curve_shell_width"), curve_type, type_flags),
+            reference_delta_xx=(("dielectric_model",), [r.delta_xx for r in ref]),
+            reference_exciton_energy=(("dielectric_model",), [r.exciton_energy for r in ref]),
+            reference_overlap=((), ref[0].overlap),
+            reference_electron_energy=((), ref[0].electron_energy),
+            reference_hole_energy=((), ref[0].hole_energy),
+            reference_coulomb_eh=(("dielectric_model",), [r.coulomb_eh for r in ref]),
+            znte_cdse_delta_xx=(("dielectric_model",), [r.delta_xx for r in zt]),
+            znte_cdse_exciton_energy=(("dielectric_model",), [r.exciton_energy for r in zt]),
+            znte_cdse_overlap=((), zt[0].overlap),
         ),
         coords=dict(
-            structure=("structure", ["CdS R=1.6 nm", "CdS/ZnSe R=1.6 nm H=2 nm"],
-                       _attrs("1", "structure of Fig. 2a-b")),
-            carrier=("carrier", ["electron", "hole"], _attrs("1", "carrier")),
-            radius=("radius", radius, _attrs("nm", "distance from the NC centre")),
-            map_core_radius=("map_core_radius", map_r, _attrs("nm", "core radius R")),
-            map_shell_width=("map_shell_width", map_h, _attrs("nm", "shell width H")),
-            curve_core_radius=("curve_core_radius", np.array(_CURVE_RADII),
-                               _attrs("nm", "core radius R")),
-            curve_shell_width=("curve_shell_width", curve_h, _attrs("nm", "shell width H")),
-            dielectric_model_curve=("dielectric_model_curve", curve_models,
-                                    _attrs("1", "dielectric treatment")),
-            dielectric_model=("dielectric_model", models_, _attrs("1", "dielectric treatment")),
+            structure=("structure", ["CdS R=1.6 nm", "CdS/ZnSe R=1.6 nm H=2 nm"]),
+            carrier=("carrier", ["electron", "hole"]),
+            radius=("radius", radius),
+            map_core_radius=("map_core_radius", map_r),
+            map_shell_width=("map_shell_width", map_h),
+            curve_core_radius=("curve_core_radius", np.array(_CURVE_RADII)),
+            curve_shell_width=("curve_shell_width", curve_h),
+            dielectric_model_curve=("dielectric_model_curve", curve_models),
+            dielectric_model=("dielectric_model", models_),
         ),
         attrs=dict(
             title="Klimov et al., Nature 447, 441 (2007), Figs 2a-b and 3b-d: effective-mass "
@@ -260,7 +234,9 @@ def run(quick: bool = False, progress: bool = False, *, workers: int | None = 1)
         ),
     )
     # Local import: the worker processes import this module and need no kinetics.
-    from ._common import attach
+    from ._common import attach, schema
+    for name, attrs in schema(NAME).items():  # units and long names first, then flags
+        ds.variables[name].attrs = {**attrs, **ds.variables[name].attrs}
     return attach(ds, study=NAME, quick=quick)
 
 
