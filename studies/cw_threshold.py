@@ -35,7 +35,9 @@ import xarray as xr
 from ncgain import kinetics
 from ncgain import models
 
-from ._common import STUDY_FILM, attach, figure, gain_criterion_text, loglog_slope
+from ._common import STUDY_FILM, attach, figure, gain_criterion_text, loglog_slope, schema
+from ._photostability import (HEAT_FRACTION, KAPPA_GLASS, PHOTOSTABILITY_LIMIT,  # noqa: F401
+                              SPOT_RADIUS_M, heating)
 
 NAME = "cw_threshold"
 TITLE = "C.w. lasing thresholds - single- vs biexciton gain"
@@ -51,33 +53,6 @@ PULSED_TIME = 3.0
 #: Paper: type-II ASE threshold ~2 mJ cm^-2 (Fig. 5c) and gain lifetime 1,700 ps (Fig. 5a).
 PAPER_TYPE_II_FLUENCE = 2.0          # mJ cm^-2
 PAPER_TYPE_II_GAIN_LIFETIME = 1700.0  # ps
-#: Assumption: photostability (heating) limit of a close-packed NC film under c.w.
-#: pumping, W cm^-2. Order-of-magnitude estimate, not a measured value: the
-#: temperature rise of a Gaussian spot of radius r on a glass substrate is
-#: dT ~ f I sqrt(pi) r / (2 kappa); with a heat fraction f = 0.5 (3-eV photons, 2-eV
-#: emission, non-radiative losses), r = 5 um and kappa = 1 W m^-1 K^-1 this gives
-#: dT ~ 220 K at 1e4 W cm^-2 (:func:`heating`). Heating through the films' low
-#: thermal conductivity is what Nat. Commun. 6, 8694 (2015) identifies as curtailing
-#: sustained ASE and lasing of CQD solids.
-PHOTOSTABILITY_LIMIT = 1.0e4          # W cm^-2
-HEAT_FRACTION, SPOT_RADIUS_M, KAPPA_GLASS = 0.5, 5e-6, 1.0
-
-
-def heating(intensity_w_cm2: float) -> float:
-    """Steady temperature rise (K) of the assumed spot: f I sqrt(pi) r / (2 kappa).
-
-    Parameters
-    ----------
-    intensity_w_cm2 : float
-        Absorbed c.w. pump intensity (W cm^-2).
-
-    Returns
-    -------
-    float
-        Temperature rise in K (order-of-magnitude estimate, module constants).
-    """
-    return HEAT_FRACTION * intensity_w_cm2 * 1e4 * math.sqrt(math.pi) * SPOT_RADIUS_M \
-        / (2.0 * KAPPA_GLASS)
 
 
 def gain_lifetime(key: str, sample: models.Sample) -> float:
@@ -140,13 +115,11 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     spectrum_rates = np.geomspace(1e-4, 3e-2, 5 if quick else 8)
     sweep_rates = np.geomspace(1e-6, 1e-1, 40 if quick else 200)
     ds = xr.Dataset(coords={
-        "preset": ("preset", list(PRESETS), {"units": "1", "long_name": "sample preset"}),
-        "criterion": ("criterion", crit_names, {"units": "1", "long_name": "gain criterion"}),
-        "energy": ("energy", energies, {"units": "eV", "long_name": "photon energy"}),
-        "spectrum_rate": ("spectrum_rate", spectrum_rates,
-                          {"units": "ps-1", "long_name": "generation rate G of the spectra"}),
-        "generation_rate": ("generation_rate", sweep_rates,
-                            {"units": "ps-1", "long_name": "c.w. generation rate G"}),
+        "preset": ("preset", list(PRESETS)),
+        "criterion": ("criterion", crit_names),
+        "energy": ("energy", energies),
+        "spectrum_rate": ("spectrum_rate", spectrum_rates),
+        "generation_rate": ("generation_rate", sweep_rates),
     })
     gain = np.empty((len(PRESETS), spectrum_rates.size, energies.size))
     peak = np.empty((len(PRESETS), sweep_rates.size))
@@ -162,19 +135,12 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         mean_n[i] = sw.mean_excitons.values
         frac[i] = sw.population.isel(excitons=[0, 1, 2]).values
         intensity[i] = sw.pump_intensity.values
-    ds["net_gain"] = (("preset", "spectrum_rate", "energy"), gain,
-                      {"units": "1", "long_name": "steady-state net gain -alpha/alpha_0(peak)"})
-    ds["peak_net_gain"] = (("preset", "generation_rate"), peak,
-                           {"units": "1", "long_name": "largest steady-state net gain "
-                            "-alpha/alpha_0(peak) over the energy grid"})
-    ds["mean_excitons"] = (("preset", "generation_rate"), mean_n,
-                           {"units": "1", "long_name": "steady-state mean excitons per NC"})
-    ds["fraction"] = (("preset", "generation_rate", "excitons"), frac,
-                      {"units": "1", "long_name": "steady-state fraction of NCs with n excitons"})
-    ds = ds.assign_coords(excitons=("excitons", [0, 1, 2],
-                                    {"units": "1", "long_name": "excitons per NC"}))
-    ds["pump_intensity"] = (("preset", "generation_rate"), intensity,
-                            {"units": "W cm-2", "long_name": "c.w. pump intensity of G"})
+    ds["net_gain"] = (("preset", "spectrum_rate", "energy"), gain)
+    ds["peak_net_gain"] = (("preset", "generation_rate"), peak)
+    ds["mean_excitons"] = (("preset", "generation_rate"), mean_n)
+    ds["fraction"] = (("preset", "generation_rate", "excitons"), frac)
+    ds = ds.assign_coords(excitons=("excitons", [0, 1, 2]))
+    ds["pump_intensity"] = (("preset", "generation_rate"), intensity)
 
     # Exact thresholds and the paper's estimate, for each criterion.
     shape = (len(PRESETS), len(crit_names))
@@ -195,23 +161,14 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
             out["estimate_intensity"][i, j] = float(kinetics.pump_fluence(float(pt), s)) \
                 * 1e-3 / (lifetimes[i] * 1e-12)
     dims = ("preset", "criterion")
-    ds["cw_threshold"] = (dims, out["cw"], {"units": "ps-1", "long_name":
-                                            "exact c.w. threshold generation rate G_th"})
-    ds["cw_threshold_energy"] = (dims, out["cw_energy"], {"units": "eV", "long_name":
-                                 "photon energy where c.w. gain appears at threshold"})
-    ds["cw_threshold_intensity"] = (dims, out["cw_intensity"], {"units": "W cm-2", "long_name":
-                                    "exact c.w. threshold pump intensity"})
-    ds["pulsed_threshold"] = (dims, out["pulsed"], {"units": "1", "long_name":
-                              f"pulsed threshold <N> at {PULSED_TIME:g} ps (same criterion)"})
-    ds["pulsed_threshold_energy"] = (dims, out["pulsed_energy"], {"units": "eV", "long_name":
-                                     "photon energy of the pulsed gain at threshold"})
-    ds["gain_lifetime"] = (("preset",), lifetimes, {"units": "ps", "long_name":
-                           "paper's gain lifetime (Fig. 5a): tau_X type II, tau_XX type I"})
-    ds["estimate_threshold"] = (dims, out["estimate"], {"units": "ps-1", "long_name":
-                                "paper's estimate: pulsed threshold <N> / gain lifetime"})
-    ds["estimate_threshold_intensity"] = (dims, out["estimate_intensity"], {
-        "units": "W cm-2", "long_name": "paper's estimate: pulsed threshold fluence / gain "
-                                        "lifetime"})
+    ds["cw_threshold"] = (dims, out["cw"])
+    ds["cw_threshold_energy"] = (dims, out["cw_energy"])
+    ds["cw_threshold_intensity"] = (dims, out["cw_intensity"])
+    ds["pulsed_threshold"] = (dims, out["pulsed"])
+    ds["pulsed_threshold_energy"] = (dims, out["pulsed_energy"])
+    ds["gain_lifetime"] = (("preset",), lifetimes)
+    ds["estimate_threshold"] = (dims, out["estimate"])
+    ds["estimate_threshold_intensity"] = (dims, out["estimate_intensity"])
 
     # Which NCs carry the gain at the film threshold: the steady-state net gain is a sum
     # over the NCs' exciton numbers n; split it into n <= 1 and n >= 2. The two parts add
@@ -220,17 +177,11 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     parts = np.array([_net_gain_by_occupancy(samples[key], out["cw"][i, j],
                                              out["cw_energy"][i, j])
                       for i, key in enumerate(PRESETS)])
-    ds = ds.assign_coords(occupancy=("occupancy", list(OCCUPANCY), {
-        "units": "1", "long_name": "NCs by exciton number n"}))
-    ds["net_gain_by_occupancy"] = (("preset", "occupancy"), parts, {
-        "units": "1", "long_name": "contribution to the steady-state net gain "
-                                   "-alpha/alpha_0(peak) at the c.w. film threshold and its "
-                                   "gain energy (negative: these NCs absorb)"})
+    ds = ds.assign_coords(occupancy=("occupancy", list(OCCUPANCY)))
+    ds["net_gain_by_occupancy"] = (("preset", "occupancy"), parts)
     ds["modal_gain_by_occupancy"] = (("preset", "occupancy"),
                                      STUDY_FILM.confinement_factor
-                                     * STUDY_FILM.absorption_coefficient * parts, {
-        "units": "cm-1", "long_name": "contribution to the modal gain Gamma_c alpha_0 g at the "
-                                      "c.w. film threshold (the parts add up to the film loss)"})
+                                     * STUDY_FILM.absorption_coefficient * parts)
 
     # Sweeps: Delta/Gamma and the two lifetimes, lasing (film) criterion, gain anywhere.
     loss = criteria["film"][0]
@@ -239,22 +190,18 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     tau_x = np.geomspace(100.0, 1e5, 7 if quick else 25)
     tau_xx = np.geomspace(3.0, 3000.0, 7 if quick else 25)
     ds = ds.assign_coords(
-        regime=("regime", list(regimes), {"units": "1", "long_name": "sample regime"}),
-        delta_over_gamma=("delta_over_gamma", ratios, {"units": "1",
-                                                       "long_name": "Delta_XX / Gamma"}),
-        tau_x=("tau_x", tau_x, {"units": "ps", "long_name": "single-exciton lifetime tau_X"}),
-        tau_xx=("tau_xx", tau_xx, {"units": "ps", "long_name": "biexciton Auger time "
-                                                        "(k_A(2) = 1/tau)"}))
+        regime=("regime", list(regimes)),
+        delta_over_gamma=("delta_over_gamma", ratios),
+        tau_x=("tau_x", tau_x),
+        tau_xx=("tau_xx", tau_xx))
     lifetime_sets = {"type-ii": regimes["type-ii"], "type-i": regimes["type-i"]}
-    ds = ds.assign_coords(lifetime_set=("lifetime_set", list(lifetime_sets), {
-        "units": "1", "long_name": "preset whose lifetimes and width the Delta sweep uses"}))
+    ds = ds.assign_coords(lifetime_set=("lifetime_set", list(lifetime_sets)))
     vs_delta = np.empty((2, ratios.size))
     for i, s in enumerate(lifetime_sets.values()):
         for k, r in enumerate(ratios):
             vs_delta[i, k] = _threshold(dataclasses.replace(s, delta_xx=float(r) * s.linewidth),
                                         loss)
-    ds["threshold_vs_delta"] = (("lifetime_set", "delta_over_gamma"), vs_delta, {
-        "units": "ps-1", "long_name": "c.w. lasing threshold G_th (lifetimes of the preset)"})
+    ds["threshold_vs_delta"] = (("lifetime_set", "delta_over_gamma"), vs_delta)
     # Sweep tau_X at a fixed Auger time, and the Auger time at a fixed tau_X (a preset's
     # tau_xx may be a measured total lifetime, which fixes neither alone).
     auger = {k: dataclasses.replace(s, tau_xx=s.auger_time, tau_xx_meaning="auger")
@@ -263,34 +210,25 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                       for s in auger.values()])
     vs_txx = np.array([[_threshold(dataclasses.replace(s, tau_xx=float(t)), loss)
                         for t in tau_xx] for s in auger.values()])
-    ds["threshold_vs_tau_x"] = (("regime", "tau_x"), vs_tx, {
-        "units": "ps-1", "long_name": "c.w. lasing threshold G_th versus tau_X (Auger time "
-                                      "fixed)"})
-    ds["threshold_vs_tau_xx"] = (("regime", "tau_xx"), vs_txx, {
-        "units": "ps-1", "long_name": "c.w. lasing threshold G_th versus the biexciton Auger "
-                                      "time (tau_X fixed)"})
+    ds["threshold_vs_tau_x"] = (("regime", "tau_x"), vs_tx)
+    ds["threshold_vs_tau_xx"] = (("regime", "tau_xx"), vs_txx)
     regime_th, regime_est = [], []
     for key, s in regimes.items():
         regime_th.append(_threshold(s, loss))
         pulsed = kinetics.gain_threshold(s, time=PULSED_TIME, energy="any", loss=loss)
         # Paper's picture for a biexciton-gain sample: the gain lives for tau_XX.
         regime_est.append(float(pulsed) / (s.tau_x if key == "type-ii" else s.tau_xx))
-    ds["regime_threshold"] = (("regime",), np.array(regime_th), {
-        "units": "ps-1", "long_name": "c.w. lasing threshold G_th of the regime's sample"})
-    ds["regime_estimate"] = (("regime",), np.array(regime_est), {
-        "units": "ps-1", "long_name": "paper's estimate: pulsed <N>_th / gain lifetime "
-                                      "(tau_X type II, tau_XX otherwise)"})
+    ds["regime_threshold"] = (("regime",), np.array(regime_th))
+    ds["regime_estimate"] = (("regime",), np.array(regime_est))
     # Charged NCs: every NC holds r resident electrons (uniform r), film criterion.
-    ds = ds.assign_coords(resident_electrons=("resident_electrons", list(RESIDENT_ELECTRONS), {
-        "units": "1", "long_name": "resident electrons per NC (every NC)"}))
+    ds = ds.assign_coords(resident_electrons=("resident_electrons", list(RESIDENT_ELECTRONS)))
     vs_r = np.array([[_threshold(dataclasses.replace(samples[k], resident_electrons=r,
                                                      components=()), loss)
                       for r in RESIDENT_ELECTRONS] for k in PRESETS])
-    ds["threshold_vs_resident"] = (("preset", "resident_electrons"), vs_r, {
-        "units": "ps-1", "long_name": "c.w. lasing threshold G_th with resident electrons "
-                                      "(inf: no gain up to the search limit)"})
-    ds["photostability_limit"] = ((), PHOTOSTABILITY_LIMIT, {
-        "units": "W cm-2", "long_name": "assumed photostability (heating) limit of NC films"})
+    ds["threshold_vs_resident"] = (("preset", "resident_electrons"), vs_r)
+    ds["photostability_limit"] = ((), PHOTOSTABILITY_LIMIT)
+    for name, attrs in schema(NAME, PULSED_TIME=PULSED_TIME).items():
+        ds.variables[name].attrs = attrs
     return attach(ds, study=NAME, quick=quick, samples=[samples[k] for k in PRESETS],
                   film=STUDY_FILM.to_json(), gain_criterion=gain_criterion_text(STUDY_FILM),
                   criteria={k: v[1] for k, v in criteria.items()},
