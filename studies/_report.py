@@ -3,13 +3,14 @@
 Each study ``ncgain.studies.<NAME>`` has a template ``templates/<NAME>.md.j2`` that
 extends ``_study.md.j2``: block ``rows`` holds the lines of its table
 ``quantity | paper | ncgain | agreement or reason`` and block ``notes`` its notes.
-The study's ``context(ds)`` returns the variables the template reads; every one
-must exist (:class:`jinja2.StrictUndefined`), so a renamed number fails loudly
-instead of printing an empty cell. ``report.md.j2`` assembles the header, the
+The study's ``context(ds)`` returns the numbers the template reads beside ``ds``
+itself; every variable must exist (:class:`jinja2.StrictUndefined`), so a renamed
+number fails loudly instead of printing an empty cell. Macros may sit at the
+template's top level; the table ends at the first blank line (:func:`study_rows`). ``report.md.j2`` assembles the header, the
 summary table (:mod:`ncgain.studies._summary`) and the sections.
 
 Filters available to the templates: ``fmt(spec)`` (Python's :func:`format` of a
-number, 0-d arrays included; ``d`` rounds to int), ``join_fmt(spec, sep)`` and
+number, 0-d arrays included; a spec ending in ``d`` formats ``int(x)``), ``join_fmt(spec, sep)`` and
 ``cell`` (Markdown-safe table cell), ``num`` (a 0-d array as a Python number),
 ``isfinite`` and ``by(dim)`` (:func:`by`: ``{% set p =
 ds|by("probe") %}`` then ``p["type-II E_X"].threshold``).
@@ -31,6 +32,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _scalar(x):
+    if isinstance(x, jinja2.Undefined):
+        str(x)  # raises UndefinedError, naming the missing variable
     if isinstance(x, (str, bool, int, float)):
         return x
     return np.asarray(x).item()
