@@ -17,9 +17,7 @@ USED_INDIRECTLY = {
     "netCDF4": "the netCDF-4 engine of xarray's Dataset.to_netcdf/open_dataset",
 }
 #: Declared ahead of the code that imports them (remove from here once they are imported).
-PENDING: dict[str, str] = {
-    "jinja2": "the validation report's Markdown templates (issue 16, part 4: in progress)",
-}
+PENDING: dict[str, str] = {}
 
 
 def _requirements(group=None):
