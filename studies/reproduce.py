@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ncgain import models
 
-from . import _io
+from ncgain import fileio as _io
 from . import _report, _summary
 
 __all__ = ["STUDIES", "run_all", "load_study", "MANIFEST", "read_manifest", "previous_outputs"]
