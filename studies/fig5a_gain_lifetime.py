@@ -39,7 +39,7 @@ from ncgain import models
 
 from ._analysis import fit_two_exponentials, one_over_e_time
 from ._common import DETECTABLE_GAIN, STUDY_FILM, attach, figure, gain_band, gain_criterion_text
-from .sweep import gain_lifetime  # the end of net gain; shared with the sweeps
+from ncgain.sweeps import gain_lifetime  # the end of net gain; shared with the sweeps
 
 NAME = "fig5a_gain_lifetime"
 TITLE = "Fig. 5a inset - gain lifetime"

@@ -45,7 +45,7 @@ import xarray as xr
 from ncgain import kinetics, models
 from ncgain.kinetics import observables
 
-from . import sweep as sweeps
+from ncgain import sweeps
 from ._common import DETECTABLE_GAIN, STUDY_FILM, attach, figure, gain_criterion_text
 from ._analysis import first_infinite as _first_infinite, last_finite as _last_finite
 from ._gain_condition import (cutoff_from_p as _cutoff_from_p,  # noqa: F401 (public)

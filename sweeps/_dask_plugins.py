@@ -1,4 +1,4 @@
-"""dask.distributed plugins of :mod:`studies.sweep` (imported only when a cluster is used)."""
+"""dask.distributed plugins of :mod:`ncgain.sweeps` (imported only when a cluster is used)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import pytest
 
 from ncgain import kinetics, models
 from ncgain.studies import linewidth_sensitivity as study
-from ncgain.studies import sweep as sw
+from ncgain import sweeps as sw
 from ncgain.studies import _report
 
 

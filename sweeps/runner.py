@@ -1,0 +1,245 @@
+"""Running a sweep: serial, on an embedded dask LocalCluster, or on an existing cluster."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import xarray as xr
+
+from ncgain import fileio as _io
+
+from .checks import available_cores, point_seed, _positive_int
+from .definition import Sweep, _point_task
+from .observables import OBSERVABLES
+from .store import _Store, _assemble
+
+__all__ = ["run", "local_cluster"]
+
+
+# ============================================================================ running
+
+def _is_address(scheduler) -> bool:
+    return isinstance(scheduler, str) and scheduler not in ("serial", "local")
+
+
+def run(sweep: Sweep, store, *, scheduler=None, workers: int | None = None,
+        numba_threads: int | None = None, progress: bool = False, retries: int = 2,
+        _after_point: Callable[[int], None] | None = None) -> xr.Dataset:
+    """Compute the missing points of ``sweep`` into ``store`` and assemble the dataset.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The definition.
+    store : str or Path
+        Output folder (created). Holds ``sweep.json``, ``points/`` and, when
+        every point is done, ``sweep.nc``.
+    scheduler : None, "local", "serial", str or distributed.Client, default None
+        None or "local": an embedded ``LocalCluster`` of ``workers`` single-threaded
+        processes (closed at the end). "serial": in this process, no dask. Any
+        other string: the address of a running dask scheduler
+        (``"tcp://host:8786"``). A ``distributed.Client``: used as is (not closed).
+    workers : int, optional
+        Workers of the embedded cluster; default: the available cores, at most
+        the number of missing points.
+    numba_threads : int, optional
+        Numba threads per point. Default: ``max(1, cores // workers)`` on the
+        embedded cluster, 1 on an existing cluster, Numba's setting in serial.
+    progress : bool, default False
+        Show a progress bar over the points (with the time left).
+    retries : int, default 2
+        Extra attempts of a point whose task raised on a worker (a *killed*
+        worker's points are rescheduled by dask regardless).
+    _after_point : callable, optional
+        Called with the index of each point once it is stored (the tests use it
+        to interrupt a run or kill a worker at a known moment).
+
+    Returns
+    -------
+    xarray.Dataset
+        One dimension per swept field (``point`` for a list of points) plus the
+        observable's own dimensions; written to ``STORE/sweep.nc``.
+
+    Raises
+    ------
+    ValueError
+        Invalid points (naming the point), a store holding a different sweep,
+        bad scheduler/worker settings -- all before any point is computed.
+    KeyboardInterrupt
+        Re-raised after a clean stop; the points finished so far stay stored.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> sw = Sweep("type-ii", {"delta_xx": [0.05, 0.1]}, "threshold", options={"time": [3.0]})
+    >>> ds = run(sw, tempfile.mkdtemp(), scheduler="serial")
+    >>> ds.threshold.dims
+    ('delta_xx', 'time', 'probe', 'loss')
+    """
+    if not isinstance(sweep, Sweep):
+        raise ValueError(f"sweep must be a sweeps.Sweep, got {sweep!r}")
+    if workers is not None:
+        workers = _positive_int("workers", workers, 1, 4096)
+        if scheduler not in (None, "local"):
+            raise ValueError("workers applies to the embedded local cluster only "
+                             f"(scheduler = {scheduler!r})")
+    if numba_threads is not None:
+        numba_threads = _positive_int("numba_threads", numba_threads, 1, 4096)
+    _positive_int("retries", retries, 0, 100)
+    samples = sweep.point_samples()          # every point valid, before any work
+    store = _Store(Path(store), sweep).open()
+    with store.lock():
+        missing = sorted(set(range(sweep.n_points)) - store.done())
+        if missing:
+            _compute_missing(sweep, store, samples, missing, scheduler=scheduler,
+                             workers=workers, numba_threads=numba_threads, progress=progress,
+                             retries=retries, after_point=_after_point)
+        ds = _assemble(store)
+        _io.write_netcdf(ds, store.dataset)
+    return ds
+
+
+def _bar(total, initial, desc, progress):
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+    return tqdm(total=total, initial=initial, unit="point", desc=desc, smoothing=0.1)
+
+
+def _compute_missing(sweep, store, samples, missing, *, scheduler, workers, numba_threads,
+                     progress, retries, after_point):
+    obs = OBSERVABLES[sweep.observable]
+    seeds = {i: point_seed(sweep.seed, i) for i in missing}
+    bar = _bar(sweep.n_points, sweep.n_points - len(missing), f"sweep {sweep.observable}",
+               progress)
+    try:
+        if scheduler == "serial":
+            for i in missing:
+                result = _point_task(obs.compute, samples[i], sweep.options, seeds[i],
+                                     numba_threads)
+                store.write_point(i, result)
+                if bar is not None:
+                    bar.update(1)
+                if after_point is not None:
+                    after_point(i)
+            return
+        with _client(scheduler, workers, len(missing), numba_threads) as (client, threads):
+            _run_distributed(client, threads, sweep, store, samples, missing, seeds, obs,
+                             retries, bar, after_point)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+@contextlib.contextmanager
+def _client(scheduler, workers, n_missing, numba_threads):
+    import logging
+
+    from distributed import Client, LocalCluster
+    if isinstance(scheduler, Client):
+        yield scheduler, numba_threads or 1
+        return
+    if _is_address(scheduler):
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise ValueError(f"scheduler = {scheduler!r}: cannot connect ({exc})") from None
+        try:
+            yield client, numba_threads or 1
+        finally:
+            client.close()
+        return
+    if scheduler not in (None, "local"):
+        raise ValueError(f"scheduler = {scheduler!r}: expected None, 'local', 'serial', an "
+                         "address like 'tcp://host:8786' or a distributed.Client")
+    cores = available_cores()
+    n = min(workers or cores, max(n_missing, 1))
+    threads = numba_threads or max(1, cores // n)
+    env = {"NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "OPENBLAS_NUM_THREADS": "1"}
+    # Ctrl-C in a terminal signals the whole process group: the worker processes must
+    # leave it to this process, which cancels the points and closes the cluster. Ignored
+    # signals survive exec, so workers spawned now inherit SIG_IGN; restarted workers get
+    # it from the plugin.
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    import dask
+    try:
+        # No statistical profiler in the workers (it samples every 10 ms: CPU taken from the
+        # points, and nobody looks at the dashboard of an embedded cluster).
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, env=env,
+                                   # A point that fails reaches the client through its
+                                   # future; dask's own messages (e.g. a worker's heartbeat
+                                   # failing while the cluster closes after Ctrl-C) would
+                                   # be noise.
+                                   silence_logs=logging.CRITICAL)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, old)
+    client = Client(cluster)
+    from ._dask_plugins import IgnoreInterrupt
+    client.register_plugin(IgnoreInterrupt())
+    try:
+        yield client, threads
+    finally:
+        client.close()
+        cluster.close()
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int | None = None, numba_threads: int | None = None):
+    """An embedded dask ``LocalCluster`` sized as :func:`run` sizes it, as a Client.
+
+    Use it to run several sweeps on one cluster (``run(..., scheduler=client)``);
+    it is closed on exit.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Worker processes (one thread each); default: the available cores.
+    numba_threads : int, optional
+        ``NUMBA_NUM_THREADS`` of each worker; default ``max(1, cores // workers)``.
+
+    Yields
+    ------
+    distributed.Client
+    """
+    if workers is not None:
+        workers = _positive_int("workers", workers, 1, 4096)
+    with _client(None, workers, workers or available_cores(), numba_threads) as (client, _):
+        yield client
+
+
+def _run_distributed(client, threads, sweep, store, samples, missing, seeds, obs, retries,
+                     bar, after_point):
+    from distributed import as_completed
+    import uuid
+    # A fresh token per run: keys of a cancelled (interrupted) run are never reused.
+    prefix = f"ncgain-sweep-{sweep.hash[:12]}-{uuid.uuid4().hex[:8]}"
+    futures = {}
+    for i in missing:
+        fut = client.submit(_point_task, obs.compute, samples[i], sweep.options, seeds[i],
+                            threads, key=f"{prefix}-{i}", retries=retries, pure=False)
+        futures[fut.key] = (i, fut)
+    try:
+        for fut in as_completed([f for _, f in futures.values()]):
+            i = futures[fut.key][0]
+            if fut.status != "finished":
+                exc = fut.exception()
+                raise RuntimeError(f"{sweep._where(i)} failed on the cluster: "
+                                   f"{type(exc).__name__}: {exc}") from exc
+            store.write_point(i, fut.result())
+            fut.release()
+            if bar is not None:
+                bar.update(1)
+            if after_point is not None:
+                after_point(i)
+    except BaseException:
+        client.cancel([f for _, f in futures.values()])
+        raise
