@@ -5,7 +5,7 @@ tiny module, outside the package, installs SIGINT/SIGTERM handlers *before*
 that import, so a Ctrl-C at any moment of a run — also while the libraries
 load — ends it with a one-line message and exit status 130 (SIGINT) or 143
 (SIGTERM), never a traceback. It then hands over to
-:func:`ncgain.studies.cli.main`.
+:func:`ncgain.cli.main`.
 """
 
 import os
@@ -45,7 +45,7 @@ def main() -> None:
         # escape as a traceback.
         for s in (signal.SIGINT, signal.SIGTERM):
             signal.signal(s, _raise)
-        from ncgain.studies import cli
+        from ncgain import cli
         code = cli.main()
     except _EarlyInterrupt as exc:   # during the imports, or between the handlers' hand-overs
         _leave(exc.signum)

@@ -9,7 +9,7 @@ from scipy import stats
 from ncgain import kinetics, models
 from ncgain.kinetics import excitation
 from ncgain.models import Sample
-from ncgain.studies import cli
+from ncgain import cli
 
 BASE = dict(name="t", exciton_energy=2.0, delta_xx=0.1, linewidth=0.05, tau_x=1e3,
             tau_xx=50.0, sigma_pump=1e-15, pump_energy=3.0)

@@ -8,11 +8,11 @@ import pytest
 import xarray as xr
 
 from ncgain import kinetics, models
-from ncgain.studies import cli
+from ncgain import cli
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "ncgain.studies.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ncgain.cli", *args], capture_output=True,
                           text=True)
 
 
@@ -172,7 +172,7 @@ def test_n_nanocrystals_accepts_whole_numbers_written_as_floats(text, value):
       "--progress"], "not allowed with argument"),
 ])
 def test_bad_arguments_one_line_exit_2(args, fragment, tmp_path):
-    res = subprocess.run([sys.executable, "-m", "ncgain.studies.cli", *args], capture_output=True,
+    res = subprocess.run([sys.executable, "-m", "ncgain.cli", *args], capture_output=True,
                          text=True, cwd=tmp_path)
     assert res.returncode == 2
     assert "Traceback" not in res.stderr

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from ncgain.studies import _io, cli, reproduce
+from ncgain import cli
+from ncgain import fileio as _io
+from ncgain.studies import reproduce
 
 
 def test_atomic_output_keeps_the_old_file_and_removes_the_temporary_on_error(tmp_path):

@@ -5,7 +5,8 @@ import pytest
 import xarray as xr
 
 from ncgain import models
-from ncgain.studies import cli, reproduce
+from ncgain import cli
+from ncgain.studies import reproduce
 
 
 @pytest.fixture(scope="module")

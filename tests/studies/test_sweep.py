@@ -10,8 +10,8 @@ import pytest
 import xarray as xr
 
 from ncgain import kinetics, models
-from ncgain.studies import cli
-from ncgain.studies import sweep as sw
+from ncgain import cli
+from ncgain import sweeps as sw
 
 TYPE_II = models.presets.TYPE_II_CDS_ZNSE
 #: Spectra on a small Monte Carlo ensemble: every point draws random numbers.
@@ -283,7 +283,7 @@ def test_ctrl_c_on_the_command_line_stops_cleanly_and_resumes(tmp_path):
     import sys
 
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "ncgain.studies.cli", "sweep", "--preset", "type-ii",
+    args = [sys.executable, "-m", "ncgain.cli", "sweep", "--preset", "type-ii",
             "--vary", "linewidth=0.04:0.1:12", "--observable", "spectra",
             "--mean-excitons", "0.5,1", "--times", "0,3", "--energies", "2.0,2.05,2.1",
             "--n-nanocrystals", "1000000", "--workers", "2", "--out", str(out)]

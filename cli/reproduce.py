@@ -1,0 +1,12 @@
+"""``ncgain reproduce``: the paper's figures and the validation report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _cmd_reproduce(args) -> int:
+    from ncgain.studies import reproduce
+    reproduce.run_all(Path(args.out), quick=args.quick, progress=not args.quiet,
+                      report=None if args.report is None else Path(args.report))
+    return 0
