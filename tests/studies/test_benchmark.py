@@ -1,4 +1,4 @@
-"""Tests of studies.benchmark: the NumPy baseline is correct, the script runs.
+"""Tests of ncgain.benchmarks: the NumPy baseline is correct, the script runs.
 
 No timing is asserted here (performance is measured by the script, never in
 timed tests): only that the baseline simulates the right process and that the
@@ -17,7 +17,8 @@ import pytest
 from scipy import stats
 
 from ncgain import kinetics
-from ncgain.studies import benchmark as bm
+from ncgain.benchmarks import baseline, field, workload
+from ncgain.benchmarks import sweep as bsweep
 from tests.conftest import assert_binomial
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,10 +27,10 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("n_nanocrystals", [200_000])
 def test_numpy_baseline_matches_master_equation(n_nanocrystals):
     """Populations at all 64 record times within exact binomial intervals (fixed seed)."""
-    sample, times = bm.workload_sample(), bm.workload_times()
-    mean = bm.WORKLOAD["mean_excitons"]
-    table = bm._problem(n_nanocrystals, 1).table
-    counts, n_events, n_overflow = bm.numpy_pulsed_counts(table, mean, times, n_nanocrystals,
+    sample, times = workload.workload_sample(), workload.workload_times()
+    mean = workload.WORKLOAD["mean_excitons"]
+    table = workload._problem(n_nanocrystals, 1).table
+    counts, n_events, n_overflow = baseline.numpy_pulsed_counts(table, mean, times, n_nanocrystals,
                                                           seed=3, chunk_size=70_000)
     assert counts.shape == (times.size, table.n_classes, table.n_max + 1)
     assert counts.dtype == np.int64 and counts.min() >= 0
@@ -53,10 +54,10 @@ def test_numpy_baseline_matches_master_equation(n_nanocrystals):
 
 
 def test_numpy_baseline_reproducible():
-    table = bm._problem(10_000, 1).table
-    times = bm.workload_times()
-    a, ea, _ = bm.numpy_pulsed_counts(table, 2.0, times, 10_000, seed=5, chunk_size=10_000)
-    b, eb, _ = bm.numpy_pulsed_counts(table, 2.0, times, 10_000, seed=5, chunk_size=10_000)
+    table = workload._problem(10_000, 1).table
+    times = workload.workload_times()
+    a, ea, _ = baseline.numpy_pulsed_counts(table, 2.0, times, 10_000, seed=5, chunk_size=10_000)
+    b, eb, _ = baseline.numpy_pulsed_counts(table, 2.0, times, 10_000, seed=5, chunk_size=10_000)
     np.testing.assert_array_equal(a, b)            # fixed seed: reproducible
     assert ea == eb
 
@@ -65,7 +66,7 @@ def test_script_writes_json(tmp_path):
     out = tmp_path / "tmp.json"
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, "-m", "ncgain.studies.benchmark", "--smoke", "--out",
+    proc = subprocess.run([sys.executable, "-m", "ncgain.benchmarks", "--smoke", "--out",
                            str(out)], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -102,16 +103,16 @@ def test_script_writes_json(tmp_path):
 
 def test_sweep_benchmark_runs():
     """The --sweep benchmark on 2 tiny points: every figure present and positive."""
-    res = bm.sweep_benchmark(n_points=2, n_nanocrystals=2000, verbose=False)
+    res = bsweep.sweep_benchmark(n_points=2, n_nanocrystals=2000, verbose=False)
     for kind in ("monte_carlo", "tiny"):
         r = res[kind]
         for key in ("plain_loop_s", "serial_sweep_s", "cluster_1_sweep_s", "cluster_2_sweep_s",
                     "cluster_1_startup_s", "cluster_2_startup_s", "speedup_1_to_2_workers"):
             assert r[key] > 0, key
-    assert "speed-up" in bm.sweep_report(res)
+    assert "speed-up" in bsweep.sweep_report(res)
 
 
 def test_stripe_throughput_smoke():
     """The Monte Carlo stripe row: counts steps and events (numbers, not timings, asserted)."""
-    res = bm.stripe_throughput(n_nanocrystals=300, slices=2, channels=8, t_end=10.0)
+    res = field.stripe_throughput(n_nanocrystals=300, slices=2, channels=8, t_end=10.0)
     assert res["steps"] >= 2 and res["nc_steps_per_s"] > 0 and res["events_per_s"] >= 0

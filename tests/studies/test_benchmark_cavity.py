@@ -2,7 +2,7 @@
 
 import json
 
-from ncgain.studies import benchmark
+from ncgain.benchmarks import command as benchmark
 
 
 def test_cavity_benchmark_smoke(tmp_path, capsys):
