@@ -4,7 +4,7 @@ The paper's argument (Fig. 1): single-exciton gain needs the X -> XX
 transition shift Delta_XX to be "comparable to or greater than the transition
 line width" Gamma. This study varies Gamma from 10 to 150 meV for the type-II
 (Delta_XX = +106 meV) and type-I (Delta_XX = -20 meV) presets and computes,
-through the sweep machinery (:mod:`studies.sweep`, so ``ncgain reproduce``
+through the sweep machinery (:mod:`ncgain.sweeps`, so ``ncgain reproduce``
 exercises it), the pulsed gain threshold <N> (exact master equation, Poisson
 pumping)
 
@@ -129,7 +129,7 @@ def definition(preset: str, quick: bool = False) -> sweeps.Sweep:
 
     Returns
     -------
-    studies.sweep.Sweep
+    ncgain.sweeps.Sweep
     """
     return sweeps.Sweep(base_sample(preset), _vary(preset, quick), "threshold", grid="points",
                         options={"time": [PROBE_TIME, T_AFTER], "energy": ["E_X", "any"],
@@ -160,7 +160,7 @@ def cw_definition(preset: str, quick: bool = False) -> sweeps.Sweep:
 
     Returns
     -------
-    studies.sweep.Sweep
+    ncgain.sweeps.Sweep
     """
     return sweeps.Sweep(base_sample(preset), _vary(preset, quick), "cw-threshold",
                         grid="points",
@@ -177,7 +177,7 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
     progress : bool
         Progress bars over the points.
     scheduler : optional
-        Passed to :func:`studies.sweep.run`. Default: in-process ("serial") for
+        Passed to :func:`ncgain.sweeps.run`. Default: in-process ("serial") for
         the quick run (cluster start-up would dominate its few seconds), an
         embedded two-worker LocalCluster shared by both sweeps otherwise.
 

@@ -8,7 +8,7 @@ from the freshly computed datasets, and notes on what the model does not
 reproduce. The text is in Jinja2 templates (``studies/templates``,
 :mod:`ncgain.studies._report`).
 
-Reliability: every file is written atomically (:mod:`ncgain.studies._io`); the
+Reliability: every file is written atomically (:mod:`ncgain.fileio`); the
 manifest ``DIR/manifest.json`` (options, version, every file with its size and
 SHA-256) is written *last*, so a folder without it holds an unfinished run.
 A new run into a folder holding an earlier run's files first removes the
@@ -188,7 +188,7 @@ def run_all(out: Path, *, quick: bool = False, progress: bool = True,
     ------
     OSError
         If ``out`` (or the report's folder) is not writable, checked before any
-        work; :class:`~ncgain.studies._io.OutputBusyError` if another run is
+        work; :class:`~ncgain.fileio.OutputBusyError` if another run is
         writing ``out``.
     """
     out = _io.check_writable_dir(out, "--out")

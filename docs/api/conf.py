@@ -2,8 +2,8 @@
 
 Build: ``sphinx-build -W -b html docs/api docs/api/_build`` (tests/test_api_docs.py builds
 it with warnings as errors). The pages are generated from the numpydoc docstrings of the
-installed package; autosummary walks ncgain.models, ncgain.kinetics and ncgain.studies
-recursively, so a new public module appears without editing this folder.
+installed package; autosummary walks ncgain.models, ncgain.kinetics, ncgain.fit, ncgain.sweeps,
+ncgain.studies, ncgain.benchmarks, ncgain.cli and ncgain.fileio recursively, so a new public module appears without editing this folder.
 """
 
 import os

@@ -1,4 +1,4 @@
-"""studies.sweep: distributed == serial (bit-identical), resume, worker death, refusals."""
+"""ncgain.sweeps: distributed == serial (bit-identical), resume, worker death, refusals."""
 
 import dataclasses
 import os
