@@ -4,10 +4,12 @@ A Numba Monte Carlo of exciton populations with an exact master-equation twin, b
 reproduce and extend Klimov et al., "Single-exciton optical gain in semiconductor
 nanocrystals", Nature 447, 441 (2007).
 
-The repository's folders ``models/``, ``kinetics/`` and ``studies/`` install as the
-subpackages :mod:`ncgain.models` (physics of one nanocrystal and of a sample),
-:mod:`ncgain.kinetics` (what happens in time) and :mod:`ncgain.studies` (the paper's
-figures, users' studies and the ``ncgain`` command line).
+The repository's folders install as subpackages, one room each (docs/architecture.md):
+:mod:`ncgain.models` (physics of one nanocrystal and of a sample), :mod:`ncgain.kinetics`
+(what happens in time), :mod:`ncgain.fit` (fits to data), :mod:`ncgain.sweeps` (parameter
+sweeps), :mod:`ncgain.studies` (the paper's figures and users' studies),
+:mod:`ncgain.benchmarks` (speed and memory) and :mod:`ncgain.cli` (the ``ncgain`` command
+line); :mod:`ncgain.fileio` writes every file atomically.
 
 Examples
 --------
