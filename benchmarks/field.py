@@ -162,6 +162,25 @@ def stripe_throughput(n_nanocrystals: int = 50_000, slices: int = 8, channels: i
     0.04 cm stripe of ``slices`` slices with ``n_nanocrystals`` NCs each, ``channels``
     channels, beta = 1e-3, <N> = ``mean_excitons``, 0 ... ``t_end`` ps (ASE with ~100x
     amplification at the peak). The first (compiling) call is excluded.
+
+    Parameters
+    ----------
+    n_nanocrystals : int
+        NCs per slice.
+    slices : int
+        Slices of the stripe.
+    channels : int
+        Spectral channels of the field.
+    t_end : float
+        Simulated time (ps).
+    mean_excitons : float
+        <N> of the pump pulse.
+
+    Returns
+    -------
+    dict
+        ``seconds``, ``nc_steps_per_s``, ``events_per_s``, ``twin_seconds`` and the
+        run's sizes, threads and load average.
     """
     import time as _time
 

@@ -4,8 +4,9 @@ The lowest module of the room: the constants, the validators of user input
 (grids, choices, integers, record times, fluences), the resolution of a preset
 name to a :class:`models.Sample` and the pump-unit conversions (fluence <-> <N>
 of a pulse, intensity <-> generation rate G of a c.w. pump). The engines
-(:mod:`.pulsed`, :mod:`.cw`, :mod:`.field`), the thresholds and the dataset
-builders (:mod:`.output`) import it; it imports none of them.
+(:mod:`ncgain.kinetics.pulsed`, :mod:`ncgain.kinetics.cw`, :mod:`ncgain.kinetics.field`),
+the thresholds and the dataset builders (:mod:`ncgain.kinetics.output`) import it; it
+imports none of them.
 """
 
 from __future__ import annotations

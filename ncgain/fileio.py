@@ -52,6 +52,11 @@ class Interrupted(BaseException):
     A :class:`BaseException` (like KeyboardInterrupt), so ``except Exception``
     blocks do not swallow it. ``signum`` is the signal number; the conventional
     exit status is ``128 + signum`` (130 for SIGINT, 143 for SIGTERM).
+
+    Parameters
+    ----------
+    signum : int
+        The signal received.
     """
 
     def __init__(self, signum: int):
@@ -159,7 +164,20 @@ def atomic_output(path):
 
 
 def write_text(path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically; returns ``path`` as a Path."""
+    """Write ``text`` (UTF-8) to ``path`` atomically.
+
+    Parameters
+    ----------
+    path : str or Path
+        Destination (its folder must exist).
+    text : str
+        The complete content.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     with atomic_output(path) as tmp, critical():
         tmp.write_text(text, encoding="utf-8")
@@ -171,6 +189,18 @@ def write_netcdf(ds, path) -> Path:
 
     The write runs as a :func:`critical` section: an interrupt waits until the
     file is complete (or the write failed), then the temporary is removed.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset.
+    path : str or Path
+        Destination (its folder must exist).
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
     path = Path(path)
     with atomic_output(path) as tmp, critical():
@@ -179,7 +209,22 @@ def write_netcdf(ds, path) -> Path:
 
 
 def save_figure(fig, path, **kwargs) -> Path:
-    """``fig.savefig`` to ``path`` atomically (format from the suffix of ``path``)."""
+    """``fig.savefig`` to ``path`` atomically (format from the suffix of ``path``).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    path : str or Path
+        Destination (its folder must exist).
+    **kwargs
+        Passed to ``fig.savefig`` (``format`` defaults to the suffix).
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     import io
     path = Path(path)
     kwargs.setdefault("format", path.suffix.lstrip(".") or None)

@@ -7,4 +7,3 @@ A re-export kept so that ``ncgain.studies._io`` keeps working; new code imports
 from ncgain.fileio import *  # noqa: F401,F403
 from ncgain.fileio import (_depth, _fsync_dir, _handler, _live_temporaries,  # noqa: F401
                            _pid_alive, _state)
-from ncgain.fileio import __all__  # noqa: F401

@@ -19,9 +19,6 @@ from ncgain.benchmarks.workload import (CW_WORKLOAD, MEMORY_EXTRA_FULL, MIB,  # 
                                         WORKLOAD, _best_of, _cw_problem, _fmt, _problem,
                                         _spawn, _table, workload_sample, workload_times)
 
-__all__ = ["WORKLOAD", "workload_sample", "workload_times", "numpy_pulsed_counts",
-           "rng_floor", "run", "main", "TARGETS", "SWEEP_WORKLOAD", "sweep_benchmark",
-           "sweep_report"]
 
 if __name__ == "__main__":
     sys.exit(main())

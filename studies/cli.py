@@ -8,7 +8,7 @@ import sys
 
 from ncgain.cli import *  # noqa: F401,F403
 from ncgain.cli import (ASE_N_NANOCRYSTALS, LASE_N_NANOCRYSTALS, MAX_VALUES,  # noqa: F401
-                        THRESHOLD_TIME, __all__, main)
+                        THRESHOLD_TIME, main)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -5,7 +5,6 @@ New code imports :mod:`ncgain.sweeps`; its modules are ``definition``, ``fields`
 """
 
 from ncgain.sweeps import *  # noqa: F401,F403
-from ncgain.sweeps import __all__  # noqa: F401
 from ncgain.sweeps.checks import (_canonical, _choice, _float_list, _json_value,  # noqa: F401
                                   _positive_int)
 from ncgain.sweeps.definition import _point_task  # noqa: F401
