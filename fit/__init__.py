@@ -10,8 +10,10 @@ from .core import CORRELATION_LIMIT, FitResult, fit, fittable_fields
 from .data import FITTED_VARIABLES, FitData, check_data, read_csv, read_netcdf
 from .forward import NUISANCES, ForwardModel
 from .plots import plot_corner, plot_fit
+from .joint import QuotedFit, QuotedTarget, compare, fit_quoted, shared
 from .targets import DERIVED_QUANTITIES, Target
 
 __all__ = ["fit", "FitResult", "fittable_fields", "check_data", "read_netcdf", "read_csv",
            "FitData", "Target", "DERIVED_QUANTITIES", "NUISANCES", "FITTED_VARIABLES",
-           "ForwardModel", "plot_fit", "plot_corner", "CORRELATION_LIMIT"]
+           "ForwardModel", "plot_fit", "plot_corner", "CORRELATION_LIMIT",
+           "fit_quoted", "QuotedTarget", "QuotedFit", "shared", "compare"]
