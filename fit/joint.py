@@ -461,8 +461,11 @@ def fit_quoted(build: Callable[[dict], models.Sample], parameters: dict, targets
     if method == "least_squares":
         # a relative step of the bound range: the forward functions interpolate on grids
         kws = {"diff_step": JACOBIAN_STEP, "x_scale": [hi - lo for _, lo, hi in specs.values()]}
-    minimizer = lmfit.Minimizer(objective, params, max_nfev=max_nfev)
-    result = minimizer.minimize(method=method, **kws)
+    minimizer = lmfit.Minimizer(objective, params, max_nfev=max_nfev, scale_covar=False)
+    # lmfit's own covariance is not used (ours follows below); at an exact fit its
+    # correlation estimate divides 0 by 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = minimizer.minimize(method=method, **kws)
     best = {k: float(result.params[k].value) for k in order}
     bounds = {k: (specs[k][1], specs[k][2]) for k in order}
     d_best = []

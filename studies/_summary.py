@@ -13,6 +13,10 @@ table):
 A claim whose paper number the presets were matched to is flagged ``input``: its
 verdict is a consistency check, not a prediction. The wording of each row is in
 ``templates/report.md.j2``; a claim whose studies were not run is left out.
+
+:func:`calibration_claims` gives the verdicts of the calibration study (the samples
+*fitted* to the paper's numbers, not the presets), by its pull rule; the report lists
+them in a table of their own below the presets' claims.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import numpy as np
 
 from ncgain import models
 
-__all__ = ["RULES", "TOLERANCE", "SLOPE_TOLERANCE", "verdict", "claims"]
+__all__ = ["RULES", "TOLERANCE", "SLOPE_TOLERANCE", "verdict", "claims", "calibration_claims"]
 
 #: Relative tolerance of the ``relative`` rule (15 %: about the paper's own spread,
 #: e.g. 91 meV calculated vs 106 meV measured).
@@ -181,3 +185,24 @@ def claims(datasets: dict) -> dict:
         out["cw"] = {**_qualitative(ratio >= 10, part=fine > 1, ratio=ratio, ratio_fine=fine),
                      "input": False}
     return out
+
+
+def calibration_claims(datasets: dict) -> dict:
+    """The headline claims the calibration study gives a verdict on (fitted samples).
+
+    Parameters
+    ----------
+    datasets : dict
+        Study name -> dataset; empty result without ``"calibration"``.
+
+    Returns
+    -------
+    dict
+        Claim id -> ``verdict`` (largest |pull| of the claim's targets <= 1 reproduced,
+        <= 3 partly, else not reproduced), ``pulls``, ``models`` and ``fit``; see
+        :func:`ncgain.studies.calibration.claims`.
+    """
+    if "calibration" not in datasets:
+        return {}
+    from .calibration import claims as _calibration_claims
+    return _calibration_claims(datasets["calibration"])

@@ -28,86 +28,14 @@ from ncgain.fit.joint import QuotedTarget, compare, fit_quoted
 
 from . import calibration_model as cm
 from ._common import attach, figure, schema
+from .calibration_targets import (MAX_NFEV, PARAMETERS, QUICK_PARAMETERS, STATE_MODELS,
+                                  TARGETS, TYPE_I_HIGHER)
 
 NAME = "calibration"
 TITLE = "Calibration - both samples fitted to the paper's quoted numbers"
 
 #: |pull| at or below which a claim's target counts as reproduced (1 sigma), as partly (3)
 PULL_OK, PULL_PARTLY = 1.0, 3.0
-#: Type-I higher transition (position, width and shift fixed; the strength is fitted):
-#: the mid-range line of the Fig. 5 band-edge sweep (offset 0.10 eV, width 0.02 eV,
-#: -30 meV per exciton, the red-shifting CdSe transitions the paper invokes)
-TYPE_I_HIGHER = (0.10, 0.02, -0.030)
-
-#: name -> (value, sigma, units, bound, label, why sigma). The paper's wording in quotes.
-TARGETS = {
-    "type-ii": {
-        "x_pl": (2.054, 0.005, "eV", None, "E_X, X PL band (Fig. 4a)",
-                 "quoted to 1 meV; 5 meV allows for the peak of a ~100-meV-wide band"),
-        "xx_pl": (2.160, 0.010, "eV", None, "XX PL band (Fig. 4a)",
-                  "a deconvolved shoulder (Gaussian fits); the paper's own Delta_XX spread, "
-                  "91 calculated vs 106 meV measured, is larger still"),
-        "xx_decay": (130.0, 20.0, "ps", None, "XX band decay (Fig. 4)",
-                     "'~130 ps', one-and-a-half significant figures, 30 ps resolution"),
-        "gain_decay": (1700.0, 250.0, "ps", None, "gain decay at the ASE band (Fig. 5a inset)",
-                       "'1,700 ps' from a decay over a ~2 ns window: 15 %"),
-        "x_fluence": (2.0, 0.5, "mJ cm-2", None, "X-band ASE threshold (Fig. 5c)",
-                      "'~2 mJ cm^-2', one significant figure: 1.5 ... 2.5"),
-        "xx_fluence": (6.0, 1.5, "mJ cm-2", None, "XX-band ASE threshold (Fig. 5c)",
-                       "'~6 mJ cm^-2', one significant figure: 25 %"),
-        "x_offset": (0.0, 25.0, "meV", None, "X-band ASE energy - X PL band (Fig. 5a, b)",
-                     "'near the centre of band X' of ~100 meV FWHM: within a quarter of it; "
-                     "the film's quoted 2.01 eV is 44 meV below the solution's 2.054 eV"),
-        "xx_offset": (0.0, 25.0, "meV", None, "XX-band ASE energy - XX PL band (Fig. 5b)",
-                      "'near the position of the XX photoluminescence feature', as for X"),
-        "slope": (1.0, 0.25, "1", None, "growth law at the ASE band (Fig. 5d)",
-                  "'nearly linear' read off a log-log plot over ~1 decade; 1 and 2 stay "
-                  "4 sigma apart"),
-    },
-    "type-i": {
-        "x_offset": (0.0, 10.0, "meV", "upper", "ASE energy - X PL band (Fig. 5a)",
-                     "'red-shifted with respect to the single-exciton band': an upper limit "
-                     "0; 10 meV, the smallest shift the ~100-meV band would show"),
-        "slope": (2.0, 0.25, "1", None, "growth law at the ASE band (Fig. 5d)",
-                  "'close to quadratic', as the type-II slope"),
-        "ratio": (5.0, 1.5, "1", None, "gain threshold type I / type II (Fig. 5d)",
-                  "'factor of ~5', one significant figure: 30 %, plus the type-II "
-                  "threshold's fitted 1-sigma in quadrature"),
-        "gain_decay": (30.0, 5.0, "ps", None, "gain decay at the ASE band (Fig. 5a inset)",
-                       "'30 ps' from a sub-100-ps decay: 15 %"),
-    },
-}
-
-#: sample -> parameter -> (start, low, high, units, source of the bounds)
-PARAMETERS = {
-    "type-ii": {
-        "stokes_shift": (0.040, 0.0, 0.080, "eV", "assumption: 0 (the paper's Fig. 1 picture) "
-                         "to 80 meV; the independent check of issue 17 found 40 meV reverses "
-                         "the ASE order"),
-        "delta_xx": (0.106, 0.080, 0.130, "eV", "paper: ~80 meV (ZnTe/CdSe) to '>100 meV', 91 "
-                     "calculated, 106 measured"),
-        "delta_xx_spread": (0.010, 0.0, 0.030, "eV", "assumption: per-NC standard deviation "
-                            "up to 30 meV (~30 % of Delta_XX; Fig. 3c varies by tens of meV "
-                            "over the shell widths of a synthesis)"),
-        "xx_absorption_width": (0.030, 0.020, 0.060, "eV", "Fig. 5 band-edge sweep: from the "
-                                "homogeneous width 0.02 eV to the ensemble width 0.06 eV"),
-        "higher_strength": (1.0, 0.0, 2.0, "1", "Fig. 5 band-edge sweep: up to twice the band "
-                            "edge (2.254 eV line, paper)"),
-        "log10_sigma_pump": (-15.62, -17.0, -14.0, "log10(cm2)", "1e-17 up to the volume-"
-                             "scaling estimate ~1e-14 cm^2 (design notes)"),
-    },
-    "type-i": {
-        "delta_xx": (-0.020, -0.030, -0.010, "eV", "paper: type-I 'X-X interaction energies "
-                     "of ~10 to ~30 meV' (attraction)"),
-        "xx_absorption_width": (0.030, 0.020, 0.060, "eV", "Fig. 5 band-edge sweep"),
-        "higher_strength": (1.0, 0.0, 2.0, "1", "Fig. 5 band-edge sweep: up to twice the "
-                            "band edge"),
-    },
-}
-#: Most evaluations of a full-mode least-squares fit (the study's time budget)
-MAX_NFEV = 150
-QUICK_PARAMETERS = {"type-ii": ("stokes_shift", "log10_sigma_pump"), "type-i": ("delta_xx",)}
-STATE_MODELS = {"two-channel": "type-i", "electron-hole": "type-i-fine-structure"}
 
 
 def build_type_ii(v: dict) -> models.Sample:
@@ -140,7 +68,7 @@ def build_type_i(preset: str):
     return build
 
 
-def _targets(key: str, fw: cm.Forward, ratio_reference=None) -> list:
+def _targets(key: str, fw: cm.Forward, ratio_reference=None, type_i_reference=None) -> list:
     functions = {"x_pl": fw.x_pl, "xx_pl": fw.xx_pl, "xx_decay": fw.xx_decay,
                  "gain_decay": fw.decay, "x_fluence": fw.band_fluence("x"),
                  "xx_fluence": fw.band_fluence("xx"), "x_offset": fw.band_offset("x", "x"),
@@ -153,6 +81,13 @@ def _targets(key: str, fw: cm.Forward, ratio_reference=None) -> list:
             sigma = math.hypot(sigma, value * ref_sigma / ref)
             f = fw.ratio_to(ref)
         out.append(QuotedTarget(name, value, sigma, f, units, bound, label, why))
+    if type_i_reference is not None:
+        # the joint type-II fit: the ratio with the best type-I fit's threshold fixed
+        value, sigma, units, bound, label, why = TARGETS["type-i"]["ratio"]
+        ref, ref_sigma = type_i_reference
+        out.append(QuotedTarget("ratio", value, math.hypot(sigma, value * ref_sigma / ref),
+                                lambda smp: ref / fw.threshold(smp), units, bound, label,
+                                why.replace("type-II", "type-I")))
     return out
 
 
@@ -194,17 +129,67 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         reference = (reference[0], 0.0)   # stated in the template (ref_sigma_finite)
     for model, preset in STATE_MODELS.items():
         f1 = fit_quoted(build_type_i(preset), _spec("type-i", quick),
-                        _targets("type-i", fw, reference), max_nfev=nfev)
+                        _targets("type-i", fw, reference), max_nfev=nfev,
+                        derived={"threshold": fw.threshold})
         key = f"type-i {model}"
         fits[key], labels[key] = f1, "type-i"
         if progress:
             print(f"  {NAME}: {key} chi2 {f1.chisqr:.3g} in {f1.elapsed:.1f} s, "
                   f"{f1.nfev} evaluations")
+    # second pass: type II with the ratio as well, against the better type-I fit
+    best_i = compare({k: f for k, f in fits.items() if labels[k] == "type-i"})[0][0]
+    ref_i = fits[best_i].derived["threshold"]
+    ref_i = ref_i if math.isfinite(ref_i[1]) else (ref_i[0], 0.0)
+    spec = {k: (min(max(f2.values[k], lo), hi), lo, hi)
+            for k, (_, lo, hi) in _spec("type-ii", quick).items()}
+    fj = fit_quoted(build_type_ii, spec, _targets("type-ii", fw, type_i_reference=ref_i),
+                    max_nfev=nfev)
+    fits["type-ii joint"], labels["type-ii joint"] = fj, "type-ii"
+    if progress:
+        print(f"  {NAME}: type II with the ratio chi2 {fj.chisqr:.3g} in {fj.elapsed:.1f} s")
+    # the presets against the same targets (no fit): where today's numbers stand
+    presets = {"type-ii": models.presets.TYPE_II_CDS_ZNSE}
+    presets.update({f"type-i {m}": models.presets.get(p) for m, p in STATE_MODELS.items()})
+    ref0 = (fw.threshold(presets["type-ii"]), 0.0)
+    ref0_i = (fw.threshold(models.presets.get(STATE_MODELS[best_i.split()[-1]])), 0.0)
+    presets["type-ii joint"] = presets["type-ii"]
+    baseline = {}
+    for key, sample in presets.items():
+        targets = (_targets("type-ii", fw) if key == "type-ii" else
+                   _targets("type-ii", fw, type_i_reference=ref0_i) if key == "type-ii joint"
+                   else _targets("type-i", fw, ref0))
+        baseline[key] = {t.name: (t.model_value(sample), t.pull(sample)) for t in targets}
+    check = _photon_field_check(fits["type-ii"].sample) if not quick else (math.nan,) * 3
     elapsed = time.perf_counter() - t0
-    return _dataset(fits, labels, fw, reference, elapsed, quick)
+    return _dataset(fits, labels, fw, reference, elapsed, quick, baseline, check, ref0[0])
 
 
-def _dataset(fits, labels, fw, reference, elapsed, quick) -> xr.Dataset:
+def _photon_field_check(sample) -> tuple[float, float, float]:
+    """X- and XX-band ASE thresholds (mJ cm^-2) and the first band's energy (eV) of the
+    type-II best fit with the photon-field stripe of the Fig. 5a-c study (its quick
+    grid: 7 fluences, 6 slices, 16 channels), against the crude estimate of the fit."""
+    from ncgain import kinetics
+    from . import fig5abc_ase
+    from ._stripe import ASE_AMPLIFICATION, band_threshold
+    fluence, times, stripe = fig5abc_ase._setup(True)
+    out = kinetics.simulate_stripe(sample, fig5abc_ase.FILM, stripe, times, fluence=fluence)
+    amp = (out.edge_emission_integrated / out.edge_emission_unamplified).values
+    e = out.channel_energy.values
+    x_band = e < sample.exciton_energy + sample.delta_xx / 2
+    x = band_threshold(fluence, amp[:, x_band].max(axis=1))
+    xx = band_threshold(fluence, amp[:, ~x_band].max(axis=1))
+    x_first = np.isfinite(x) and (not np.isfinite(xx) or x <= xx)
+    band = x_band if x_first else ~x_band
+    above = np.flatnonzero(amp[:, band].max(axis=1) >= ASE_AMPLIFICATION)
+    if above.size == 0:
+        return float(x), float(xx), math.nan
+    # the band's strongest channel at the first fluence past its threshold
+    k = int(np.argmax(np.where(band, amp[above[0]], -np.inf)))
+    return float(x), float(xx), float(e[k])
+
+
+def _dataset(fits, labels, fw, reference, elapsed, quick, baseline, check,
+             preset_reference) -> xr.Dataset:
     t_rows = [(k, t, f) for k, f in fits.items() for t in f.targets]
     p_rows = [(k, p, f) for k, f in fits.items() for p in f.parameters]
     a = schema(NAME)
@@ -215,6 +200,10 @@ def _dataset(fits, labels, fw, reference, elapsed, quick) -> xr.Dataset:
             "target_model": ("target", [f.model_values[t.name] for _, t, f in t_rows],
                              a["target_model"]),
             "pull": ("target", [f.pulls[t.name] for _, t, f in t_rows], a["pull"]),
+            "preset_model": ("target", [baseline[k][t.name][0] for k, t, _ in t_rows],
+                             a["preset_model"]),
+            "preset_pull": ("target", [baseline[k][t.name][1] for k, t, _ in t_rows],
+                            a["preset_pull"]),
             "best": ("parameter", [f.values[p] for _, p, f in p_rows], a["best"]),
             "stderr": ("parameter", [f.stderr[p] for _, p, f in p_rows], a["stderr"]),
             "interval_low": ("parameter", [f.intervals[p][0] for _, p, f in p_rows],
@@ -232,6 +221,11 @@ def _dataset(fits, labels, fw, reference, elapsed, quick) -> xr.Dataset:
             "fit_time": ("fit", [f.elapsed for f in fits.values()], a["fit_time"]),
             "reference_threshold": ((), reference[0], a["reference_threshold"]),
             "reference_threshold_sigma": ((), reference[1], a["reference_threshold_sigma"]),
+            "preset_reference_threshold": ((), preset_reference,
+                                           a["preset_reference_threshold"]),
+            "photon_field_x_fluence": ((), check[0], a["photon_field_x_fluence"]),
+            "photon_field_xx_fluence": ((), check[1], a["photon_field_xx_fluence"]),
+            "photon_field_ase_energy": ((), check[2], a["photon_field_ase_energy"]),
         },
         coords={
             "fit": ("fit", list(fits), a["fit"]),
@@ -293,23 +287,32 @@ def _verdict(pulls) -> str:
 
 
 def claims(ds: xr.Dataset) -> dict:
-    """Headline claims with a verdict from the calibration (best state model for type I).
+    """Headline claims with a verdict from the calibration.
+
+    Type-II claims and the ratio: the joint type-II fit (all type-II targets and the
+    ratio against the better type-I fit); type-I claims: the type-I state model of lower
+    chi-square. Verdict from the largest |pull| of the claim's targets: <= PULL_OK
+    reproduced, <= PULL_PARTLY partly, else not reproduced.
 
     Returns
     -------
     dict
-        Claim -> ``verdict``, ``pulls`` (target -> pull), ``fit``.
+        Claim -> ``verdict``, ``pulls`` and ``models`` (target -> pull, model value),
+        ``fit``.
     """
     pull = {str(t): float(p) for t, p in zip(ds.target.values, ds.pull.values)}
+    model = {str(t): float(m) for t, m in zip(ds.target.values, ds.target_model.values)}
     ranking = json.loads(ds.attrs["state_model_ranking"])
     best_i = ranking[0][0]
-    spec = {"ase_order": ("type-ii", ("x_fluence", "xx_fluence", "x_offset", "xx_offset")),
-            "linear": ("type-ii", ("slope",)), "quadratic": (best_i, ("slope",)),
-            "ratio": (best_i, ("ratio",)), "type_i_red": (best_i, ("x_offset",))}
+    joint = "type-ii joint"
+    spec = {"ase_order": (joint, ("x_fluence", "xx_fluence", "x_offset", "xx_offset")),
+            "linear": (joint, ("slope",)), "ratio": (joint, ("ratio",)),
+            "quadratic": (best_i, ("slope",)), "type_i_red": (best_i, ("x_offset",))}
     out = {}
     for claim, (fit, names) in spec.items():
         pulls = {n: pull[f"{fit}: {n}"] for n in names}
-        out[claim] = {"verdict": _verdict(pulls.values()), "pulls": pulls, "fit": fit}
+        out[claim] = {"verdict": _verdict(pulls.values()), "pulls": pulls, "fit": fit,
+                      "models": {n: model[f"{fit}: {n}"] for n in names}}
     return out
 
 
@@ -328,21 +331,35 @@ def context(ds: xr.Dataset) -> dict:
         the ASE bands), ``claims``, ``ranking``, the targets' and parameters' tables.
     """
     extra = json.loads(ds.attrs["fits"])
+    table, ptable = json.loads(ds.attrs["targets"]), json.loads(ds.attrs["parameters"])
     fits = {}
     for key in ds.fit.values.tolist():
+        kind = "type-ii" if key.startswith("type-ii") else "type-i"
         tsel = ds.target_fit.values == key
         psel = ds.parameter_fit.values == key
-        targets = [{"name": str(n).split(": ", 1)[1], "value": float(v), "sigma": float(s),
-                    "model": float(m), "pull": float(p)}
-                   for n, v, s, m, p in zip(ds.target.values[tsel], ds.target_value.values[tsel],
-                                            ds.target_sigma.values[tsel],
-                                            ds.target_model.values[tsel], ds.pull.values[tsel])]
-        params = [{"name": str(n).split(": ", 1)[1], "best": float(b), "stderr": float(e),
-                   "low": float(lo), "high": float(hi), "at_bound": bool(ab)}
-                  for n, b, e, lo, hi, ab in zip(
-                      ds.parameter.values[psel], ds.best.values[psel], ds.stderr.values[psel],
-                      ds.interval_low.values[psel], ds.interval_high.values[psel],
-                      ds.at_bound.values[psel])]
+        targets = []
+        for n, v, sg, m, p, pm, pp in zip(
+                ds.target.values[tsel], ds.target_value.values[tsel],
+                ds.target_sigma.values[tsel], ds.target_model.values[tsel],
+                ds.pull.values[tsel], ds.preset_model.values[tsel],
+                ds.preset_pull.values[tsel]):
+            name = str(n).split(": ", 1)[1]
+            row = table[kind].get(name) or table["type-i"][name]
+            targets.append({"name": name, "value": float(v), "sigma": float(sg),
+                            "model": float(m), "pull": float(p), "preset_model": float(pm),
+                            "preset_pull": float(pp), "units": row[2], "bound": row[3],
+                            "label": row[4], "why": row[5]})
+        params = []
+        for n, b, e, lo, hi, ab in zip(ds.parameter.values[psel], ds.best.values[psel],
+                                       ds.stderr.values[psel], ds.interval_low.values[psel],
+                                       ds.interval_high.values[psel], ds.at_bound.values[psel]):
+            name = str(n).split(": ", 1)[1]
+            row = ptable[kind][name]
+            params.append({"name": name, "best": float(b), "stderr": float(e),
+                           "low": float(lo), "high": float(hi), "at_bound": bool(ab),
+                           "units": row[3], "bound_low": row[1], "bound_high": row[2],
+                           "source": row[4],
+                           "undetermined": extra[key]["undetermined"].get(name, "")})
         fits[key] = {"targets": targets, "parameters": params, **extra[key],
                      "chisqr": float(ds.chisqr.sel(fit=key)),
                      "ndof": int(ds.ndof.sel(fit=key)),

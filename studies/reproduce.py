@@ -51,6 +51,7 @@ STUDIES = (
     "linewidth_sensitivity",
     "fig5abc_ase",
     "lasing",
+    "calibration",
 )
 
 
@@ -228,7 +229,8 @@ def _run_locked(out: Path, *, quick: bool, progress: bool, report: Path, studies
         datasets[name] = ds
     text = _report.render_report(quick=bool(quick), version=models.package_version(),
                                  matched_presets=_matched_presets(), sections=sections,
-                                 claims=_summary.claims(datasets), rules=_summary.RULES)
+                                 claims=_summary.claims(datasets), rules=_summary.RULES,
+                                 calibration=_summary.calibration_claims(datasets))
     files.append(_io.write_text(report, text))
     manifest = {
         "complete": True,

@@ -1,0 +1,125 @@
+"""Calibration study: pull arithmetic, recovery of a known set, the quick run and its report."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from ncgain import models
+from ncgain.fit.joint import QuotedTarget, fit_quoted
+from ncgain.studies import _report, _summary
+from ncgain.studies import calibration as study
+from ncgain.studies import calibration_model as cm
+
+
+@pytest.fixture(scope="module")
+def quick():
+    return study.run(quick=True)
+
+
+@pytest.mark.parametrize("pulls, expected", [
+    ([0.5, -0.9], "reproduced"), ([0.2, 1.5], "partly"), ([-3.5, 0.0], "not reproduced"),
+    ([3.0], "partly"), ([1.0], "reproduced")])
+def test_verdict_from_the_largest_pull(pulls, expected):
+    assert study._verdict(pulls) == expected
+
+
+def test_ratio_sigma_adds_the_reference_uncertainty_in_quadrature():
+    fw = cm.Forward(quick=True)
+    # paper 5 +- 1.5; a reference threshold 0.2 +- 0.02 (10 %) adds 5 x 0.1 = 0.5
+    (ratio,) = [t for t in study._targets("type-i", fw, (0.2, 0.02)) if t.name == "ratio"]
+    assert ratio.sigma == pytest.approx(math.sqrt(1.5 ** 2 + 0.5 ** 2), rel=1e-12)
+    # the pull of a model ratio of 8: (8 - 5) / sigma
+    assert ratio.pull(models.presets.TYPE_I_CDSE) == pytest.approx(
+        (fw.threshold(models.presets.TYPE_I_CDSE) / 0.2 - 5.0) / ratio.sigma, rel=1e-12)
+
+
+def test_delta_spread_mixture_has_the_stated_mean_and_spread():
+    s = cm.with_delta_spread(models.presets.TYPE_II_CDS_ZNSE, 0.02)
+    w = np.array([c[0] for c in s.components])
+    d = np.array([c[1].delta_xx for c in s.components])
+    assert w.sum() == pytest.approx(1.0)
+    assert w @ d == pytest.approx(0.106, abs=1e-15)
+    assert math.sqrt(w @ (d - 0.106) ** 2) == pytest.approx(0.02, rel=1e-12)
+    assert cm.with_delta_spread(models.presets.TYPE_II_CDS_ZNSE, 0.0) is \
+        models.presets.TYPE_II_CDS_ZNSE
+    with pytest.raises(ValueError, match="spread"):
+        cm.with_delta_spread(models.presets.TYPE_II_CDS_ZNSE, -0.01)
+
+
+def test_crossings_and_gain_decay_against_hand_values():
+    # log-log interpolation: y = x^2 crosses 10 at sqrt(10)
+    x = np.array([1.0, 2.0, 4.0])
+    assert cm._log_crossing(x, x ** 2 * 1.0, 2.0) == pytest.approx(math.sqrt(2.0), rel=1e-12)
+    assert cm._log_crossing(x, x ** 0, 2.0) == math.inf
+    # alpha from +1 to -1 between <N> = 1 and 4: crossing at the geometric midpoint 2
+    assert cm._gain_crossing(np.array([1.0, 4.0]), np.array([1.0, -1.0])) == pytest.approx(2.0)
+    s = models.presets.TYPE_II_CDS_ZNSE
+    t = np.linspace(0.0, 5000.0, 200)
+    tau_1 = 1 / s.radiative_rate(1)
+    slow = 0.3 * np.exp(-t / s.biexciton_lifetime) + 1.2 * np.exp(-t / tau_1)
+    fast = 2.0 * np.exp(-t / s.biexciton_lifetime) + 0.8 * np.exp(-t / tau_1)
+    assert cm.gain_decay(s, t, slow) == pytest.approx((tau_1, 1.2), rel=1e-9)
+    assert cm.gain_decay(s, t, fast) == pytest.approx((s.biexciton_lifetime, 0.8), rel=1e-9)
+
+
+def test_fit_recovers_a_known_type_ii_set():
+    """Targets computed from a known set on the quick grids; the fit starts elsewhere."""
+    fw = cm.Forward(quick=True)
+    truth = {"stokes_shift": 0.05, "log10_sigma_pump": -15.8}
+    sample = study.build_type_ii(truth)
+    # the two thresholds separate the Stokes shift (their ratio) from sigma_pump (the scale)
+    fs = {"x_fluence": fw.band_fluence("x"), "xx_fluence": fw.band_fluence("xx")}
+    sig = {"x_fluence": 0.04, "xx_fluence": 0.1}
+    targets = [QuotedTarget(k, f(sample), sig[k], f) for k, f in fs.items()]
+    r = fit_quoted(study.build_type_ii, {"stokes_shift": (0.035, 0.0, 0.08),
+                                         "log10_sigma_pump": (-15.6, -17.0, -14.0)}, targets)
+    # the forward functions interpolate on grids: the minimum is exact to a fraction of
+    # the targets' sigma, not to machine precision
+    assert r.chisqr < 0.05
+    for k, v in truth.items():
+        assert abs(r.values[k] - v) < 3 * r.stderr[k], (k, r.values[k], r.stderr[k])
+        assert abs(r.values[k] - v) < 2e-3, (k, r.values[k])
+
+
+def test_quick_run_is_finite_and_the_pulls_are_the_arithmetic(quick):
+    ds = quick
+    assert set(ds.fit.values) == {"type-ii", "type-i two-channel", "type-i electron-hole",
+                                  "type-ii joint"}
+    for v in ("pull", "target_value", "target_sigma", "best", "chisqr", "preset_pull"):
+        assert np.isfinite(ds[v].values).all(), v
+    assert all(ds[v].attrs["units"] and ds[v].attrs["long_name"] for v in ds.variables)
+    table = json.loads(ds.attrs["targets"])
+    for name, fit, value, sigma, model, pull in zip(
+            ds.target.values, ds.target_fit.values, ds.target_value.values,
+            ds.target_sigma.values, ds.target_model.values, ds.pull.values):
+        short = str(name).split(": ", 1)[1]
+        kind = "type-ii" if str(fit).startswith("type-ii") else "type-i"
+        bound = (table[kind].get(short) or table["type-i"][short])[3]
+        expected = (model - value) / sigma
+        if bound == "upper":
+            expected = max(expected, 0.0)
+        assert pull == pytest.approx(expected, rel=1e-9, abs=1e-12), name
+    chi = {f: float((ds.pull.values[ds.target_fit.values == f] ** 2).sum())
+           for f in ds.fit.values}
+    assert np.allclose([chi[f] for f in ds.fit.values], ds.chisqr.values, rtol=1e-9)
+    assert np.isnan(float(ds.photon_field_x_fluence))    # not run in quick mode
+    low, high = ds.bound_low.values, ds.bound_high.values
+    assert ((ds.best.values >= low) & (ds.best.values <= high)).all()
+
+
+def test_quick_report_renders_with_the_computed_verdicts(quick):
+    rows = _report.study_rows(study, quick)
+    claims = study.claims(quick)
+    assert len(rows) == len(claims) == 5
+    for row, claim in zip(rows, ("ase_order", "linear", "ratio", "quadratic", "type_i_red")):
+        assert f"**{claims[claim]['verdict']}**" in row["agreement"]
+    notes = _report.study_notes(study, quick)
+    for fit in quick.fit.values:
+        assert f"**Fit `{fit}`**" in notes
+    assert "Quick run" in notes and "Not run in quick mode" in notes
+    assert _summary.calibration_claims({"calibration": quick}) == claims
+    assert _summary.calibration_claims({}) == {}
+    fig = study.plot(quick)
+    assert len(fig.axes) == quick.sizes["fit"]
