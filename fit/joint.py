@@ -360,7 +360,8 @@ def _check_parameters(parameters) -> dict:
 def fit_quoted(build: Callable[[dict], models.Sample], parameters: dict, targets, *,
                method: str = "least_squares", max_nfev: int | None = None,
                posterior: bool = False, nwalkers: int = 16, steps: int = 200,
-               burn: int | None = None, seed: int = 0, derived: dict | None = None) -> QuotedFit:
+               burn: int | None = None, seed: int = 0,
+               derived: dict | None = None) -> QuotedFit:
     """Fit the parameters of a sample builder to quoted numbers.
 
     chi^2 = sum_i pull_i^2 with pull_i = (f_i(sample) - value_i) / sigma_i (Gaussian
