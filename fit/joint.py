@@ -9,7 +9,7 @@ minimizes chi-square = sum of pull^2 with lmfit, where each :class:`QuotedTarget
 
 The result (:class:`QuotedFit`) holds the best fit, the Fisher-matrix covariance and 1-sigma
 intervals where estimable (the identifiability rules of :mod:`ncgain.fit.core`: flat
-directions, |correlation| > 0.95, sigma larger than the bound range are reported, never
+directions, absolute correlation > 0.95, sigma larger than the bound range are reported, never
 given a false precision), optionally an emcee posterior, every target's pull, and the
 *tensions*: at the best fit each target pushes each parameter one way (the sign of
 pull x d pull / d parameter); two targets pull against each other along a parameter when
@@ -158,6 +158,14 @@ class QuotedTarget:
 
         A ``ValueError`` of the forward function (a quantity that does not exist for
         this sample, e.g. no gain in range) gives nan.
+
+        Parameters
+        ----------
+        sample : models.Sample
+
+        Returns
+        -------
+        float
         """
         try:
             return float(self.function(sample))
@@ -165,7 +173,16 @@ class QuotedTarget:
             return math.nan
 
     def pull(self, sample: models.Sample) -> float:
-        """(model - value) / sigma for ``sample`` (see :func:`pull`)."""
+        """(model - value) / sigma for ``sample`` (see :func:`pull`).
+
+        Parameters
+        ----------
+        sample : models.Sample
+
+        Returns
+        -------
+        float
+        """
         return pull(self.model_value(sample), self.value, self.sigma, self.bound)
 
 
@@ -327,7 +344,17 @@ class QuotedFit:
         return sorted(out, key=lambda d: -d["strength"])
 
     def worst(self, k: int = 3) -> list[str]:
-        """The ``k`` targets with the largest |pull|, largest first."""
+        """The ``k`` targets with the largest absolute pull, largest first.
+
+        Parameters
+        ----------
+        k : int, default 3
+
+        Returns
+        -------
+        list of str
+            Target names.
+        """
         return sorted(self.pulls, key=lambda n: -abs(self.pulls[n]))[:k]
 
 

@@ -34,12 +34,23 @@ from .calibration_targets import (MAX_NFEV, PARAMETERS, QUICK_PARAMETERS, STATE_
 NAME = "calibration"
 TITLE = "Calibration - both samples fitted to the paper's quoted numbers"
 
-#: |pull| at or below which a claim's target counts as reproduced (1 sigma), as partly (3)
+#: absolute pull at or below which a claim's target counts as reproduced (1 sigma), partly (3)
 PULL_OK, PULL_PARTLY = 1.0, 3.0
 
 
 def build_type_ii(v: dict) -> models.Sample:
-    """The type-II sample of the calibration parameters (missing ones: the preset)."""
+    """The type-II sample of the calibration parameters (missing ones: the preset).
+
+    Parameters
+    ----------
+    v : dict
+        Parameter -> value (names of :data:`PARAMETERS` ``["type-ii"]``).
+
+    Returns
+    -------
+    models.Sample
+        The preset with these values; a three-class mixture if ``delta_xx_spread`` > 0.
+    """
     base = models.presets.TYPE_II_CDS_ZNSE
     line = base.higher_transitions[0]
     s = dataclasses.replace(
@@ -55,7 +66,18 @@ def build_type_ii(v: dict) -> models.Sample:
 
 
 def build_type_i(preset: str):
-    """Builder of the type-I sample on the band edge of ``preset``."""
+    """Builder of the type-I sample on the band edge of ``preset``.
+
+    Parameters
+    ----------
+    preset : str
+        "type-i" (two-channel) or "type-i-fine-structure" (electron-hole).
+
+    Returns
+    -------
+    callable
+        ``build(values) -> Sample`` for the parameters of :data:`PARAMETERS` ``["type-i"]``.
+    """
     base = models.presets.get(preset)
 
     def build(v: dict) -> models.Sample:
@@ -264,8 +286,13 @@ def claims(ds: xr.Dataset) -> dict:
 
     Type-II claims and the ratio: the joint type-II fit (all type-II targets and the
     ratio against the better type-I fit); type-I claims: the type-I state model of lower
-    chi-square. Verdict from the largest |pull| of the claim's targets: <= PULL_OK
+    chi-square. Verdict from the largest absolute pull of the claim's targets: <= PULL_OK
     reproduced, <= PULL_PARTLY partly, else not reproduced.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
 
     Returns
     -------

@@ -98,6 +98,16 @@ def spectra(sample, means, times, energies):
     The master equation of :func:`ncgain.kinetics.simulate_pulsed` without building the
     dataset (no standard errors, no per-n split): the calibration's inner loop.
 
+    Parameters
+    ----------
+    sample : models.Sample
+    means : array_like
+        <N> after the pulse.
+    times : array_like
+        Times (ps), increasing.
+    energies : array_like
+        Photon energies (eV), increasing.
+
     Returns
     -------
     alpha, pl : numpy.ndarray
@@ -125,6 +135,22 @@ def gain_decay(sample, t, bleach) -> tuple[float, float]:
     lifetime, tau_1 = 1/k_rad(1)); the amplitudes are fitted (linear least squares) for
     t >= 3 ps and the Fig. 5a study's rule picks the time constant that carries the gain:
     tau_1 if A_s > 1, else tau_XX.
+
+    Parameters
+    ----------
+    sample : models.Sample
+        Supplies the two lifetimes.
+    t : array_like
+        Times (ps).
+    bleach : array_like
+        Bleach -dalpha/alpha_0 at ``t``.
+
+    Returns
+    -------
+    decay : float
+        The gain decay time (ps).
+    amp_slow : float
+        A_s, the slow component's amplitude.
     """
     tau_xx, tau_1 = float(sample.biexciton_lifetime), 1.0 / float(sample.radiative_rate(1))
     t, bleach = np.asarray(t, float), np.asarray(bleach, float)
@@ -210,7 +236,7 @@ class Forward:
         return np.arange(lo, hi + 0.5 * self.step, self.step)
 
     def _stripe(self, sample) -> dict:
-        """Band thresholds (<N>, mJ cm^-2) and energies of the crude stripe estimate."""
+        # band thresholds (<N>, mJ cm^-2) and energies of the crude stripe estimate
         e = self._energies(sample)
         alpha, pl, _ = spectra(sample, self.means, self.times, e)
         g = -alpha * STRIPE_MODAL_LENGTH - STRIPE_LOSS_LENGTH
@@ -237,7 +263,17 @@ class Forward:
         return out
 
     def ase_energy(self, sample) -> float:
-        """Energy (eV) of the first stripe ASE band."""
+        """Energy (eV) of the first stripe ASE band.
+
+        Parameters
+        ----------
+        sample : models.Sample
+
+        Returns
+        -------
+        float
+            eV; nan if no band reaches ASE below <N> = 5.
+        """
         s = self.stripe(sample)
         return s[s["first"]]["energy"]
 
@@ -279,15 +315,45 @@ class Forward:
     # -- the quoted numbers -----------------------------------------------------------
 
     def x_pl(self, sample) -> float:
-        """E_X from the late-time PL peak (eV)."""
+        """E_X from the late-time PL peak (eV).
+
+        Parameters
+        ----------
+        sample : models.Sample
+
+        Returns
+        -------
+        float
+            eV.
+        """
         return self.pl_bands(sample)["x"]
 
     def xx_pl(self, sample) -> float:
-        """XX PL band from the paper's subtraction (eV)."""
+        """XX PL band from the paper's subtraction (eV).
+
+        Parameters
+        ----------
+        sample : models.Sample
+
+        Returns
+        -------
+        float
+            eV; nan without X-X repulsion.
+        """
         return self.pl_bands(sample)["xx"]
 
     def xx_decay(self, sample) -> float:
-        """Total biexciton lifetime (ps)."""
+        """Total biexciton lifetime (ps).
+
+        Parameters
+        ----------
+        sample : models.Sample
+
+        Returns
+        -------
+        float
+            ps.
+        """
         return float(sample.biexciton_lifetime)
 
     def band_fluence(self, band: str):
@@ -297,7 +363,20 @@ class Forward:
         return f
 
     def band_offset(self, band: str, reference: str):
-        """ASE energy of ``band`` minus the PL band ``reference`` ("x" or "xx"), in meV."""
+        """ASE energy of ``band`` minus the PL band ``reference``, in meV.
+
+        Parameters
+        ----------
+        band : {"x", "xx"}
+            The stripe ASE band.
+        reference : {"x", "xx"}
+            The PL band.
+
+        Returns
+        -------
+        callable
+            ``f(sample) -> float`` (meV; nan where the band does not exist).
+        """
         def f(sample):
             energy = self.stripe(sample).get(band, {}).get("energy", math.nan)
             return 1e3 * (energy - self.pl_bands(sample)[reference])
@@ -305,24 +384,75 @@ class Forward:
         return f
 
     def xx_over_x(self, sample) -> float:
-        """XX / X stripe ASE threshold ratio (type II)."""
+        """XX / X stripe ASE threshold ratio (type II).
+
+        Parameters
+        ----------
+        sample : models.Sample
+
+        Returns
+        -------
+        float
+            Dimensionless; inf if the XX band never reaches ASE.
+        """
         s = self.stripe(sample)
         return s["xx"]["mean_excitons"] / s["x"]["mean_excitons"]
 
     def slope(self, sample) -> float:
-        """Growth law: log-log slope of the bleach at the ASE band (0: induced absorption)."""
+        """Growth law: log-log slope of the bleach at the ASE band (0: induced absorption).
+
+        Parameters
+        ----------
+        sample : models.Sample
+
+        Returns
+        -------
+        float
+            Dimensionless.
+        """
         return self.probe(sample)["slope"]
 
     def threshold(self, sample) -> float:
-        """Gain threshold <N> (bleach > 1) at the ASE band, 3 ps."""
+        """Gain threshold <N> (bleach > 1) at the ASE band, 3 ps.
+
+        Parameters
+        ----------
+        sample : models.Sample
+
+        Returns
+        -------
+        float
+            Excitons per NC; inf if none up to <N> = 5.
+        """
         return self.probe(sample)["threshold"]
 
     def decay(self, sample) -> float:
-        """Gain decay time (ps) at the ASE band at the gain onset."""
+        """Gain decay time (ps) at the ASE band at the gain onset.
+
+        Parameters
+        ----------
+        sample : models.Sample
+
+        Returns
+        -------
+        float
+            ps; nan without gain.
+        """
         return self.probe(sample)["decay"]
 
     def ratio_to(self, reference_threshold: float):
-        """Gain-threshold ratio of a sample to a fixed reference <N> (type I / type II)."""
+        """Gain-threshold ratio of a sample to a fixed reference <N> (type I / type II).
+
+        Parameters
+        ----------
+        reference_threshold : float
+            The reference gain threshold <N> (> 0).
+
+        Returns
+        -------
+        callable
+            ``f(sample) -> float``, threshold(sample) / reference_threshold.
+        """
         def f(sample):
             return self.threshold(sample) / reference_threshold
         f.__name__ = "threshold_ratio"
