@@ -3,7 +3,9 @@
 Public entry points: :func:`fit` (bounded least squares with lmfit, an emcee posterior on
 request) returning a :class:`FitResult`; the data readers :func:`check_data`,
 :func:`read_netcdf`, :func:`read_csv`; scalar :class:`Target` numbers; the figures
-:func:`plot_fit` and :func:`plot_corner`. See docs/fitting.md.
+:func:`plot_fit` and :func:`plot_corner`; :func:`fit_quoted` fits a sample builder to quoted
+numbers computed by forward functions of their own (:mod:`ncgain.fit.joint`). See
+docs/fitting.md.
 """
 
 from .core import CORRELATION_LIMIT, FitResult, fit, fittable_fields
