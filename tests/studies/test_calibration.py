@@ -118,6 +118,10 @@ def test_quick_report_renders_with_the_computed_verdicts(quick):
     for fit in quick.fit.values:
         assert f"**Fit `{fit}`**" in notes
     assert "Quick run" in notes
+    # every Markdown table keeps its column count (reasons quoting "|correlation|" escaped)
+    for block in _report.render_study(study, quick).split("\n\n"):
+        lines = [ln for ln in block.splitlines() if ln.startswith("|")]
+        assert len({ln.replace("\\|", "").count("|") for ln in lines}) <= 1, lines
     assert _summary.calibration_claims({"calibration": quick}) == claims
     assert _summary.calibration_claims({}) == {}
     fig = study.plot(quick)
