@@ -5,7 +5,9 @@
   and :func:`first_infinite`: where a threshold curve ends;
 * :func:`fit_two_exponentials`, :func:`one_over_e_time`: decay times of a transient;
 * :func:`oscillation`: period and damping of a ringing about a steady value, and
-  :func:`two_rate_estimate`, its one-reservoir rate-equation estimate for a cavity.
+  :func:`two_rate_estimate`, its one-reservoir rate-equation estimate for a cavity;
+* :func:`gain_crossing`, :func:`log_crossing`, :func:`refined_minimum`,
+  :func:`peak_position`: thresholds, minima and peaks on grids (the calibration study).
 
 (:func:`ncgain.studies._common.loglog_slope` and ``fit_exponential_decay`` sit beside
 the studies' gain criterion.)
@@ -20,6 +22,7 @@ from scipy import optimize, signal
 
 __all__ = ["kink", "crossing", "last_finite", "first_infinite", "fit_two_exponentials", "one_over_e_time", "oscillation",
            "two_rate_estimate"]
+__all__ += ["gain_crossing", "log_crossing", "refined_minimum", "peak_position"]
 
 
 def kink(x, y) -> tuple[float, float, float]:
@@ -224,3 +227,54 @@ def two_rate_estimate(problem, g_th: float, channel: int, photons: float) -> tup
     gamma = 0.5 * (d_prime + stim)
     period = 2 * np.pi / np.sqrt(omega0_sq - gamma ** 2) if omega0_sq > gamma ** 2 else np.inf
     return float(period), float(gamma)
+
+
+def gain_crossing(means, alpha) -> float:
+    """Smallest <N> with alpha < 0 (bleach > 1), linear in alpha, log in <N>; inf if none."""
+    below = np.flatnonzero(alpha < 0)
+    if below.size == 0:
+        return math.inf
+    i = int(below[0])
+    if i == 0:
+        return float(means[0])
+    f = alpha[i - 1] / (alpha[i - 1] - alpha[i])
+    return float(math.exp(math.log(means[i - 1]) + f * math.log(means[i] / means[i - 1])))
+
+
+def log_crossing(x, y, level):
+    """First x where y reaches level (log-log interpolation); inf if never."""
+    above = np.flatnonzero(y >= level)
+    if above.size == 0:
+        return math.inf
+    i = int(above[0])
+    if i == 0:
+        return float(x[0])
+    y0, y1 = max(y[i - 1], 1e-300), y[i]
+    f = (math.log(level) - math.log(y0)) / (math.log(y1) - math.log(y0))
+    return float(math.exp(math.log(x[i - 1]) + f * (math.log(x[i]) - math.log(x[i - 1]))))
+
+
+def refined_minimum(e, th, mask):
+    """(energy, threshold) of the minimum of ``th`` over ``mask`` (parabola in log th)."""
+    idx = np.flatnonzero(mask & np.isfinite(th))
+    if idx.size == 0:
+        return math.nan, math.inf
+    k = int(idx[np.argmin(th[idx])])
+    if 0 < k < e.size - 1 and mask[k - 1] and mask[k + 1] and np.isfinite(th[k - 1:k + 2]).all():
+        y = np.log(th[k - 1:k + 2])
+        den = y[0] - 2 * y[1] + y[2]
+        if den > 0:
+            d = 0.5 * (y[0] - y[2]) / den
+            step = e[k + 1] - e[k]
+            return float(e[k] + d * step), float(math.exp(y[1] - 0.25 * (y[0] - y[2]) * d))
+    return float(e[k]), float(th[k])
+
+
+def peak_position(e, y):
+    """Peak position of y(e) with parabolic refinement."""
+    k = int(np.argmax(y))
+    if 0 < k < e.size - 1:
+        den = y[k - 1] - 2 * y[k] + y[k + 1]
+        if den < 0:
+            return float(e[k] + 0.5 * (y[k - 1] - y[k + 1]) / den * (e[k + 1] - e[k]))
+    return float(e[k])

@@ -3,7 +3,8 @@
 * :func:`band_threshold`, :func:`first_gain_fluence`: where an amplification or a net
   modal gain first reaches its level along a fluence grid (the Fig. 5a-c ASE study);
 * :func:`stripe_amplification`, :func:`stripe_threshold`: the crude time-integrated
-  stripe estimate without depletion (the Fig. 5 band-edge sweep).
+  stripe estimate without depletion (the Fig. 5 band-edge sweep);
+* :func:`spectra`: exact absorption and PL without the dataset (the calibration's loop).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import numpy as np
 from scipy import integrate, optimize
 
 from ncgain import kinetics
+from ncgain.kinetics import observables
+from ncgain.kinetics.pulsed import PulsedProblem
 
 from ._common import STUDY_FILM
 
-__all__ = ["STRIPE_LENGTH", "ASE_AMPLIFICATION", "band_threshold", "first_gain_fluence",
+__all__ = ["spectra",
+           "STRIPE_LENGTH", "ASE_AMPLIFICATION", "band_threshold", "first_gain_fluence",
            "STRIPE_MODAL_LENGTH", "STRIPE_LOSS_LENGTH", "STRIPE_AMPLIFICATION", "STRIPE_TIMES",
            "stripe_amplification", "stripe_threshold"]
 
@@ -153,3 +157,38 @@ def first_gain_fluence(fluence, gain) -> float:
         return float(fluence[0])
     x0, x1 = np.log(fluence[i - 1]), np.log(fluence[i])
     return float(np.exp(x0 - g[i - 1] * (x1 - x0) / (g[i] - g[i - 1])))
+
+
+def spectra(sample, means, times, energies):
+    """Exact absorption alpha/alpha_0(peak) and PL, shape (means, times, energies).
+
+    The master equation of :func:`ncgain.kinetics.simulate_pulsed` without building the
+    dataset (no standard errors, no per-n split): the calibration's inner loop.
+
+    Parameters
+    ----------
+    sample : models.Sample
+    means : array_like
+        <N> after the pulse.
+    times : array_like
+        Times (ps), increasing.
+    energies : array_like
+        Photon energies (eV), increasing.
+
+    Returns
+    -------
+    alpha, pl : numpy.ndarray
+    alpha0 : numpy.ndarray
+        Unexcited absorption / alpha_0(peak) at ``energies``.
+    """
+    means = np.asarray(means, float)
+    prob = PulsedProblem.build(sample, times, energies=energies,
+                               max_mean_excitons=float(means.max()),
+                               method="master-equation", need_bleach=False,
+                               n_levels=means.size)
+    occ = prob.exact_occupation(means)
+    k = prob.kernels
+    alpha = np.einsum("mtcnb,cnbe->mte", occ, k.absorption, optimize=True) / k.alpha0_peak
+    pl = np.einsum("mtcnb,cnbe->mte", occ, k.pl, optimize=True)
+    alpha0 = observables.unexcited_absorption(prob.table, prob.energies) / k.alpha0_peak
+    return alpha, pl, alpha0

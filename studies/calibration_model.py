@@ -42,11 +42,13 @@ from scipy import integrate
 
 from ncgain import kinetics, models
 from ncgain.fit.joint import shared
-from ncgain.kinetics import observables
-from ncgain.kinetics.pulsed import PulsedProblem
 
 from ._common import loglog_slope
-from ._stripe import STRIPE_AMPLIFICATION, STRIPE_LOSS_LENGTH, STRIPE_MODAL_LENGTH
+from ._analysis import gain_crossing as _gain_crossing
+from ._analysis import log_crossing as _log_crossing
+from ._analysis import peak_position as _peak
+from ._analysis import refined_minimum as _refined_minimum
+from ._stripe import STRIPE_AMPLIFICATION, STRIPE_LOSS_LENGTH, STRIPE_MODAL_LENGTH, spectra
 
 __all__ = ["GRIDS", "PROBE_TIME", "SLOPE_MEANS", "ONSET_FACTOR", "spectra", "Forward",
            "with_delta_spread", "GAUSS_HERMITE_3"]
@@ -92,41 +94,6 @@ def with_delta_spread(sample: models.Sample, spread: float) -> models.Sample:
     return dataclasses.replace(sample, components=comps)
 
 
-def spectra(sample, means, times, energies):
-    """Exact absorption alpha/alpha_0(peak) and PL, shape (means, times, energies).
-
-    The master equation of :func:`ncgain.kinetics.simulate_pulsed` without building the
-    dataset (no standard errors, no per-n split): the calibration's inner loop.
-
-    Parameters
-    ----------
-    sample : models.Sample
-    means : array_like
-        <N> after the pulse.
-    times : array_like
-        Times (ps), increasing.
-    energies : array_like
-        Photon energies (eV), increasing.
-
-    Returns
-    -------
-    alpha, pl : numpy.ndarray
-    alpha0 : numpy.ndarray
-        Unexcited absorption / alpha_0(peak) at ``energies``.
-    """
-    means = np.asarray(means, float)
-    prob = PulsedProblem.build(sample, times, energies=energies,
-                               max_mean_excitons=float(means.max()),
-                               method="master-equation", need_bleach=False,
-                               n_levels=means.size)
-    occ = prob.exact_occupation(means)
-    k = prob.kernels
-    alpha = np.einsum("mtcnb,cnbe->mte", occ, k.absorption, optimize=True) / k.alpha0_peak
-    pl = np.einsum("mtcnb,cnbe->mte", occ, k.pl, optimize=True)
-    alpha0 = observables.unexcited_absorption(prob.table, prob.energies) / k.alpha0_peak
-    return alpha, pl, alpha0
-
-
 def gain_decay(sample, t, bleach) -> tuple[float, float]:
     """Gain decay time (ps) of a bleach transient, and the slow amplitude A_s.
 
@@ -158,57 +125,6 @@ def gain_decay(sample, t, bleach) -> tuple[float, float]:
     basis = np.exp(-t[sel, None] / np.array([tau_xx, tau_1])[None, :])
     amp = np.linalg.lstsq(basis, bleach[sel], rcond=None)[0]
     return (tau_1 if amp[1] > 1.0 else tau_xx), float(amp[1])
-
-
-def _gain_crossing(means, alpha) -> float:
-    """Smallest <N> with alpha < 0 (bleach > 1), linear in alpha, log in <N>; inf if none."""
-    below = np.flatnonzero(alpha < 0)
-    if below.size == 0:
-        return math.inf
-    i = int(below[0])
-    if i == 0:
-        return float(means[0])
-    f = alpha[i - 1] / (alpha[i - 1] - alpha[i])
-    return float(math.exp(math.log(means[i - 1]) + f * math.log(means[i] / means[i - 1])))
-
-
-def _log_crossing(x, y, level):
-    """First x where y reaches level (log-log interpolation); inf if never."""
-    above = np.flatnonzero(y >= level)
-    if above.size == 0:
-        return math.inf
-    i = int(above[0])
-    if i == 0:
-        return float(x[0])
-    y0, y1 = max(y[i - 1], 1e-300), y[i]
-    f = (math.log(level) - math.log(y0)) / (math.log(y1) - math.log(y0))
-    return float(math.exp(math.log(x[i - 1]) + f * (math.log(x[i]) - math.log(x[i - 1]))))
-
-
-def _refined_minimum(e, th, mask):
-    """(energy, threshold) of the minimum of ``th`` over ``mask`` (parabola in log th)."""
-    idx = np.flatnonzero(mask & np.isfinite(th))
-    if idx.size == 0:
-        return math.nan, math.inf
-    k = int(idx[np.argmin(th[idx])])
-    if 0 < k < e.size - 1 and mask[k - 1] and mask[k + 1] and np.isfinite(th[k - 1:k + 2]).all():
-        y = np.log(th[k - 1:k + 2])
-        den = y[0] - 2 * y[1] + y[2]
-        if den > 0:
-            d = 0.5 * (y[0] - y[2]) / den
-            step = e[k + 1] - e[k]
-            return float(e[k] + d * step), float(math.exp(y[1] - 0.25 * (y[0] - y[2]) * d))
-    return float(e[k]), float(th[k])
-
-
-def _peak(e, y):
-    """Peak position of y(e) with parabolic refinement."""
-    k = int(np.argmax(y))
-    if 0 < k < e.size - 1:
-        den = y[k - 1] - 2 * y[k] + y[k + 1]
-        if den < 0:
-            return float(e[k] + 0.5 * (y[k - 1] - y[k + 1]) / den * (e[k + 1] - e[k]))
-    return float(e[k])
 
 
 class Forward:
