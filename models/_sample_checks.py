@@ -115,9 +115,10 @@ def validate(sample: Any, sample_class: type) -> None:
             f"resident_electrons = {r!r} is outside the allowed range: an integer in "
             f"[0, degeneracy = {sample.degeneracy}] (the band-edge electron level has "
             f"{sample.degeneracy} states)")
-    if r > 0 and sample.auger_scaling == "pairwise":
-        raise ValueError("auger_scaling = 'pairwise' is defined for neutral NCs only; "
-                         f"with resident_electrons = {r} use 'statistical' or 'none'")
+    if r > 0 and sample.auger_scaling in ("pairwise", "quadratic"):
+        raise ValueError(f"auger_scaling = {sample.auger_scaling!r} is defined for neutral "
+                         f"NCs only; with resident_electrons = {r} use 'statistical' or "
+                         "'none'")
     if sample.xx_absorption_width is not None:
         set_("xx_absorption_width", _check_range(
             "xx_absorption_width", sample.xx_absorption_width, 0.0, 2.0, unit=" eV"))

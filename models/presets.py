@@ -94,7 +94,10 @@ _COMMON = {
     "radiative_scaling": "physics: Einstein relation, k_rad(n) proportional to the state's stimulated-"
                          "emission strength, min(n, g) for the two-channel band edge (the v1 "
                          "'statistical' min(n, g)^2 contradicts those strengths; docs/theory.md)",
-    "auger_scaling": "Klimov et al., Science 287, 1011 (2000): statistical n^2 (n-1)/4",
+    "auger_scaling": "assumption: statistical n^2 (n-1)/4 (carrier triples), attributed to "
+                     "Klimov et al., Science 287, 1011 (2000) -- unconfirmed: readings of that "
+                     "paper recall tau_2:tau_3:tau_4 near 1:0.44:0.25, i.e. the 'quadratic' "
+                     "n^2/4 law (docs/theory.md)",
     "tau_xx_meaning": "physics: a measured decay time is a total lifetime, so tau_xx is the measured "
                       "biexciton decay, the Auger time is derived (Sample.auger_time)",
     "resident_electrons": "assumption: neutral NCs (the paper reports no charging)",

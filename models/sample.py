@@ -104,7 +104,10 @@ class Sample:
         strengths and is kept for comparison.
     auger_scaling : str, default "statistical"
         Name of the law s_A(n) in k_A(n) = s_A(n) / tau_A, one of
-        :data:`AUGER_SCALINGS` (tau_A = :attr:`auger_time`).
+        :data:`AUGER_SCALINGS` (tau_A = :attr:`auger_time`): "statistical"
+        n^2 (n - 1) / 4, "quadratic" n^2 / 4 (n >= 2), "pairwise" n (n - 1) / 2,
+        "none". The attribution of "statistical" to Klimov et al., Science 287,
+        1011 (2000) is unconfirmed (docs/theory.md, section 1).
     components : tuple of (float, Sample), default ()
         Size classes of a dispersed sample, as (number fraction, homogeneous
         sample) pairs whose fractions sum to 1. Empty for a homogeneous sample.
@@ -365,7 +368,8 @@ class Sample:
         """Auger rate k_A(n) (1/ps) of a NC holding ``n`` excitons (and the resident electrons).
 
         "statistical": carrier triples (:meth:`~ncgain.models.bandedge.BandEdgeModel.auger_rate`),
-        n^2 (n - 1) / 4 / tau_A for neutral NCs.
+        n^2 (n - 1) / 4 / tau_A for neutral NCs; "quadratic": n^2 / 4 / tau_A for
+        n >= 2; "pairwise": n (n - 1) / 2 / tau_A.
 
         Parameters
         ----------

@@ -50,8 +50,16 @@ RADIATIVE_SCALINGS = {
 #: Named laws for the Auger rate k_A(n) = s_A(n) / tau_xx; all give s_A(2) = 1.
 AUGER_SCALINGS = {
     # Number of electron-electron-hole plus hole-hole-electron triples / 4:
-    # n^2 (n - 1) / 4 (Klimov et al., Science 287, 1011 (2000)).
+    # n^2 (n - 1) / 4. Attributed to Klimov et al., Science 287, 1011 (2000):
+    # UNCONFIRMED -- the paper's text was not available to us, and two independent
+    # readings recall its measured lifetime ratios tau_2 : tau_3 : tau_4 as near
+    # 1 : 0.44 : 0.25, i.e. k_A proportional to n^2 ("quadratic" below), which this
+    # law (1 : 0.22 : 0.083) does not give (docs/theory.md, section 1).
     "statistical": "n**2 * (n - 1) / 4",
+    # k_A(n) = (n^2 / 4) k_A(2) for n >= 2 (no Auger decay below two excitons):
+    # tau_2 : tau_3 : tau_4 = 1 : 4/9 : 1/4, the ratios recalled from Klimov et al.,
+    # Science 287, 1011 (2000) (unconfirmed from its text). Neutral NCs only.
+    "quadratic": "n**2 / 4 (n >= 2)",
     # Number of exciton pairs: n (n - 1) / 2.
     "pairwise": "n * (n - 1) / 2",
     # Auger recombination switched off.
@@ -396,7 +404,9 @@ class BandEdgeModel(abc.ABC):
         """k_A(n) (1/ps) per the sample's ``auger_scaling`` law.
 
         "statistical" sums over carrier triples, C(N_e, 2) N_h k_eeh +
-        C(N_h, 2) N_e k_hhe with N_e = n + r electrons and N_h = n holes.
+        C(N_h, 2) N_e k_hhe with N_e = n + r electrons and N_h = n holes;
+        "pairwise" is n (n - 1) / 2 / tau_A; "quadratic" is n^2 / 4 / tau_A for
+        n >= 2 and 0 below.
 
         Parameters
         ----------
@@ -412,6 +422,9 @@ class BandEdgeModel(abc.ABC):
             return 0.0
         if law == "pairwise":
             return n * (n - 1) / 2.0 / self.auger_time
+        if law == "quadratic":
+            # n^2/4 scaled from the biexciton; a single exciton has no third carrier.
+            return n * n / 4.0 / self.auger_time if n >= 2 else 0.0
         n_e, n_h = self.electrons(n), n
         k_eeh, k_hhe = self.triple_rates()
         return (n_e * (n_e - 1) / 2.0 * n_h * k_eeh + n_h * (n_h - 1) / 2.0 * n_e * k_hhe)
