@@ -1,7 +1,9 @@
 """The forward model of a fit: a Sample and the nuisances -> the model on the data's grid.
 
-The kinetics come from :func:`ncgain.kinetics.simulate_pulsed` (the exact master equation
-by default). Three nuisances a measurement needs are applied around it:
+The kinetics come from the exact master equation by default, through
+:class:`ncgain.kinetics.PulsedGrid` (bit-identical to :func:`ncgain.kinetics.simulate_pulsed`
+with ``method="master-equation"``; built once per sample and probe grid and reused while
+only nuisances change), or from the Monte Carlo of ``simulate_pulsed`` at a fixed seed. Three nuisances a measurement needs are applied around it:
 
 * ``pump_scale`` multiplies the pump level: <N> = pump_scale * <N>_nominal, where
   <N>_nominal is the data's ``mean_excitons`` or ``sigma_pump F / (h nu)`` for a
@@ -48,6 +50,9 @@ NUISANCE_RANGES = {"pump_scale": (1e-6, 1e6), "time_zero": (-1e6, 1e6),
 IRF_NODES = 16
 #: half-width of the IRF window, in Gaussian standard deviations
 IRF_WINDOW = 5.0
+#: grids (one per sample and energy grid) and IRF weight sets kept between evaluations
+GRID_CACHE = 4
+IRF_CACHE = 64
 _FWHM_PER_SIGMA = 2.0 * math.sqrt(2.0 * math.log(2.0))
 
 
@@ -106,6 +111,8 @@ class ForwardModel:
         self.seed = seed
         self.statistics = statistics
         self.n_evaluations = 0
+        self._grids: list = []          # (sample, energies key, PulsedGrid), newest last
+        self._irf_cache: dict = {}
         x, w = np.polynomial.legendre.leggauss(IRF_NODES)
         self._gl_nodes, self._gl_weights = x, w
 
@@ -131,6 +138,35 @@ class ForwardModel:
         if kind != "amplitude" and kind in values:
             return float(values[kind])
         return float(NUISANCES[kind][0])
+
+    def _grid(self, sample: models.Sample, energies: np.ndarray,
+              max_mean: float) -> kinetics.PulsedGrid:
+        """The precomputed master equation of ``sample`` at ``energies`` (kept while the
+        sample is unchanged: nuisance-only steps and the variables of one sample share it)."""
+        key = energies.tobytes()
+        for s, k, grid in self._grids:
+            if k == key and s == sample:
+                return grid
+        grid = kinetics.PulsedGrid(sample, energies, statistics=self.statistics,
+                                   max_mean_excitons=max_mean)
+        self._grids = [(s, k, g) for s, k, g in self._grids if s == sample][-(GRID_CACHE - 1):]
+        self._grids.append((sample, key, grid))
+        return grid
+
+    def _irf(self, times: np.ndarray, t0: float, sigma_t: float):
+        """:meth:`_times_and_weights` of ``times - t0``, cached per (times, t0, sigma_t)."""
+        key = (times.tobytes(), t0, sigma_t)
+        if key not in self._irf_cache:
+            if len(self._irf_cache) >= IRF_CACHE:
+                self._irf_cache.clear()
+            self._irf_cache[key] = self._times_and_weights(times - t0, sigma_t)
+        return self._irf_cache[key]
+
+    def __getstate__(self):
+        # worker processes get the data and settings, not the caches
+        state = self.__dict__.copy()
+        state["_grids"], state["_irf_cache"] = [], {}
+        return state
 
     def _times_and_weights(self, s: np.ndarray, sigma_t: float):
         """Model times needed for data times ``s`` (= t - t0) and the convolution weights.
@@ -194,14 +230,18 @@ class ForwardModel:
             mean = scale * kinetics.mean_excitons_from_fluence(block.pump_values, sample)
         t0 = self.nuisance(values, "time_zero", block.name)
         sigma_t = self.nuisance(values, "irf_fwhm", block.name) / _FWHM_PER_SIGMA
-        times, index, weight, pre = self._times_and_weights(block.times - t0, sigma_t)
-        ds = kinetics.simulate_pulsed(sample, mean_excitons=mean, times=times,
-                                      energies=block.energies, method=self.method,
-                                      n_nanocrystals=self.n_nanocrystals, seed=self.seed,
-                                      statistics=self.statistics)
+        times, index, weight, pre = self._irf(block.times, t0, sigma_t)
+        if self.method == "master-equation":
+            out = self._grid(sample, block.energies, float(np.max(mean))).evaluate(
+                mean, times, variables=(block.name, "alpha0"))
+            model, alpha0 = out[block.name], out["alpha0"]          # (P, times, E), (E,)
+        else:
+            ds = kinetics.simulate_pulsed(sample, mean_excitons=mean, times=times,
+                                          energies=block.energies, method=self.method,
+                                          n_nanocrystals=self.n_nanocrystals, seed=self.seed,
+                                          statistics=self.statistics)
+            model, alpha0 = ds[block.name].values, ds["alpha0"].values
         self.n_evaluations += 1
-        model = ds[block.name].values                       # (P, times, E)
-        alpha0 = ds["alpha0"].values
         conv = np.einsum("ptke,tk->pte", model[:, index, :], weight)
         conv += pre[None, :, None] * _pre_pump(block, alpha0)[None, None, :]
         return self.nuisance(values, "amplitude", block.name) * conv

@@ -10,6 +10,8 @@ no NC holds more than one exciton, p1 = lambda_c <= 1, p0 = 1 - p1.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy import stats
 
@@ -44,6 +46,12 @@ def poisson_tail(n_max: int, mean: float) -> float:
     >>> round(excitation.poisson_tail(0, 1.0), 6)   # 1 - exp(-1)
     0.632121
     """
+    return _poisson_tail(int(n_max), float(mean))
+
+
+@functools.lru_cache(maxsize=4096)
+def _poisson_tail(n_max: int, mean: float) -> float:
+    # memoized (pure; scipy's sf costs ~0.1 ms a call, and a fit repeats the same few)
     return float(stats.poisson.sf(n_max, mean))
 
 
@@ -80,6 +88,12 @@ def required_n_max(max_mean: float, degeneracy: int, n_nanocrystals: int) -> int
     int
         The number of exciton states to represent, minus one.
     """
+    return _required_n_max(float(max_mean), int(degeneracy), int(n_nanocrystals))
+
+
+@functools.lru_cache(maxsize=4096)
+def _required_n_max(max_mean: float, degeneracy: int, n_nanocrystals: int) -> int:
+    # memoized: a fit asks for the same few <N> thousands of times (each scipy sf ~0.1 ms)
     tol = allowed_tail(n_nanocrystals)
     lo = max(int(degeneracy), 1)
     if poisson_tail(lo, max_mean) <= tol:

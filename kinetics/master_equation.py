@@ -40,7 +40,7 @@ import math
 
 import numpy as np
 
-__all__ = ["generator", "propagate", "propagators"]
+__all__ = ["generator", "propagate", "propagators", "apply_propagators"]
 
 #: Largest |a_nn| t / 2^s of the scaled generator fed to the Taylor series.
 _SCALED_NORM = 0.5
@@ -240,8 +240,27 @@ def propagate(initial: np.ndarray, up_rate: np.ndarray, down_rate: np.ndarray,
     >>> bool(np.isclose(p[0, 2, 0, 1], np.exp(-100.0) / (1 - 1e-15), rtol=1e-12))
     True
     """
+    return apply_propagators(propagators(up_rate, down_rate, times), initial)
+
+
+def apply_propagators(prop: np.ndarray, initial: np.ndarray) -> np.ndarray:
+    """p[m, t, c, n] from precomputed :func:`propagators` and initial probabilities.
+
+    :func:`propagate` is ``apply_propagators(propagators(up, down, times), initial)``;
+    a caller evaluating many initial distributions on one chain keeps ``prop``.
+
+    Parameters
+    ----------
+    prop : ndarray, shape (T, K, S, S)
+        From :func:`propagators`.
+    initial : array_like, shape (M, K, S)
+        Probabilities at t = 0 (real, finite, >= 0).
+
+    Returns
+    -------
+    ndarray, shape (M, T, K, S)
+    """
     p0 = _real_array("initial", initial, 3)
-    prop = propagators(up_rate, down_rate, times)
     if p0.shape[1:] != prop.shape[1:3]:
         raise ValueError(f"initial has shape {p0.shape}; expected (M, {prop.shape[1]}, "
                          f"{prop.shape[2]}) to match the rates")

@@ -147,6 +147,24 @@ def absorption_peak(table: StateTable) -> tuple[float, float]:
     value : float
         The reference absorption there (sigma_0 per eV).
     """
+    # memoized on everything reference_absorption reads: the normalization of every spectrum
+    # is asked for several times per simulation, and a fit's steps often leave it unchanged
+    key = (table.lineshape, *(np.ascontiguousarray(a, float).tobytes() for a in (
+        table.exciton_energy, table.reference_offset, table.reference_strength,
+        table.reference_width, table.inhomogeneous_width, table.class_weight)),
+        table.reference_strength.shape)
+    if key not in _PEAK_CACHE:
+        if len(_PEAK_CACHE) >= _PEAK_CACHE_SIZE:
+            _PEAK_CACHE.clear()
+        _PEAK_CACHE[key] = _absorption_peak(table)
+    return _PEAK_CACHE[key]
+
+
+_PEAK_CACHE: dict = {}
+_PEAK_CACHE_SIZE = 256
+
+
+def _absorption_peak(table: StateTable) -> tuple[float, float]:
     centres = table.exciton_energy[:, None] + table.reference_offset
     width = float(np.max(np.hypot(table.inhomogeneous_width[:, None], table.reference_width)))
     grid = np.linspace(centres.min() - 3 * width, centres.max() + 3 * width, 4001)

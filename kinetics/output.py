@@ -12,7 +12,7 @@ from ncgain import models
 from . import observables
 from .inputs import pump_fluence, pump_intensity
 
-__all__ = ["pulsed_dataset", "cw_dataset", "sample_from_dataset", "standard_errors",
+__all__ = ["pulsed_dataset", "pulsed_arrays", "cw_dataset", "sample_from_dataset", "standard_errors",
            "CF_CONVENTIONS"]
 
 COORD_ATTRS = {
@@ -77,6 +77,44 @@ def standard_errors(problem, mean_excitons, *, method: str, progress: bool = Fal
             "absorption": np.sqrt(var_alpha), "pl": np.sqrt(var_pl)}
 
 
+def pulsed_arrays(problem, occupation, alpha0=None) -> dict:
+    """The spectra and populations of an occupation tensor of ``problem`` (plain arrays).
+
+    The one place they are computed: :func:`pulsed_dataset` wraps them, and
+    :class:`ncgain.kinetics.PulsedGrid` returns them, so both agree bit for bit.
+
+    Parameters
+    ----------
+    problem : PulsedProblem
+        The prepared problem (state table, energies, line kernels).
+    occupation : ndarray, shape (M, T, K, n_max + 1, B)
+        Probabilities or count fractions of the states.
+    alpha0 : ndarray, shape (E,), optional
+        The unexcited absorption alpha_0 / alpha_0(peak) at ``problem.energies``, if
+        already computed (by this function, for the same problem); default: computed.
+
+    Returns
+    -------
+    dict
+        ``alpha_by_n`` (M, T, n, E) absorption split by exciton number, ``absorption``,
+        ``pl``, ``bleach`` (M, T, E), ``alpha0`` (E,) and ``population`` (M, T, n).
+    """
+    kernels = problem.kernels
+    # Absorption split by the exciton number n of the absorbing/emitting NCs:
+    # alpha = sum_n alpha_n, so the net gain -alpha splits exactly into -alpha_n.
+    alpha_by_n = np.einsum("mtcnb,cnbe->mtne", occupation, kernels.absorption,
+                           optimize=True) / kernels.alpha0_peak
+    alpha = alpha_by_n.sum(axis=2)
+    pl = np.einsum("mtcnb,cnbe->mte", occupation, kernels.pl, optimize=True)
+    if alpha0 is None:
+        alpha0 = observables.unexcited_absorption(problem.table, problem.energies) \
+            / kernels.alpha0_peak
+    bleach = (alpha0[None, None, :] - alpha) / alpha0[None, None, :]
+    population = occupation.sum(axis=(2, 4))
+    return {"alpha_by_n": alpha_by_n, "absorption": alpha, "pl": pl, "bleach": bleach,
+            "alpha0": alpha0, "population": population}
+
+
 def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
                    n_events: int | None, fluence=None, progress: bool = False) -> xr.Dataset:
     """Wrap an occupation tensor P[m, t, c, n, b] of ``problem`` as the public dataset.
@@ -105,17 +143,9 @@ def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
         The dataset :func:`ncgain.kinetics.simulate_pulsed` returns, every variable
         with ``units`` and ``long_name``, the sample and run parameters as attributes.
     """
-    kernels = problem.kernels
-    # Absorption split by the exciton number n of the absorbing/emitting NCs:
-    # alpha = sum_n alpha_n, so the net gain -alpha splits exactly into -alpha_n.
-    alpha_by_n = np.einsum("mtcnb,cnbe->mtne", occupation, kernels.absorption,
-                           optimize=True) / kernels.alpha0_peak
-    alpha = alpha_by_n.sum(axis=2)
-    pl = np.einsum("mtcnb,cnbe->mte", occupation, kernels.pl, optimize=True)
-    alpha0 = observables.unexcited_absorption(problem.table, problem.energies) \
-        / kernels.alpha0_peak
-    bleach = (alpha0[None, None, :] - alpha) / alpha0[None, None, :]
-    population = occupation.sum(axis=(2, 4))
+    arrays = pulsed_arrays(problem, occupation)
+    alpha_by_n, alpha, pl = arrays["alpha_by_n"], arrays["absorption"], arrays["pl"]
+    alpha0, bleach, population = arrays["alpha0"], arrays["bleach"], arrays["population"]
     se = standard_errors(problem, mean_excitons, method=method, progress=progress)
     n = np.arange(problem.table.n_max + 1)
     fluence = (pump_fluence(mean_excitons, problem.sample) if fluence is None

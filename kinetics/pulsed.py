@@ -97,7 +97,7 @@ class PulsedProblem:
               n_nanocrystals=200_000, seed=0, statistics="poisson", n_max=None,
               energy_bins=16, method="monte-carlo",
               energies_name="energies", need_bleach=True,
-              n_levels=1) -> "PulsedProblem":
+              n_levels=1, preliminary_table=None, check_memory=True) -> "PulsedProblem":
         if not isinstance(sample, Sample):
             raise ValueError(f"sample must be a models.Sample (or a preset name), got {sample!r}")
         _check_choice("statistics", statistics, excitation.STATISTICS)
@@ -107,7 +107,9 @@ class PulsedProblem:
         energy_bins = _check_int("energy_bins", energy_bins, 1, 256)
         times = validate_times(times)
         g = sample.degeneracy
-        scale = build_state_table(sample, g).pump_scale
+        # preliminary_table: build_state_table(sample, g), if the caller has it
+        scale = (build_state_table(sample, g) if preliminary_table is None
+                 else preliminary_table).pump_scale
         lam_max = float(max_mean_excitons) * float(scale.max())
         n_nc_for_tail = n_nanocrystals if method == "monte-carlo" else 1
         if n_max is None:
@@ -145,11 +147,12 @@ class PulsedProblem:
                     "bleaching -dalpha/alpha_0 is undefined; use kinetics.gain_threshold or "
                     "energies where alpha_0 > 0")
         bins = energy_bins if method == "monte-carlo" else 1
-        memory.check_fits(
-            estimate_memory(n_levels, times.size, energies.size, table.n_classes,
-                            table.n_max + 1, bins, method),
-            {"mean_excitons": int(n_levels), "times": times.size, energies_name: energies.size,
-             "energy_bins": bins}, what="simulate_pulsed")
+        if check_memory:      # (PulsedGrid checks its own sizes per evaluation)
+            memory.check_fits(
+                estimate_memory(n_levels, times.size, energies.size, table.n_classes,
+                                table.n_max + 1, bins, method),
+                {"mean_excitons": int(n_levels), "times": times.size, energies_name: energies.size,
+                 "energy_bins": bins}, what="simulate_pulsed")
         kernels = observables.line_kernels(
             table, energies, energy_bins if method == "monte-carlo" else 1)
         return cls(sample, table, times, energies, statistics, n_nanocrystals, seed,
@@ -160,16 +163,19 @@ class PulsedProblem:
                                                self.table.n_max, self.statistics)
 
     def exact_occupation(self, mean_excitons: np.ndarray, progress: bool = False,
-                         desc: str = "master-equation") -> np.ndarray:
+                         desc: str = "master-equation", propagators=None) -> np.ndarray:
         """Master-equation occupation P[m, t, c, n, 1] (one energy bin).
 
         With ``progress`` the record times are propagated in chunks under a
         progress bar; each time's propagator is independent of the others, so
-        the result is the same.
+        the result is the same. ``propagators``: the chain's
+        ``master_equation.propagators`` at ``self.times``, if already computed.
         """
         initial = self.initial(mean_excitons)
         args = (self.table.up_rate, self.table.decay_rate)
-        if not progress:
+        if propagators is not None:
+            p = master_equation.apply_propagators(propagators, initial)
+        elif not progress:
             p = master_equation.propagate(initial, *args, self.times)
         else:
             from tqdm.auto import tqdm
