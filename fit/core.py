@@ -19,6 +19,8 @@ import xarray as xr
 from ncgain import models
 
 from .data import FitData, check_data
+from .pool import resolve_workers
+from .posterior import LogPosterior, run_emcee
 from .forward import NUISANCE_RANGES, NUISANCES, ForwardModel, apply_fields, nuisance_names
 from .targets import _FIELD_QUANTITIES, Target
 from .units import CANONICAL_UNITS
@@ -572,7 +574,7 @@ def fit(data, sample, vary, *, targets=None, nuisances=None, method="least_squar
     method : str, default "least_squares"
         The lmfit minimizer, one of :data:`MINIMIZERS`.
     posterior : bool, default False
-        Also sample the posterior with emcee (through lmfit), from the best fit.
+        Also sample the posterior with emcee (called directly, vectorized over the walkers), from the best fit.
     sigma, variables :
         As in :func:`ncgain.fit.data.check_data`.
     forward : {"master-equation", "monte-carlo"}, default "master-equation"
@@ -585,8 +587,10 @@ def fit(data, sample, vary, *, targets=None, nuisances=None, method="least_squar
         Pump statistics of the forward model.
     nwalkers, steps, burn, thin : int
         emcee settings (burn default: steps // 4).
-    workers : int, default 1
-        Processes for the posterior's walkers (emcee's pool).
+    workers : int, Pool-like or distributed.Client, default 1
+        Who evaluates the posterior's walkers: 1 this process, n > 1 a pool of n
+        processes, a Pool-like object (``map``), or a dask client (e.g. the sweep
+        machinery's cluster). The chain is the same for any choice at a fixed seed.
     max_nfev : int, optional
         Most evaluations of the minimizer (default: lmfit's).
 
@@ -630,10 +634,11 @@ def fit(data, sample, vary, *, targets=None, nuisances=None, method="least_squar
     if forward not in FORWARD_MODELS:
         raise ValueError(f"forward = {forward!r} is not one of {FORWARD_MODELS}")
     for key, value, lo in (("nwalkers", nwalkers, 2), ("steps", steps, 1), ("thin", thin, 1),
-                           ("workers", workers, 1), ("seed", seed, 0)):
+                           ("seed", seed, 0)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo:
             raise ValueError(f"{key} = {value!r} is outside the allowed range: an integer "
                              f">= {lo}")
+    workers = resolve_workers(workers)
     if burn is None:
         burn = steps // 4
     if isinstance(burn, bool) or not isinstance(burn, (int, np.integer)) \
@@ -730,14 +735,14 @@ def fit(data, sample, vary, *, targets=None, nuisances=None, method="least_squar
                              "forward_model": forward})
     if posterior:
         t_post = _time.perf_counter()
-        out.posterior = _posterior(minimizer, best, varied, units, scales, nwalkers=nwalkers,
+        out.posterior = _posterior(objective, best, varied, units, scales, nwalkers=nwalkers,
                                    steps=steps, burn=burn, thin=thin, seed=seed,
                                    workers=workers)
         out.posterior_elapsed = _time.perf_counter() - t_post
     return out
 
 
-def _posterior(minimizer, best, varied, units, scales, *, nwalkers, steps, burn, thin, seed,
+def _posterior(objective, best, varied, units, scales, *, nwalkers, steps, burn, thin, seed,
                workers) -> xr.Dataset:
     # start the walkers in a small ball inside the bounds around the best fit
     rng = np.random.default_rng(seed)
@@ -747,19 +752,19 @@ def _posterior(minimizer, best, varied, units, scales, *, nwalkers, steps, burn,
         width = 1e-3 * (high - low)
         start[:, j] = np.clip(best[k].value + width * rng.standard_normal(nwalkers),
                               low + 1e-9 * (high - low), high - 1e-9 * (high - low))
-    res = minimizer.emcee(params=best, steps=steps, nwalkers=nwalkers, burn=burn, thin=thin,
-                          seed=seed, workers=workers, is_weighted=True, progress=False,
-                          pos=start)
-    chain = res.flatchain
-    ds = xr.Dataset({k: (("draw",), np.asarray(chain[k], float) * scales[k],
+    res = run_emcee(LogPosterior(objective, best, varied), start, steps=steps, burn=burn,
+                    thin=thin, seed=seed, workers=workers)
+    chain = res["chain"]
+    ds = xr.Dataset({k: (("draw",), np.asarray(chain[:, j], float) * scales[k],
                          {"units": units.get(k, ""), "long_name": f"posterior draws of {k}"})
-                     for k in varied})
-    acor = getattr(res, "acor", None)
+                     for j, k in enumerate(varied)})
+    acor = res["autocorrelation"]
     ds.attrs.update({"seed": int(seed), "nwalkers": int(nwalkers), "steps": int(steps),
                      "burn": int(burn), "thin": int(thin),
-                     "sampler": f"emcee {emcee.__version__} via lmfit {lmfit.__version__}",
+                     "sampler": f"emcee {emcee.__version__} (vectorized ensemble sampler)",
                      "prior": "uniform within the bounds",
-                     "acceptance_fraction": float(np.mean(res.acceptance_fraction))})
+                     "likelihood": "Gaussian, independent points: -chi^2 / 2",
+                     "acceptance_fraction": res["acceptance"]})
     if acor is not None and np.all(np.isfinite(acor)):
         ds.attrs["autocorrelation_time"] = [float(a) for a in acor]
     return ds
