@@ -1,7 +1,8 @@
 """The ``ncgain`` command line.
 
 ``ncgain reproduce`` rebuilds the paper's figures and the validation report;
-``ncgain simulate``, ``ncgain threshold`` and ``ncgain sweep`` serve the users' own samples.
+``ncgain simulate``, ``ncgain threshold`` and ``ncgain sweep`` serve the users' own samples;
+``ncgain fit`` finds the sample that measured data imply.
 Bad arguments give a one-line message and exit code 2, never a traceback.
 ``ncgain`` alone prints the help and exits with code 0 (nothing was asked, so
 nothing failed); ``ncgain --version`` prints the version.
@@ -16,6 +17,7 @@ from ._args import (THRESHOLD_TIME, _add_monte_carlo_args, _add_progress_args, _
                     _Parser)
 from .cw import _add_cw_threshold_args
 from .field import _add_photon_parsers
+from .fit import _add_fit_parser
 from .pulsed import _cmd_simulate, _cmd_threshold
 from .reproduce import _cmd_reproduce
 from .sweep import _add_sweep_parser
@@ -108,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=_cmd_threshold)
     _add_sweep_parser(sub)
     _add_photon_parsers(sub)
+    _add_fit_parser(sub)
     return p
 
 

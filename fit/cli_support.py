@@ -16,6 +16,7 @@ sample as TOML beside it (``fit.toml``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -281,8 +282,17 @@ def run(args) -> FitOutputs:
         ds.attrs["undetermined"] = "; ".join(f"{k}: {why}"
                                              for k, why in result.undetermined.items())
     ds.attrs["data_file"] = str(args.data)
+    # the start's name may state values the fit has changed ("... with delta_xx = 0.09")
+    fitted = ", ".join(f"{k} = {result.values[k]:.6g} +- {result.stderr[k]:.2g} "
+                       f"{result.units.get(k, '')}".rstrip() for k in result.varied)
+    sample = dataclasses.replace(
+        result.sample, name=f"fitted to {Path(args.data).name}"[:200],
+        description=(f"ncgain fit of {args.data}, starting from {sample.name!r}: {fitted}; "
+                     f"reduced chi2 {result.redchi:.4g}"
+                     + (f"; not determined: {', '.join(result.undetermined)}"
+                        if result.undetermined else ""))[:20_000])
     return FitOutputs(result=result, dataset=ds, netcdf=netcdf, toml=toml,
-                      toml_text=result.sample.to_toml())
+                      toml_text=sample.to_toml())
 
 
 def _value_pm(value: float, sigma: float) -> str:
@@ -322,6 +332,13 @@ def summary(out: FitOutputs) -> str:
         lines.append(f"  posterior ({r.posterior.attrs['nwalkers']} walkers x "
                      f"{r.posterior.attrs['steps']} steps): median, 68 % interval")
         for k, (lo, med, hi) in r.posterior_intervals().items():
+            if k in r.undetermined:
+                # a flat direction: the walkers only diffuse from their start, so a short
+                # chain's spread is no measurement; the posterior is the prior (the bounds)
+                lines.append(f"    {k}: not determined; its posterior is the uniform prior "
+                             f"on its bounds {r.bounds[k][0]:g} ... {r.bounds[k][1]:g} "
+                             f"{r.units.get(k, '')}")
+                continue
             lines.append(f"    {k} = {med:.6g} -{med - lo:.2g} +{hi - med:.2g} "
                          f"{r.units.get(k, '')}")
     dof = r.ndata - r.nvarys

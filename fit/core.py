@@ -360,6 +360,10 @@ class FitResult:
                          f"{self.posterior.attrs['burn']}, seed {self.posterior.attrs['seed']}, "
                          f"{self.posterior_elapsed:.3g} s): median and 68 % interval")
             for k, (lo, med, hi) in self.posterior_intervals().items():
+                if k in self.undetermined:      # a flat direction: the spread is no measure
+                    lines.append(f"  {k:<20} not determined: the posterior is the prior "
+                                 f"(uniform on the bounds)")
+                    continue
                 lines.append(f"  {k:<20} {med:<14.6g} -{med - lo:.3g} +{hi - med:.3g} "
                              f"{self.units.get(k, '')}")
         strong = [(a, b, r) for (a, b), r in self.correlations.items() if abs(r) > 0.5]
