@@ -137,11 +137,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="the starting sample: a TOML or JSON file of models.Sample fields, "
                         "optionally 'preset = \"type-ii\"' plus the fields to change "
                         "(required unless --preset is given)")
-    g.add_argument("--preset", help="a built-in sample as the start: type-ii or type-i")
+    g.add_argument("--preset", help="a built-in sample as the start: type-ii or type-i "
+                                    "(required unless --sample is given)")
     p.add_argument("--vary", action="append", metavar="NAME=LOW:HIGH", required=True,
                    help="a Sample field to fit within bounds, in its units (eV, ps, cm2, K), "
                         "e.g. delta_xx=0.05:0.15; NAME=START:LOW:HIGH sets the start too; "
-                        "repeat for several (at least one)")
+                        "repeat for several (required, at least one)")
     p.add_argument("--nuisance", action="append", metavar="NAME=VALUE|LOW:HIGH", default=[],
                    help="a measurement nuisance, fixed (NAME=VALUE) or fitted "
                         "(NAME=LOW:HIGH): pump_scale, time_zero (ps), irf_fwhm (ps), "
@@ -155,14 +156,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                                         "variable with an uncertainty)")
     p.add_argument("--posterior", action="store_true",
                    help="also sample the posterior with emcee (default: off)")
-    p.add_argument("--walkers", type=int, default=32, help="emcee walkers (default: 32)")
-    p.add_argument("--steps", type=int, default=2000, help="emcee steps (default: 2000)")
+    p.add_argument("--walkers", type=int, default=32,
+                   help="emcee walkers, >= 2 x the varied parameters (default: %(default)s)")
+    p.add_argument("--steps", type=int, default=2000,
+                   help="emcee steps per walker (default: %(default)s)")
     p.add_argument("--burn", type=int, default=None,
                    help="steps discarded (default: steps // 4)")
     p.add_argument("--workers", type=int, default=1,
-                   help="processes evaluating the walkers (default: 1)")
+                   help="processes evaluating the walkers (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0,
-                   help="seed of emcee (and of a Monte Carlo forward model) (default: 0)")
+                   help="seed of emcee (and of a Monte Carlo forward model) (default: %(default)s)")
     p.add_argument("--forward", choices=("master-equation", "monte-carlo"),
                    default="master-equation",
                    help="forward model (default: %(default)s)")
