@@ -149,6 +149,7 @@ def attach(ds: xr.Dataset, *, study: str, quick: bool, samples=(), **attrs) -> x
         "source": "Klimov et al., Nature 447, 441 (2007)",
         "quick": int(bool(quick)),
     })
+    kinetics.output.short_long_names(ds)   # <= 40 characters for plot labels; rest: description
     for i, sample in enumerate(samples):
         ds.attrs[f"sample_{i}"] = sample.to_json()
     for key, value in attrs.items():
