@@ -232,6 +232,7 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
         Scalars: ``kink_threshold_generation_rate`` (ps-1) and ``kink_threshold_intensity``
         (W cm-2) for c.w., ``kink_threshold_mean_excitons`` and ``kink_threshold_fluence``
         (mJ cm-2) for pulsed; ``slope_efficiency`` (1), ``slope_efficiency_power`` (1),
+        ``kink_threshold_factor`` (1, the pump grid's resolution of the kink),
         ``lasing_energy`` and ``lasing_fwhm`` (eV), ``channel_spacing`` (eV),
         ``photon_lifetime`` (ps), ``quality_factor`` (1), ``spontaneous_coupling`` (1).
         NaN where a quantity does not exist (no superlinear kink; fewer than two pump
@@ -253,7 +254,7 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
         ll = spectra.sum(axis=1)
     order = np.argsort(pump, kind="stable")
     p, l, q = pump[order], ll[order], other[order]
-    kink = kink_other = slope = float("nan")
+    kink = kink_other = slope = factor = float("nan")
     ok = (p > 0) & (l > 0)
     if ok.sum() >= 2:
         lp, lq, ll_ = np.log(p[ok]), np.log(q[ok]), np.log(l[ok])
@@ -261,6 +262,7 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
         i = int(np.argmax(d))
         if d[i] > 1.0:
             kink = float(np.exp(0.5 * (lp[i] + lp[i + 1])))
+            factor = float(np.exp(0.5 * (lp[i + 1] - lp[i])))
             kink_other = float(np.exp(0.5 * (lq[i] + lq[i + 1])))
             pk, lk = p[ok], l[ok]
             if pk[-1] > kink and pk.size >= 2:
@@ -290,6 +292,11 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
                   "above the kink")
     out = xr.Dataset({
         **tv,
+        "kink_threshold_factor": ((), factor, _attrs(
+            "1", "kink threshold grid uncertainty factor",
+            "the kink lies in [threshold / f, threshold * f]: half the pump interval of the "
+            "steepest segment in log pump (the pump grid's resolution; a Monte Carlo run adds "
+            "its own noise to L, not included)")),
         "slope_efficiency": ((), slope, _attrs("1", "slope efficiency (quantum)", s_desc)),
         "slope_efficiency_power": ((), slope * e_ref / sample.pump_energy, _attrs(
             "1", "slope efficiency (power, W/W)",
