@@ -160,7 +160,7 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
         ``math.inf`` if there is no gain up to ``max_mean_excitons``; its
         ``energy`` is the photon energy (eV) where gain appears at threshold;
         its ``stderr`` the standard error: 0 for the master equation; for the
-        Monte Carlo the delta method, SE(<N>_th) = SE(alpha_hat(E_th)) / |d alpha/d<N>|
+        Monte Carlo the delta method, SE(<N>_th) = SE(alpha_hat(E_th)) / abs(d alpha / d<N>)
         at the threshold, with SE(alpha_hat) the exact multinomial standard error of
         the N-NC estimate of the absorption (:func:`output.standard_errors`, from the
         master-equation occupation) and the slope of the exact absorption (central

@@ -3,7 +3,7 @@
 
 Definitions (the numbers ``simulate_stripe`` and ``simulate_cavity`` add to their datasets):
 
-* **bands** of a stripe: with |Delta_XX| >= Gamma / 2 (the XX band resolved from the X band)
+* **bands** of a stripe: with abs(Delta_XX) >= Gamma / 2 (the XX band resolved from the X band)
   the channels split at E_X + Delta_XX / 2 into the X band and the XX band (on the side of
   Delta_XX); otherwise all channels are the X band and the XX band is empty;
 * **amplification** A_k = time-integrated edge emission of channel k / the spontaneous
@@ -213,7 +213,7 @@ def ase_summary(ds: xr.Dataset, amplification: float = ASE_AMPLIFICATION) -> xr.
         coords={"band": ("band", ["X", "XX"], _attrs("1", "emission band",
                                                      "X: single-exciton band; XX: biexciton "
                                                      "band, split at E_X + Delta_XX / 2 when "
-                                                     "|Delta_XX| >= Gamma / 2, else empty"))},
+                                                     "abs(Delta_XX) >= Gamma / 2, else empty"))},
         attrs={"first_ase_band": first, "ase_amplification_criterion": float(amplification)})
     return out
 
@@ -327,6 +327,17 @@ def indexed(ds: xr.Dataset) -> xr.Dataset:
     channel energies (eV), ``slice`` the slice centres (cm); the physical pump coordinates (``pump_fluence``,
     ``pump_intensity``, ...) get their own index, so ``ds.sel(pump_fluence=4.0)`` works
     (after reading a file back, ``ds.set_xindex("pump_fluence")`` restores it).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A dataset of the cavity or the stripe.
+
+    Returns
+    -------
+    xarray.Dataset
+        A new dataset with the coordinates and attributes; values unchanged, long
+        names within :data:`ncgain.kinetics.output.MAX_LONG_NAME` characters.
     """
     pulsed = "mean_excitons" in ds.coords
     name = "mean_excitons" if pulsed else "generation_rate"
