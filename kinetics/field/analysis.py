@@ -190,26 +190,28 @@ def ase_summary(ds: xr.Dataset, amplification: float = ASE_AMPLIFICATION) -> xr.
         tv = {"ase_threshold_fluence": (("band",), np.array(thr), _attrs(
                   "mJ cm-2", "ASE threshold fluence", crit)),
               "ase_threshold_mean_excitons": (("band",), np.array(thr2), _attrs(
-                  "1", "ASE threshold <N>", "<N> at the ASE threshold fluence (sigma_pump F)"))}
+                  "1", "ASE threshold <N>", "<N> at the ASE threshold fluence (sigma_pump F); NaN: as the fluence"))}
     else:
         tv = {"ase_threshold_intensity": (("band",), np.array(thr), _attrs(
                   "W cm-2", "ASE threshold intensity", crit)),
               "ase_threshold_generation_rate": (("band",), np.array(thr2), _attrs(
                   "ps-1", "ASE threshold generation rate",
-                  "excitons per NC per ps at the ASE threshold intensity"))}
+                  "excitons per NC per ps at the ASE threshold intensity; NaN: as the "
+                  "intensity"))}
     out = xr.Dataset(
         {**tv,
          "ase_amplification": (("pump", "band"), np.array(band_amp).T, _attrs(
              "1", "largest amplification in the band",
              "max over the band's channels of the time-integrated edge emission divided by "
-             "the unamplified spontaneous emission")),
+             "the unamplified spontaneous emission; NaN: the band is empty")),
          "ase_peak_energy": (("pump", "band"), np.array(peak).T, _attrs(
              "eV", "band peak of the edge emission",
-             "channel of largest time-integrated edge emission within the band")),
+             "channel of largest time-integrated edge emission within the band; NaN: the "
+             "band is empty (XX not resolved)")),
          "ase_fwhm": (("pump", "band"), np.array(width).T, _attrs(
              "eV", "FWHM of the band's edge emission",
              "full width at half the band's peak, linear between channels; where half "
-             "the peak is not reached inside the band its end is used (a lower bound)"))},
+             "the peak is not reached inside the band its end is used (a lower bound); NaN: the band is empty"))},
         coords={"band": ("band", ["X", "XX"], _attrs("1", "emission band",
                                                      "X: single-exciton band; XX: biexciton "
                                                      "band, split at E_X + Delta_XX / 2 when "
@@ -282,31 +284,33 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
               "kink_threshold_intensity": ((), kink_other, _attrs(
                   "W cm-2", "L-L kink threshold intensity (c.w.)", thr_desc))}
         s_desc = ("dL/dG over the highest pump interval above the kink: output photons per NC "
-                  "per ps per exciton created per NC per ps")
+                  "per ps per exciton created per NC per ps; NaN: no kink below the top pump")
     else:
         tv = {"kink_threshold_mean_excitons": ((), kink, _attrs(
                   "1", "L-L kink threshold <N>", thr_desc)),
               "kink_threshold_fluence": ((), kink_other, _attrs(
                   "mJ cm-2", "L-L kink threshold fluence", thr_desc))}
         s_desc = ("d(output photons per NC per pulse)/d<N> over the highest pump interval "
-                  "above the kink")
+                  "above the kink; NaN: no kink below the top pump")
     out = xr.Dataset({
         **tv,
         "kink_threshold_factor": ((), factor, _attrs(
             "1", "kink threshold grid uncertainty factor",
             "the kink lies in [threshold / f, threshold * f]: half the pump interval of the "
             "steepest segment in log pump (the pump grid's resolution; a Monte Carlo run adds "
-            "its own noise to L, not included)")),
+            "its own noise to L, not included); NaN: no kink")),
         "slope_efficiency": ((), slope, _attrs("1", "slope efficiency (quantum)", s_desc)),
         "slope_efficiency_power": ((), slope * e_ref / sample.pump_energy, _attrs(
             "1", "slope efficiency (power, W/W)",
             "slope_efficiency times E_line / E_pump: output power per pump power absorbed "
-            "by the NCs")),
+            "by the NCs; NaN: no kink below the top pump")),
         "lasing_energy": ((), line, _attrs("eV", "lasing line (output peak)",
-                                           "channel of largest output at the highest pump")),
+                                           "channel of largest output at the highest pump; "
+                                           "NaN: no output")),
         "lasing_fwhm": ((), fwhm, _attrs("eV", "lasing line FWHM",
                                          "full width at half maximum of the output spectrum "
-                                         "at the highest pump; resolution: channel_spacing")),
+                                         "at the highest pump; resolution: channel_spacing; "
+                                         "NaN: no output")),
         "channel_spacing": ((), float(energy[1] - energy[0]) if energy.size > 1 else np.nan,
                             _attrs("eV", "channel spacing")),
         "photon_lifetime": ((), tau_c, _attrs("ps", "photon lifetime tau_c")),

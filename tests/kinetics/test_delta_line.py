@@ -38,8 +38,10 @@ SAMPLES["from-scratch"] = SCRATCH
 
 
 def _finite(ds):
+    """Every float is finite, except where a description documents NaN as "does not exist"
+    (thresholds not reached, an empty XX band: kinetics.field.analysis)."""
     for name, var in ds.data_vars.items():
-        if var.dtype.kind == "f":
+        if var.dtype.kind == "f" and "NaN:" not in var.attrs.get("description", ""):
             assert np.isfinite(var.values).all(), name
 
 
