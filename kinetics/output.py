@@ -13,7 +13,7 @@ from . import observables
 from .inputs import pump_fluence, pump_intensity
 
 __all__ = ["pulsed_dataset", "pulsed_arrays", "cw_dataset", "sample_from_dataset", "standard_errors",
-           "CF_CONVENTIONS"]
+           "CF_CONVENTIONS", "MAX_LONG_NAME", "short_long_names"]
 
 COORD_ATTRS = {
     "mean_excitons": {"units": "1", "long_name": "mean excitons per NC after the pulse, <N>"},
@@ -27,6 +27,78 @@ COORD_ATTRS = {
 #: CF conventions version the datasets follow (units are UDUNITS strings that
 #: cf_xarray's pint registry parses: "1", "eV", "ps", "ps-1 eV-1", "mJ cm-2").
 CF_CONVENTIONS = "CF-1.10"
+
+#: Longest ``long_name`` (characters): what xarray's plot labels show uncut; the rest of
+#: a longer name goes into the variable's ``description``.
+MAX_LONG_NAME = 40
+
+_SEPARATORS = (" (", ", ", "; ", ": ", " - ")
+_TRAILING = {"of", "the", "at", "per", "in", "for", "versus", "with", "by", "to", "and", "from",
+             "a", "an", "on", "over", "-", "=", "/", "+", "where", "when"}
+
+
+def _candidates(name: str, limit: int) -> list[str]:
+    """Short forms of ``name`` within ``limit``: leading clauses, then leading words."""
+    out = []
+    for sep in _SEPARATORS:
+        cut = name.split(sep)[0].strip()
+        if 3 <= len(cut) <= limit and cut != name and cut not in out:
+            out.append(cut)
+    words, trunc = name.replace(",", "").split(), []
+    for w in words:
+        if len(" ".join(trunc + [w])) > limit:
+            break
+        trunc.append(w)
+    while len(trunc) > 1 and trunc[-1].lower() in _TRAILING:
+        trunc.pop()
+    if trunc:
+        out.append(" ".join(trunc))
+    out.append(name[:limit])
+    return out
+
+
+def short_long_names(ds: xr.Dataset, limit: int = MAX_LONG_NAME,
+                     names: dict | None = None) -> xr.Dataset:
+    """Keep every ``long_name`` of ``ds`` within ``limit`` characters, in place.
+
+    A longer long name moves, whole, into the variable's ``description`` (before any
+    description already there) and the long name becomes ``names[var]`` if given, else
+    the first short form not yet used by another variable of ``ds``: its leading clause
+    (text before the first " (", ", ", "; ", ": " or " - ") that fits, else its leading
+    words. Values are untouched.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+    limit : int, default MAX_LONG_NAME
+    names : dict, optional
+        Short long names chosen by hand, variable -> name (each within ``limit``).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds``.
+    """
+    names = names or {}
+    used = {v.attrs.get("long_name") for v in ds.variables.values()
+            if len(str(v.attrs.get("long_name", ""))) <= limit}
+    for key, var in ds.variables.items():
+        long = var.attrs.get("long_name")
+        if not isinstance(long, str) or len(long) <= limit:
+            continue
+        old = var.attrs.get("description")
+        var.attrs["description"] = long if not old else f"{long}. {old}"
+        if key in names:
+            short = names[key]
+        else:
+            cands = _candidates(long, limit)
+            short = next((c for c in cands if c not in used), cands[-1])
+        if len(short) > limit:
+            raise ValueError(f"short long_name of {key} {short!r} is over {limit} characters")
+        used.add(short)
+        var.attrs["long_name"] = short
+    return ds
+
 
 _SE_NOTE = ("exact standard error of the Monte Carlo estimate, from the master-equation "
             "occupation; 0 for method='master-equation'")
@@ -221,7 +293,7 @@ def pulsed_dataset(problem, mean_excitons, occupation, *, method: str,
     for name, value in checked:
         if not np.all(np.isfinite(value)):  # a bug, never an input problem (inputs are checked)
             raise RuntimeError(f"non-finite values in {name}")
-    return xr.Dataset(data_vars=data_vars, coords=coords, attrs=attrs)
+    return short_long_names(xr.Dataset(data_vars=data_vars, coords=coords, attrs=attrs))
 
 
 def sample_from_dataset(ds: xr.Dataset) -> models.Sample:
@@ -356,4 +428,4 @@ def cw_dataset(problem, occupation, *, n_events: int | None, burn_in=None) -> xr
                         ("population", population)):
         if not np.all(np.isfinite(value)):  # a bug, never an input problem (inputs are checked)
             raise RuntimeError(f"non-finite values in {name}")
-    return xr.Dataset(data_vars=data_vars, coords=coords, attrs=attrs)
+    return short_long_names(xr.Dataset(data_vars=data_vars, coords=coords, attrs=attrs))

@@ -50,6 +50,9 @@ class ThresholdResult(float):
         Delay after the pump pulse (ps); None for a steady state.
     criterion : str
         The gain criterion in words, e.g. ``"alpha(E, t) < -0.05 alpha_0(peak)"``.
+    stderr : float or None, default None
+        Standard error of the threshold (same units): 0 for an exact method, the
+        delta-method error for a Monte Carlo estimate, None where there is no threshold.
 
     Examples
     --------
@@ -64,10 +67,13 @@ class ThresholdResult(float):
     energy: float | None
     time: float | None
     criterion: str
+    stderr: float | None
 
-    def __new__(cls, value, *, quantity: str, units: str, energy, time, criterion: str):
+    def __new__(cls, value, *, quantity: str, units: str, energy, time, criterion: str,
+                stderr=None):
         obj = super().__new__(cls, value)
         obj.quantity, obj.units, obj.criterion = quantity, units, criterion
+        obj.stderr = None if stderr is None else float(stderr)
         obj.energy = None if energy is None else float(energy)
         obj.time = None if time is None else float(time)
         return obj
@@ -88,7 +94,7 @@ class ThresholdResult(float):
         dict
         """
         d = {"quantity": self.quantity, "units": self.units, "energy": self.energy,
-             "time": self.time, "criterion": self.criterion}
+             "time": self.time, "criterion": self.criterion, "stderr": self.stderr}
         return {"value": float(self), **d} if with_value else d
 
     def __repr__(self) -> str:
@@ -97,6 +103,19 @@ class ThresholdResult(float):
         unit = "" if self.units == "1" else f" {self.units}"
         return (f"ThresholdResult({self.quantity} = {float(self)!r}{unit}; "
                 f"{where}{when}; {self.criterion})")
+
+
+def _monte_carlo_stderr(problem, found: float, i_energy: int) -> float:
+    """Delta-method standard error of a Monte Carlo threshold <N>_th (see gain_threshold)."""
+    from .output import standard_errors
+
+    se = standard_errors(problem, np.array([found]), method="monte-carlo")["absorption"]
+    h = max(1e-4, 1e-3 * found)
+    lo, hi = max(found - h, 1e-9), found + h
+    alpha = observables.spectra(problem.exact_occupation(np.array([lo, hi])),
+                                problem.kernels)[0][:, 0, i_energy]
+    slope = abs(float(alpha[1] - alpha[0]) / (hi - lo))
+    return float(se[0, 0, i_energy]) / slope if slope > 0 else math.inf
 
 
 def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poisson",
@@ -139,7 +158,13 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
     ThresholdResult
         A float: the threshold <N> (excitons per NC) to within 1e-5, or
         ``math.inf`` if there is no gain up to ``max_mean_excitons``; its
-        ``energy`` is the photon energy (eV) where gain appears at threshold.
+        ``energy`` is the photon energy (eV) where gain appears at threshold;
+        its ``stderr`` the standard error: 0 for the master equation; for the
+        Monte Carlo the delta method, SE(<N>_th) = SE(alpha_hat(E_th)) / abs(d alpha / d<N>)
+        at the threshold, with SE(alpha_hat) the exact multinomial standard error of
+        the N-NC estimate of the absorption (:func:`output.standard_errors`, from the
+        master-equation occupation) and the slope of the exact absorption (central
+        difference); None without a threshold.
 
     Examples
     --------
@@ -212,8 +237,10 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
         lo = grid[k - 1] if k > 0 else 0.0
         found = float(optimize.brentq(lambda x: float(margin(x)[0]), lo, grid[k], xtol=XTOL))
         # Where gain appears: the deepest point of the spectrum at the upper end of the bracket.
-        at = problem.energies[int(np.argmin(alpha_of(min(found + XTOL, grid[k]))[0]))]
-        return result(found, energy=at)
+        i_at = int(np.argmin(alpha_of(min(found + XTOL, grid[k]))[0]))
+        at = problem.energies[i_at]
+        stderr = _monte_carlo_stderr(problem, found, i_at) if method == "monte-carlo" else 0.0
+        return result(found, energy=at, stderr=stderr)
     finally:
         if bar is not None:
             bar.total = bar.n   # the root finder may stop early: end the bar full

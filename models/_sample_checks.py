@@ -12,7 +12,7 @@ from typing import Any
 from ._checks import check_finite as _check_finite
 from ._checks import check_range as _check_range
 from ._text import short as _short
-from .bandedge import AUGER_SCALINGS, RADIATIVE_SCALINGS, ElectronHole, band_edge_model
+from .bandedge import AUGER_SCALINGS, RADIATIVE_SCALINGS, ElectronHole, band_edge_model, model_class
 from .bandedge import names as _state_model_names
 from .transitions import HigherTransition
 
@@ -138,6 +138,11 @@ def validate(sample: Any, sample_class: type) -> None:
                                      lo_open=True, unit=" K"))
     set_("hole_levels", ElectronHole.validated_hole_levels(sample.hole_levels,
                                                       sample.hole_degeneracy))
+    for key, (default, reason) in model_class(sample.state_model).IGNORED_FIELDS.items():
+        if getattr(sample, key) != default:
+            raise ValueError(f"{key} = {getattr(sample, key)!r} has no effect with state_model = "
+                             f"{sample.state_model!r} ({reason}); leave it at its default "
+                             f"{default!r}")
     if sample.homogeneous_lineshape == "lorentzian":
         widths = [("xx_absorption_width", sample.xx_absorption_width)] + [
             (f"higher_transitions[{k}].width", t.width)

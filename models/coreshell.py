@@ -667,7 +667,7 @@ def _derived_sample(name, mean, classes, w, total_width, class_width, descriptio
     common = dict(pump_energy=pump_energy, homogeneous_linewidth=homogeneous_linewidth,
                   homogeneous_lineshape=homogeneous_lineshape, degeneracy=degeneracy,
                   stokes_shift=stokes_shift, radiative_scaling=radiative_scaling,
-                  auger_scaling=auger_scaling)
+                  auger_scaling=auger_scaling, tau_xx_meaning="auger")
     components: tuple = ()
     if s > 0.0:
         components = tuple(

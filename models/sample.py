@@ -76,11 +76,12 @@ class Sample:
     tau_x : float
         Single-exciton lifetime (ps): k_rad(1) = 1 / tau_x.
     tau_xx : float
-        Biexciton time (ps); what it is depends on ``tau_xx_meaning``: by default
-        the biexciton Auger time, k_A(2) = 1 / tau_xx; with
-        ``tau_xx_meaning="total"`` the measured total biexciton lifetime
-        1 / (k_rad(2) + k_A(2)), from which the Auger time is derived
-        (:attr:`auger_time`).
+        Biexciton lifetime (ps): by default (``tau_xx_meaning="total"``) the
+        measured total biexciton lifetime 1 / (k_rad(2) + k_A(2)), what a
+        decay measurement gives, from which the Auger time is derived
+        (:attr:`auger_time`); it must be shorter than the radiative biexciton
+        lifetime 1 / k_rad(2). With ``tau_xx_meaning="auger"`` the biexciton
+        Auger time itself, k_A(2) = 1 / tau_xx.
     sigma_pump : float
         Absorption cross-section at ``pump_energy`` (cm^2); the mean number of
         excitons created by a pulse of photon fluence j is sigma_pump * j.
@@ -113,10 +114,12 @@ class Sample:
         sample) pairs whose fractions sum to 1. Empty for a homogeneous sample.
     description : str, default ""
         Free text (for example how the sample was built).
-    tau_xx_meaning : {"auger", "total"}, default "auger"
-        What ``tau_xx`` is: the biexciton Auger time, or the measured total
-        biexciton lifetime (radiative plus Auger). With "total", tau_xx must be
-        shorter than the radiative biexciton lifetime 1 / k_rad(2).
+    tau_xx_meaning : {"total", "auger"}, default "total"
+        What ``tau_xx`` is: the measured total biexciton lifetime (radiative
+        plus Auger; the same in Python, in a sample file from scratch and in
+        one that starts from a preset), or, said explicitly with "auger", the
+        biexciton Auger time. With "total", tau_xx must be shorter than the
+        radiative biexciton lifetime 1 / k_rad(2).
     resident_electrons : int, default 0
         Extra (resident) electrons in the band-edge electron level of every NC
         of this homogeneous sample, 0 ... degeneracy. They block absorption
@@ -185,7 +188,7 @@ class Sample:
     auger_scaling: str = "statistical"
     components: tuple = field(default=())
     description: str = ""
-    tau_xx_meaning: str = "auger"
+    tau_xx_meaning: str = "total"
     resident_electrons: int = 0
     trion_auger_time: float | None = None
     xx_absorption_width: float | None = None

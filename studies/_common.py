@@ -101,18 +101,21 @@ def schema(study: str, **constants) -> dict:
     Returns
     -------
     dict
-        Variable name -> ``{"units": ..., "long_name": ...}``.
+        Variable name -> ``{"units": ..., "long_name": ...}`` plus ``"description"``
+        where the schema has one (the full text of a long name shortened to at most
+        40 characters, :data:`ncgain.kinetics.output.MAX_LONG_NAME`).
 
     Examples
     --------
     >>> from ncgain.studies._common import schema
     >>> schema("lasing", TURN_ON_PUMP=2.0, PULSE_WINDOW=3000.0, BELOW_PUMP=0.5)["fwhm_below"]
-    {'units': 'eV', 'long_name': 'FWHM of the c.w. output spectrum at 0.5 x threshold'}
+    {'units': 'eV', 'long_name': 'output FWHM at 0.5 x threshold', 'description': 'FWHM of the c.w. output spectrum at 0.5 x threshold'}
     """
     import tomllib
     from pathlib import Path
     table = tomllib.loads((Path(__file__).parent / "schemas" / f"{study}.toml").read_text())
-    return {name: {"units": entry["units"], "long_name": entry["long_name"].format(**constants)}
+    return {name: {key: entry[key].format(**constants)
+                   for key in ("units", "long_name", "description") if key in entry}
             for name, entry in table.items()}
 
 
@@ -149,6 +152,7 @@ def attach(ds: xr.Dataset, *, study: str, quick: bool, samples=(), **attrs) -> x
         "source": "Klimov et al., Nature 447, 441 (2007)",
         "quick": int(bool(quick)),
     })
+    kinetics.output.short_long_names(ds)   # <= 40 characters for plot labels; rest: description
     for i, sample in enumerate(samples):
         ds.attrs[f"sample_{i}"] = sample.to_json()
     for key, value in attrs.items():

@@ -27,6 +27,8 @@ number of threads or parts.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -40,10 +42,26 @@ _SQRT_PI = np.sqrt(np.pi)
 
 
 @njit(cache=True, inline="always")
-def _line(d, width, lorentzian):
-    """Unit-area homogeneous line at offset d (eV): Gaussian 1/e or Lorentzian HWHM width."""
-    if lorentzian:
+def _line(d, width, code, cell):
+    """Unit-area homogeneous line at offset d (eV): Gaussian 1/e or Lorentzian HWHM width.
+
+    ``code`` (see ``_coupling.LINE_CODES``): 0 Gaussian, 1 Lorentzian sampled at d;
+    2 Gaussian, 3 Lorentzian averaged over [d - cell, d + cell] (the box 1/(2 cell)
+    for width 0, a delta line).
+    """
+    if code == 1:
         return (width / np.pi) / (d * d + width * width)
+    if code >= 2:
+        if width == 0.0:
+            if d + cell > 0.0 and d - cell < 0.0:
+                return 0.5 / cell
+            if d + cell == 0.0 or d - cell == 0.0:
+                return 0.25 / cell
+            return 0.0
+        if code == 3:
+            return (math.atan((d + cell) / width) - math.atan((d - cell) / width)) \
+                / (np.pi * 2.0 * cell)
+        return 0.5 * (math.erf((d + cell) / width) - math.erf((d - cell) / width)) / (2.0 * cell)
     x = d / width
     return np.exp(-x * x) / (_SQRT_PI * width)
 
@@ -124,7 +142,7 @@ def _add_gaussian(buf, ch_e0, ch_step, center, amplitude, width):
 
 
 @njit(cache=True)
-def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, lorentzian, buf,
+def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, line_code, buf,
                   ch_step):
     """Channel chosen with probability proportional to sum_l s_l h(E_ch - E - off_l) w_ch.
 
@@ -139,11 +157,12 @@ def _pick_channel(u, energy, offsets, strengths, ch_energy, ch_weight, width, lo
     for l in range(offsets.shape[0]):
         s = strengths[l]
         if s > 0.0:
-            if ch_step > 0.0 and not lorentzian:
+            if ch_step > 0.0 and line_code == 0:
                 _add_gaussian(buf, ch_energy[0], ch_step, energy + offsets[l], s, width)
             else:
                 for k in range(n_ch):
-                    buf[k] += s * _line(ch_energy[k] - energy - offsets[l], width, lorentzian)
+                    buf[k] += s * _line(ch_energy[k] - energy - offsets[l], width, line_code,
+                                        0.5 * ch_step)
     total = 0.0
     for k in range(n_ch):
         total += buf[k] * ch_weight[k]
@@ -231,7 +250,7 @@ def _lookup(table, c, n, j, w):
 def _nc_events(key_base, index, counter, rem, clock, c, n, e, j, w, field_on, up_rate,
                down_rate, stim_em, stim_abs, em_strength, em_offset, abs_strength, abs_offset,
                spont_coef, spont_bound, ch_energy, ch_step, ch_photons, ch_width, widths,
-               lorentzian, events, photons_em, photons_abs, photons_sp, buf):
+               line_code, events, photons_em, photons_abs, photons_sp, buf):
     """The exact events of one NC over the time ``rem`` left in the step.
 
     ``events``, ``photons_*`` are the caller's rows for its part, ``buf`` a
@@ -278,7 +297,7 @@ def _nc_events(key_base, index, counter, rem, clock, c, n, e, j, w, field_on, up
                         sc = spont_coef[c, n, l]
                         if sc > 0.0:
                             a += sc * _line(ch_energy[k] - e - em_offset[c, n, l],
-                                            widths[c], lorentzian)
+                                            widths[c], line_code, 0.5 * ch_step)
                     acc += a * ch_width[k]
                     if target < acc:
                         photons_sp[k] += 1
@@ -291,14 +310,14 @@ def _nc_events(key_base, index, counter, rem, clock, c, n, e, j, w, field_on, up
             n -= 1
         elif v < up + dn + em:
             k = _pick_channel(_uniform(key, counter), e, em_offset[c, n], em_strength[c, n],
-                              ch_energy, ch_photons, widths[c], lorentzian, buf, ch_step)
+                              ch_energy, ch_photons, widths[c], line_code, buf, ch_step)
             counter += 1
             photons_em[k] += 1
             events[2] += 1
             n -= 1
         else:
             k = _pick_channel(_uniform(key, counter), e, abs_offset[c, n], abs_strength[c, n],
-                              ch_energy, ch_photons, widths[c], lorentzian, buf, ch_step)
+                              ch_energy, ch_photons, widths[c], line_code, buf, ch_step)
             counter += 1
             photons_abs[k] += 1
             events[1] += 1
@@ -311,7 +330,7 @@ def _nc_events(key_base, index, counter, rem, clock, c, n, e, j, w, field_on, up
 def _field_step(key_base, first_index, dt, field_on, nc_class, nc_energy, nc_n, nc_clock,
                 nc_counter, up_rate, down_rate, stim_em, stim_abs, stim_total, e0, inv_de_grid,
                 em_strength, em_offset, abs_strength, abs_offset, spont_coef, spont_bound,
-                ch_energy, ch_step, ch_photons, ch_width, widths, lorentzian, e_lo, inv_de,
+                ch_energy, ch_step, ch_photons, ch_width, widths, line_code, e_lo, inv_de,
                 n_events, photons_em, photons_abs, photons_sp, hist_delta):
     """Advance NCs ``first_index ... first_index + len(nc_n) - 1`` by ``dt`` (ps).
 
@@ -370,7 +389,7 @@ def _field_step(key_base, first_index, dt, field_on, nc_class, nc_energy, nc_n, 
                 key_base, first_index + i, nc_counter[i], dt, clock, c, n, e, j, w, field_on,
                 up_rate, down_rate, stim_em, stim_abs, em_strength, em_offset, abs_strength,
                 abs_offset, spont_coef, spont_bound, ch_energy, ch_step, ch_photons, ch_width,
-                widths, lorentzian, n_events[part], photons_em[part], photons_abs[part],
+                widths, line_code, n_events[part], photons_em[part], photons_abs[part],
                 photons_sp[part], buf)
             nc_clock[i] = clock
             nc_counter[i] = counter

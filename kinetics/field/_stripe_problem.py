@@ -24,7 +24,7 @@ from ..inputs import PHOTON_ENERGY_J_PER_EV, _as_1d, _check_int, validate_times
 from . import _coupling as field
 from ._common import (BYTES_PER_NC, _check_photon_inputs, _initial, _resolve_pump, _resolve_step,
                      _up_rate)
-from ._rates import RATE_GRID_STEP
+from ._rates import rate_grid
 
 __all__ = ["STRIPE_METHODS", "BOOK_TERMS", "STRIPE_ENERGY_BINS", "mean_excitons_from_fluence"]
 
@@ -173,8 +173,10 @@ class _StripeProblem:
         if method == "monte-carlo":
             parts = numba.get_num_threads()
             # rate tables (K, C, X) and (K, S, E-grid) of StimulatedRates: ~1-15 MB
-            x_span = float(channels[-1] - channels[0]) + 400 * float(table.homogeneous_width.max())
-            n_x = x_span / (RATE_GRID_STEP * float(table.homogeneous_width.min()))
+            dx_rates, _ = rate_grid(table, channels)
+            x_span = float(channels[-1] - channels[0]) + 400 * float(table.homogeneous_width.max()) \
+                + 2.0 * field.field_line(table, channels).cell
+            n_x = x_span / dx_rates
             tables = 8 * n_x * kk * (nch + 4 * s)
             per_slice = parts * (n_p * 8 + (5 + 3 * nch) * 8)
             estimate = n_total * BYTES_PER_NC + stripe.slices * per_slice + tables \

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import xarray as xr
 
+from . import analysis
 from ._cavity_problem import CAVITY_METHODS, CavityProblem
 from ._common import (BYTES_PER_NC, N_ENERGY_BINS, generation_rate_from_intensity,
                      intensity_from_generation_rate)
@@ -137,4 +138,6 @@ def simulate_cavity(sample, film, cavity, times, *, generation_rate=None, mean_e
                 bar.update(float(problem.times[-1]))
     if bar is not None:
         bar.close()
-    return _dataset(problem, records, method)
+    # index coordinates, Conventions and what a paper reports (L-L kink, line, Q, beta)
+    ds = analysis.indexed(_dataset(problem, records, method))
+    return ds.merge(analysis.lasing_summary(ds), combine_attrs="override")

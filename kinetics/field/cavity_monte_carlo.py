@@ -67,7 +67,6 @@ def monte_carlo(problem: CavityProblem, k: int, progress=None):
     initial_excitons = int(nc_n.sum(dtype=np.int64))
     up = np.ascontiguousarray(problem.up_rate(k))
     dn = np.ascontiguousarray(tab.decay_rate)
-    lorentz = tab.lineshape == "lorentzian"
     # stimulated rates per (class, n) on a grid of E_i covering every NC
     rates = StimulatedRates(tab, problem.lines, problem.channels, problem.kappa / cp.a_peak / n,
                             float(nc_e.min()), float(nc_e.max()), up + dn)
@@ -129,7 +128,7 @@ def monte_carlo(problem: CavityProblem, k: int, progress=None):
             rates.em, rates.absorb, rates.total, rates.e0, rates.inv_dx,
             problem.lines.em_strength, problem.lines.em_offset, problem.lines.abs_strength,
             problem.lines.abs_offset, problem.spont_coef, spont_bound, problem.channels, ch_step,
-            p_bar, ch_width, tab.homogeneous_width, lorentz, problem.bins.lo,
+            p_bar, ch_width, tab.homogeneous_width, rates.line_code, problem.bins.lo,
             problem.bins.inv_width, n_ev, ph[0], ph[1], ph[2], hist)
         counts += hist.sum(axis=0)     # the histogram moves by the NCs' changes of n
         cum += n_ev.sum(axis=0)

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import xarray as xr
 
+from . import analysis
 from ._stripe_problem import (STRIPE_ENERGY_BINS, STRIPE_METHODS, _StripeProblem,
                              mean_excitons_from_fluence)
 from .stripe_dataset import _dataset
@@ -166,4 +167,7 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
                 bar.update(float(problem.times[-1]))
     if bar is not None:
         bar.close()
-    return _dataset(problem, records)
+    # index coordinates, Conventions and what a paper reports (ASE thresholds per band)
+    ds = analysis.indexed(_dataset(problem, records))
+    summary = analysis.ase_summary(ds)
+    return ds.merge(summary, combine_attrs="override").assign_attrs(summary.attrs)

@@ -199,5 +199,5 @@ def _advance_slice(problem: _StripeProblem, key, first_index, dt, ncs, up, rates
         tab.decay_rate, rates.em, rates.absorb, rates.total, rates.e0, rates.inv_dx,
         lines.em_strength, lines.em_offset, lines.abs_strength, lines.abs_offset,
         problem.spont_coef, spont_bound, problem.channels, ch_step, photons, ch_width,
-        tab.homogeneous_width, tab.lineshape == "lorentzian", problem.bins.lo,
+        tab.homogeneous_width, rates.line_code, problem.bins.lo,
         problem.bins.inv_width, n_ev, ph[0], ph[1], ph[2], hist)

@@ -168,6 +168,11 @@ class BandEdgeModel(abc.ABC):
     #: The ``state_model`` name (set by :func:`register`).
     name: ClassVar[str] = ""
 
+    #: Sample fields this model does not read: field -> (default, reason). A sample
+    #: that sets one to another value is refused (``Sample`` validation), since the
+    #: value would silently have no effect.
+    IGNORED_FIELDS: ClassVar[dict] = {}
+
     def __init__(self, sample: Any):
         self.sample = sample
 

@@ -38,6 +38,14 @@ class TwoChannel(BandEdgeModel):
     (([(0.106, 0.5)], [(0.0, 0.5)]), 2.0)
     """
 
+    IGNORED_FIELDS = {
+        "hole_degeneracy": (4, "the two-channel band edge has g correlated electron-hole "
+                               "channels and no separate hole states; use "
+                               "state_model = 'electron-hole' for hole levels"),
+        "hole_levels": ((), "the two-channel band edge has no hole fine structure; use "
+                            "state_model = 'electron-hole' for hole levels"),
+    }
+
     def channel_absorption(self, n: int, electrons: int) -> tuple[float, float]:
         """(strength, offset) of the band-edge absorption n -> n+1.
 

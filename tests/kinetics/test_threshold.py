@@ -75,3 +75,29 @@ def test_criterion_states_the_loss():
     assert kinetics.gain_threshold(s).criterion == f"alpha(E, t) < 0 at E = {s.exciton_energy:g} eV"
     assert (kinetics.gain_threshold(s, loss=0.05, energy="any").criterion
             == "alpha(E, t) < -0.05 alpha_0(peak) at any E of the default grid")
+
+
+def test_monte_carlo_threshold_stderr_matches_the_seed_to_seed_spread():
+    """The delta-method stderr of a Monte Carlo threshold vs the spread over 24 seeds.
+
+    With n independent seeds, (n - 1) s^2 / sigma^2 ~ chi^2(n - 1): the sample standard
+    deviation s lies in sigma * sqrt(chi2.ppf([a/2, 1 - a/2], n - 1) / (n - 1)) with
+    probability 1 - a (a = the suite's ALPHA). The mean also agrees with the exact
+    threshold within Z_BOUND sigma / sqrt(n) (plus the 1e-5 root tolerance).
+    """
+    from scipy import stats
+
+    from tests.conftest import ALPHA, Z_BOUND
+
+    n_seeds, n_nc = 24, 20_000
+    runs = [kinetics.gain_threshold("type-ii", time=3.0, method="monte-carlo",
+                                    n_nanocrystals=n_nc, seed=s) for s in range(n_seeds)]
+    se = np.array([r.stderr for r in runs])
+    assert np.all(se > 0) and se.std() < 0.1 * se.mean()   # the same sigma at every seed
+    sigma = float(se.mean())
+    s = float(np.std([float(r) for r in runs], ddof=1))
+    lo, hi = np.sqrt(stats.chi2.ppf([ALPHA / 2, 1 - ALPHA / 2], n_seeds - 1) / (n_seeds - 1))
+    assert lo * sigma < s < hi * sigma, (s, sigma)
+    exact = kinetics.gain_threshold("type-ii", time=3.0)
+    assert exact.stderr == 0.0
+    assert abs(np.mean([float(r) for r in runs]) - exact) < Z_BOUND * sigma / np.sqrt(n_seeds) + 1e-5

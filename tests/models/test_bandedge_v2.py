@@ -52,8 +52,12 @@ def test_measured_biexciton_lifetime_is_total():
     # 1/130 = 2/1700 + 1/tau_A
     assert s.auger_time == pytest.approx(1.0 / (1 / 130.0 - 2 / 1700.0), rel=1e-14)
     assert 1.0 / (s.radiative_rate(2) + s.auger_rate(2)) == pytest.approx(130.0, rel=1e-14)
-    # The default meaning keeps users' files: tau_xx is the Auger time.
-    a = Sample(**BASE)
+    # The default meaning is the same: tau_xx is the measured total lifetime ...
+    t = Sample(**BASE)
+    assert t.tau_xx_meaning == "total" and t.biexciton_lifetime == pytest.approx(50.0, rel=1e-14)
+    assert t.auger_time == pytest.approx(1.0 / (1 / 50.0 - 2 / 1000.0), rel=1e-14)
+    # ... and the Auger reading is available by saying so.
+    a = Sample(**BASE, tau_xx_meaning="auger")
     assert a.auger_time == 50.0 and a.biexciton_lifetime == pytest.approx(1 / (2e-3 + 1 / 50))
 
 
@@ -116,7 +120,7 @@ def test_new_fields_round_trip_json_and_toml(tmp_path):
 
 
 def test_trion_auger_rates_superposition():
-    s = Sample(**BASE, resident_electrons=1)
+    s = Sample(**BASE, resident_electrons=1, tau_xx_meaning="auger")   # tau_A(XX) = 50 ps
     # X-: one eeh triple; equal pathways give tau_A(X-) = 4 tau_A(XX).
     assert s.auger_rate(1) == pytest.approx(1 / 200.0)
     t = dataclasses.replace(s, trion_auger_time=120.0)

@@ -62,7 +62,7 @@ def test_gaussian_ensemble_width_convention():
 
 
 def test_rates_follow_named_scalings():
-    s = Sample(**BASE)
+    s = Sample(**BASE, tau_xx_meaning="auger")   # k_A(n) = s_A(n) / tau_xx
     # Default "einstein": k_rad proportional to the emission strength min(n, g)/g
     # (v1's default was "statistical" min(n, g)^2, still available below).
     assert [s.radiative_rate(n) * s.tau_x for n in range(5)] == [0, 1, 2, 2, 2]
@@ -194,3 +194,32 @@ def test_preset_override_with_bad_values_raises_value_error(line, fragment, tmp_
     path.write_text(f'preset = "type-ii"\n{line}\n')
     with pytest.raises(ValueError, match=fragment):
         Sample.from_toml(path)
+
+
+def test_tau_xx_is_the_total_lifetime_in_python_and_in_both_kinds_of_file(tmp_path):
+    """One meaning of tau_xx: the measured total biexciton lifetime, from scratch or a preset."""
+    scratch = tmp_path / "scratch.toml"
+    scratch.write_text('name = "s"\nexciton_energy = 2.0\ndelta_xx = 0.05\nlinewidth = 0.05\n'
+                       'tau_x = 1000.0\ntau_xx = 60.0\nsigma_pump = 1e-15\npump_energy = 3.0\n')
+    based = tmp_path / "based.toml"
+    based.write_text('preset = "type-ii"\ntau_xx = 60.0\n')
+    samples = [Sample(**{**BASE, "tau_xx": 60.0}), Sample.from_file(scratch),
+               Sample.from_file(based)]
+    for s in samples:
+        assert s.tau_xx_meaning == "total"
+        assert s.biexciton_lifetime == pytest.approx(60.0, rel=1e-14)
+        assert s.auger_time > 60.0
+    # the Auger reading, said explicitly (in a file as in Python)
+    auger = tmp_path / "auger.toml"
+    auger.write_text(scratch.read_text() + 'tau_xx_meaning = "auger"\n')
+    assert Sample.from_file(auger).auger_time == 60.0
+
+
+@pytest.mark.parametrize("field, value", [("hole_levels", ((0.0, 2, 0.0), (0.01, 2, 1.0))),
+                                          ("hole_degeneracy", 2)])
+def test_fields_the_two_channel_model_ignores_are_refused(field, value):
+    with pytest.raises(ValueError, match=f"{field} = .*no effect with state_model = "
+                                         "'two-channel'"):
+        Sample(**BASE, **{field: value})
+    # the electron-hole model reads them
+    Sample(**BASE, state_model="electron-hole", **{field: value})

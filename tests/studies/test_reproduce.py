@@ -171,3 +171,15 @@ def test_templates_are_package_data():
     data_files = sorted(_report.TEMPLATES.glob("*")) + sorted(
         (_report.TEMPLATES.parent / "schemas").glob("*"))
     assert data_files and all(any(f.match(p) for p in patterns) for f in data_files)
+
+
+def test_every_long_name_fits_a_plot_label(out):
+    """Every variable of every output: long_name <= 40 characters (xarray's axis labels),
+    the full text of a shortened one in its ``description``."""
+    from ncgain.kinetics.output import MAX_LONG_NAME
+    for path in sorted(out.glob("*.nc")):
+        with xr.open_dataset(path) as ds:
+            names = [v.attrs["long_name"] for v in ds.variables.values() if "long_name" in v.attrs]
+            for key, var in ds.variables.items():
+                assert len(var.attrs.get("long_name", "")) <= MAX_LONG_NAME, (path.name, key)
+            assert names, path.name
