@@ -11,7 +11,8 @@ from ncgain.models import Sample, build_state_table
 from ncgain.models.bandedge import AUGER_SCALINGS
 
 S = Sample(name="q", exciton_energy=2.0, delta_xx=0.1, linewidth=0.05, tau_x=1000.0,
-           tau_xx=50.0, sigma_pump=1e-15, pump_energy=3.0, auger_scaling="quadratic")
+           tau_xx=50.0, sigma_pump=1e-15, pump_energy=3.0, auger_scaling="quadratic",
+           tau_xx_meaning="auger")   # tau_xx is the Auger time itself here
 TIMES = np.array([0.0, 1.0, 5.0, 20.0, 100.0, 1000.0])
 
 
