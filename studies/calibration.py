@@ -7,6 +7,9 @@ red-shifting higher transition) to its own, once per band-edge state model (the
 discrete choice: two-channel against electron-hole fine structure, compared by
 chi-square). The ~5x threshold ratio joins both: the type-I fits use the type-II
 best fit's threshold as the reference, its 1-sigma propagated into the ratio's sigma.
+The Auger law is a second discrete choice: both samples are fitted again under each law
+of :data:`AUGER_LAWS` beside the default (type I on its better state model, its ratio
+against the same law's type-II fit) and the laws are compared by chi-square.
 Forward functions: :mod:`ncgain.studies.calibration_model`; fits:
 :func:`ncgain.fit.joint.fit_quoted` (lmfit least squares, Fisher covariance). The
 targets, their sigma and the bounds (with sources) are :data:`TARGETS` and
@@ -15,7 +18,7 @@ targets, their sigma and the bounds (with sources) are :data:`TARGETS` and
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import json
 import math
 import time
@@ -28,66 +31,18 @@ from ncgain.fit.joint import QuotedTarget, compare, fit_quoted
 
 from . import calibration_model as cm
 from ._common import attach, figure, schema
-from .calibration_targets import (MAX_NFEV, PARAMETERS, QUICK_PARAMETERS, STATE_MODELS,
-                                  TARGETS, TYPE_I_HIGHER)
+from .calibration_targets import (AUGER_LAWS, MAX_NFEV, PARAMETERS, QUICK_PARAMETERS,
+                                  STATE_MODELS, TARGETS, TYPE_I_HIGHER, build_type_i,
+                                  build_type_ii)
 
 NAME = "calibration"
 TITLE = "Calibration - both samples fitted to the paper's quoted numbers"
 
 #: absolute pull at or below which a claim's target counts as reproduced (1 sigma), partly (3)
 PULL_OK, PULL_PARTLY = 1.0, 3.0
-
-
-def build_type_ii(v: dict) -> models.Sample:
-    """The type-II sample of the calibration parameters (missing ones: the preset).
-
-    Parameters
-    ----------
-    v : dict
-        Parameter -> value (names of :data:`PARAMETERS` ``["type-ii"]``).
-
-    Returns
-    -------
-    models.Sample
-        The preset with these values; a three-class mixture if ``delta_xx_spread`` > 0.
-    """
-    base = models.presets.TYPE_II_CDS_ZNSE
-    line = base.higher_transitions[0]
-    s = dataclasses.replace(
-        base, stokes_shift=v.get("stokes_shift", base.stokes_shift),
-        delta_xx=v.get("delta_xx", base.delta_xx),
-        xx_absorption_width=v.get("xx_absorption_width", base.homogeneous_linewidth),
-        sigma_pump=10.0 ** v["log10_sigma_pump"] if "log10_sigma_pump" in v
-        else base.sigma_pump,
-        higher_transitions=(dataclasses.replace(
-            line, strength=v.get("higher_strength", line.strength),
-            stark_shift=v.get("delta_xx", base.delta_xx)),))
-    return cm.with_delta_spread(s, v.get("delta_xx_spread", 0.0))
-
-
-def build_type_i(preset: str):
-    """Builder of the type-I sample on the band edge of ``preset``.
-
-    Parameters
-    ----------
-    preset : str
-        "type-i" (two-channel) or "type-i-fine-structure" (electron-hole).
-
-    Returns
-    -------
-    callable
-        ``build(values) -> Sample`` for the parameters of :data:`PARAMETERS` ``["type-i"]``.
-    """
-    base = models.presets.get(preset)
-
-    def build(v: dict) -> models.Sample:
-        off, width, shift = TYPE_I_HIGHER
-        return dataclasses.replace(
-            base, delta_xx=v.get("delta_xx", base.delta_xx),
-            xx_absorption_width=v.get("xx_absorption_width", base.homogeneous_linewidth),
-            higher_transitions=(models.HigherTransition(off, v.get("higher_strength", 0.0),
-                                                        width, shift),))
-    return build
+#: chi-square difference below which the quoted numbers cannot tell two Auger laws apart
+#: (a likelihood ratio exp(1/2) ~ 1.6; both laws have the same free parameters)
+AUGER_UNDECIDED = 1.0
 
 
 def _targets(key: str, fw: cm.Forward, ratio_reference=None, type_i_reference=None) -> list:
@@ -169,6 +124,22 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     fits["type-ii joint"], labels["type-ii joint"] = fj, "type-ii"
     if progress:
         print(f"  {NAME}: type II with the ratio chi2 {fj.chisqr:.3g} in {fj.elapsed:.1f} s")
+    # the Auger law (a discrete choice): both samples again under each other law
+    model_i = best_i.split(" ", 1)[1]
+    auger = {"type-ii": {AUGER_LAWS[0]: "type-ii"}, "type-i": {AUGER_LAWS[0]: best_i}}
+    for law in AUGER_LAWS[1:]:
+        fa = fit_quoted(functools.partial(build_type_ii, auger_scaling=law),
+                        _spec("type-ii", quick), _targets("type-ii", fw), max_nfev=nfev,
+                        derived={"threshold": fw.threshold})
+        ref_a = fa.derived["threshold"]
+        ref_a = ref_a if math.isfinite(ref_a[1]) else (ref_a[0], 0.0)
+        fb = fit_quoted(build_type_i(STATE_MODELS[model_i], law), _spec("type-i", quick),
+                        _targets("type-i", fw, ref_a), max_nfev=nfev)
+        for kind, key, f in (("type-ii", f"type-ii {law} Auger", fa),
+                             ("type-i", f"{best_i} {law} Auger", fb)):
+            fits[key], labels[key], auger[kind][law] = f, f"{kind} {law}", key
+            if progress:
+                print(f"  {NAME}: {key} chi2 {f.chisqr:.3g} in {f.elapsed:.1f} s")
     # the presets against the same targets (no fit): where today's numbers stand
     presets = {"type-ii": models.presets.TYPE_II_CDS_ZNSE}
     presets.update({f"type-i {m}": models.presets.get(p) for m, p in STATE_MODELS.items()})
@@ -181,12 +152,14 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                    _targets("type-ii", fw, type_i_reference=ref0_i) if key == "type-ii joint"
                    else _targets("type-i", fw, ref0))
         baseline[key] = {t.name: (t.model_value(sample), t.pull(sample)) for t in targets}
+    for kind, keys in auger.items():     # the Auger fits beside the existing presets
+        baseline.update({k: baseline[keys[AUGER_LAWS[0]]] for k in keys.values()})
     elapsed = (time.perf_counter() - t0, time.process_time() - c0)
-    return _dataset(fits, labels, fw, reference, elapsed, quick, baseline, ref0[0])
+    return _dataset(fits, labels, fw, reference, elapsed, quick, baseline, ref0[0], auger)
 
 
 def _dataset(fits, labels, fw, reference, elapsed, quick, baseline,
-             preset_reference) -> xr.Dataset:
+             preset_reference, auger) -> xr.Dataset:
     t_rows = [(k, t, f) for k, f in fits.items() for t in f.targets]
     p_rows = [(k, p, f) for k, f in fits.items() for p in f.parameters]
     a = schema(NAME)
@@ -220,6 +193,9 @@ def _dataset(fits, labels, fw, reference, elapsed, quick, baseline,
             "reference_threshold_sigma": ((), reference[1], a["reference_threshold_sigma"]),
             "preset_reference_threshold": ((), preset_reference,
                                            a["preset_reference_threshold"]),
+            "auger_chisqr": (("sample", "auger_law"), [[fits[auger[k][law]].chisqr for law in
+                                                         AUGER_LAWS] for k in auger],
+                             a["auger_chisqr"]),
         },
         coords={
             "fit": ("fit", list(fits), a["fit"]),
@@ -227,6 +203,13 @@ def _dataset(fits, labels, fw, reference, elapsed, quick, baseline,
             "target_fit": ("target", [k for k, _, _ in t_rows], a["target_fit"]),
             "parameter": ("parameter", [f"{k}: {p}" for k, p, _ in p_rows], a["parameter"]),
             "parameter_fit": ("parameter", [k for k, _, _ in p_rows], a["parameter_fit"]),
+            "fit_auger_law": ("fit", [next((law for m in auger.values() for law, k in m.items()
+                                            if k == f), AUGER_LAWS[0]) for f in fits],
+                              a["fit_auger_law"]),
+            "sample": ("sample", list(auger), a["sample"]),
+            "auger_law": ("auger_law", list(AUGER_LAWS), a["auger_law"]),
+            "auger_fit": (("sample", "auger_law"), [[auger[k][law] for law in AUGER_LAWS]
+                                                   for k in auger], a["auger_fit"]),
         },
     )
     extra = {k: {"tensions": f.tensions(), "undetermined": f.undetermined,
@@ -316,6 +299,32 @@ def claims(ds: xr.Dataset) -> dict:
     return out
 
 
+def auger_comparison(ds: xr.Dataset) -> dict:
+    """The Auger laws ranked by chi-square: per sample and both samples together.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset of :func:`run`.
+
+    Returns
+    -------
+    dict
+        "type-ii", "type-i", "both" -> list of (law, chi-square, minus the best's), best
+        first; "preferred" -> the best law of both together, None if the difference is
+        below :data:`AUGER_UNDECIDED`.
+    """
+    laws = ds.auger_law.values.tolist()
+    out = {}
+    for key in ds.sample.values.tolist() + ["both"]:
+        chi = ds.auger_chisqr.sum("sample") if key == "both" else ds.auger_chisqr.sel(sample=key)
+        ranked = sorted(zip(laws, map(float, chi.values)), key=lambda lc: lc[1])
+        out[key] = [(law, c, c - ranked[0][1]) for law, c in ranked]
+    both = out["both"]
+    out["preferred"] = both[0][0] if both[-1][2] >= AUGER_UNDECIDED else None
+    return out
+
+
 def context(ds: xr.Dataset) -> dict:
     """The numbers of the report's calibration section (template ``calibration.md.j2``).
 
@@ -364,10 +373,16 @@ def context(ds: xr.Dataset) -> dict:
                      "chisqr": float(ds.chisqr.sel(fit=key)),
                      "ndof": int(ds.ndof.sel(fit=key)),
                      "time": float(ds.fit_time.sel(fit=key))}
+    auger = auger_comparison(ds)
     return {"fits": fits, "claims": claims(ds), "TARGETS": json.loads(ds.attrs["targets"]),
             "PARAMETERS": json.loads(ds.attrs["parameters"]),
             "ranking": json.loads(ds.attrs["state_model_ranking"]),
             "PULL_OK": PULL_OK, "PULL_PARTLY": PULL_PARTLY, "TYPE_I_HIGHER": TYPE_I_HIGHER,
             "grid": json.loads(ds.attrs["grid"]), "elapsed": float(ds.attrs["elapsed"]),
             "cpu_time": float(ds.attrs["cpu_time"]),
-            "quick": bool(ds.attrs["quick"]), "QUICK_PARAMETERS": QUICK_PARAMETERS}
+            "quick": bool(ds.attrs["quick"]), "QUICK_PARAMETERS": QUICK_PARAMETERS,
+            "auger": auger, "AUGER_UNDECIDED": AUGER_UNDECIDED, "AUGER_LAWS": AUGER_LAWS,
+            "auger_chi": {k: dict((law, c) for law, c, _ in r) for k, r in auger.items()
+                          if k != "preferred"},
+            "auger_fit": {k: dict(zip(ds.auger_law.values.tolist(), ds.auger_fit.sel(
+                sample=k).values.tolist())) for k in ds.sample.values.tolist()}}

@@ -2,14 +2,21 @@
 
 :data:`TARGETS`: the paper's quoted numbers (Klimov et al., Nature 447, 441 (2007)) with
 the 1-sigma the study assigns and why; :data:`PARAMETERS`: the free parameters, their
-start values and cited physical bounds. Read by :mod:`ncgain.studies.calibration` and
-quoted by its report template.
+start values and cited physical bounds; :func:`build_type_ii` and :func:`build_type_i`:
+the samples of these parameters. Read by :mod:`ncgain.studies.calibration` and quoted by
+its report template.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
+from ncgain import models
+
+from . import calibration_model as cm
+
 __all__ = ["TARGETS", "PARAMETERS", "QUICK_PARAMETERS", "STATE_MODELS", "TYPE_I_HIGHER",
-           "MAX_NFEV"]
+           "MAX_NFEV", "AUGER_LAWS", "build_type_ii", "build_type_i"]
 
 #: Type-I higher transition (position, width and shift fixed; the strength is fitted):
 #: the mid-range line of the Fig. 5 band-edge sweep (offset 0.10 eV, width 0.02 eV,
@@ -85,3 +92,65 @@ PARAMETERS = {
 MAX_NFEV = 150
 QUICK_PARAMETERS = {"type-ii": ("stokes_shift", "log10_sigma_pump"), "type-i": ("delta_xx",)}
 STATE_MODELS = {"two-channel": "type-i", "electron-hole": "type-i-fine-structure"}
+#: The Auger laws compared (a Sample's ``auger_scaling``; the first is the presets' and is
+#: fitted for both state models): "statistical" n^2 (n-1)/4 (attributed to Klimov et al.,
+#: Science 287, 1011 (2000), unconfirmed) and "quadratic" n^2/4 (the ratios
+#: tau_2:tau_3:tau_4 ~ 1:0.44:0.25 two readings recall from that paper). Both give
+#: k_A(2) = 1/tau_A: they differ from the triexciton on (k_A(3) tau_A = 4.5 against 2.25).
+AUGER_LAWS = ("statistical", "quadratic")
+
+
+def build_type_ii(v: dict, auger_scaling: str = "statistical") -> models.Sample:
+    """The type-II sample of the calibration parameters (missing ones: the preset).
+
+    Parameters
+    ----------
+    v : dict
+        Parameter -> value (names of :data:`PARAMETERS` ``["type-ii"]``).
+    auger_scaling : str, default "statistical"
+        The Auger law (a :class:`~ncgain.models.Sample` ``auger_scaling``).
+
+    Returns
+    -------
+    models.Sample
+        The preset with these values; a three-class mixture if ``delta_xx_spread`` > 0.
+    """
+    base = models.presets.TYPE_II_CDS_ZNSE
+    line = base.higher_transitions[0]
+    s = dataclasses.replace(
+        base, auger_scaling=auger_scaling, delta_xx=v.get("delta_xx", base.delta_xx),
+        stokes_shift=v.get("stokes_shift", base.stokes_shift),
+        xx_absorption_width=v.get("xx_absorption_width", base.homogeneous_linewidth),
+        sigma_pump=10.0 ** v["log10_sigma_pump"] if "log10_sigma_pump" in v
+        else base.sigma_pump,
+        higher_transitions=(dataclasses.replace(
+            line, strength=v.get("higher_strength", line.strength),
+            stark_shift=v.get("delta_xx", base.delta_xx)),))
+    return cm.with_delta_spread(s, v.get("delta_xx_spread", 0.0))
+
+
+def build_type_i(preset: str, auger_scaling: str = "statistical"):
+    """Builder of the type-I sample on the band edge of ``preset``.
+
+    Parameters
+    ----------
+    preset : str
+        "type-i" (two-channel) or "type-i-fine-structure" (electron-hole).
+    auger_scaling : str, default "statistical"
+        The Auger law (a :class:`~ncgain.models.Sample` ``auger_scaling``).
+
+    Returns
+    -------
+    callable
+        ``build(values) -> Sample`` for the parameters of :data:`PARAMETERS` ``["type-i"]``.
+    """
+    base = models.presets.get(preset)
+
+    def build(v: dict) -> models.Sample:
+        off, width, shift = TYPE_I_HIGHER
+        return dataclasses.replace(
+            base, auger_scaling=auger_scaling, delta_xx=v.get("delta_xx", base.delta_xx),
+            xx_absorption_width=v.get("xx_absorption_width", base.homogeneous_linewidth),
+            higher_transitions=(models.HigherTransition(off, v.get("higher_strength", 0.0),
+                                                        width, shift),))
+    return build

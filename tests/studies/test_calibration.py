@@ -8,6 +8,7 @@ import pytest
 
 from ncgain import models
 from ncgain.fit.joint import QuotedTarget, fit_quoted
+from ncgain.fit.joint import pull as quoted_pull
 from ncgain.studies import _report, _summary
 from ncgain.studies import calibration as study
 from ncgain.studies import calibration_model as cm
@@ -86,7 +87,8 @@ def test_fit_recovers_a_known_type_ii_set():
 def test_quick_run_is_finite_and_the_pulls_are_the_arithmetic(quick):
     ds = quick
     assert set(ds.fit.values) == {"type-ii", "type-i two-channel", "type-i electron-hole",
-                                  "type-ii joint"}
+                                  "type-ii joint", "type-ii quadratic Auger",
+                                  "type-i two-channel quadratic Auger"}
     for v in ("pull", "target_value", "target_sigma", "best", "chisqr", "preset_pull"):
         assert np.isfinite(ds[v].values).all(), v
     assert all(ds[v].attrs["units"] and ds[v].attrs["long_name"] for v in ds.variables)
@@ -126,3 +128,51 @@ def test_quick_report_renders_with_the_computed_verdicts(quick):
     assert _summary.calibration_claims({}) == {}
     fig = study.plot(quick)
     assert len(fig.axes) == quick.sizes["fit"]
+
+
+def test_auger_comparison_is_present_and_its_chi2_recomputed_from_the_best_fits(quick):
+    """Each law's chi-square: the stored fit's, and again from its best-fit parameters."""
+    ds = quick
+    assert ds.auger_law.values.tolist() == ["statistical", "quadratic"]
+    assert ds.sample.values.tolist() == ["type-ii", "type-i"]
+    assert np.isfinite(ds.auger_chisqr.values).all()
+    extra = json.loads(ds.attrs["fits"])
+    fw = cm.Forward(quick=True)
+    state = {v: k for k, v in study.STATE_MODELS.items()}
+    ref = {}
+    for kind in ("type-ii", "type-i"):          # type II first: the type-I ratio's reference
+        for law in ("statistical", "quadratic"):
+            key = str(ds.auger_fit.sel(sample=kind, auger_law=law).values)
+            chi = float(ds.auger_chisqr.sel(sample=kind, auger_law=law))
+            assert chi == float(ds.chisqr.sel(fit=key))
+            assert str(ds.fit_auger_law.sel(fit=key).values) == law
+            assert json.loads(extra[key]["samples"])["auger_scaling"] == law
+            best = {str(p).split(": ", 1)[1]: float(v) for p, v in
+                    zip(ds.parameter.values, ds.best.values) if str(p).startswith(key + ": ")}
+            if kind == "type-ii":
+                sample = study.build_type_ii(best, auger_scaling=law)
+                ref[law] = fw.threshold(sample)
+                targets = study._targets(kind, fw)
+            else:
+                preset = next(p for p, m in state.items() if key.startswith(f"type-i {m}"))
+                sample = study.build_type_i(preset, law)(best)
+                targets = study._targets(kind, fw, (ref[law], 0.0))
+            assert sample.auger_scaling == law
+            sel = ds.target_fit.values == key
+            sigma = dict(zip([str(t).split(": ", 1)[1] for t in ds.target.values[sel]],
+                             ds.target_sigma.values[sel]))
+            # the ratio's sigma carries the reference's propagated 1-sigma: the stored one
+            pulls = [quoted_pull(t.model_value(sample), t.value, sigma[t.name], t.bound)
+                     for t in targets]
+            assert len(pulls) == sel.sum()
+            assert sum(p * p for p in pulls) == pytest.approx(chi, rel=1e-9, abs=1e-12), key
+    ranking = study.auger_comparison(ds)
+    both = dict((law, c) for law, c, _ in ranking["both"])
+    for law in ("statistical", "quadratic"):
+        assert both[law] == pytest.approx(float(ds.auger_chisqr.sel(auger_law=law).sum()))
+    delta = ranking["both"][1][2]
+    assert delta >= 0 and ranking["both"][0][2] == 0
+    assert ranking["preferred"] == (ranking["both"][0][0] if delta >= study.AUGER_UNDECIDED
+                                    else None)
+    notes = _report.study_notes(study, ds)
+    assert ("cannot tell the two laws apart" in notes) == (ranking["preferred"] is None)
