@@ -354,6 +354,14 @@ class CwProblem:
                             energy_bins if mc else 1, method),
             {"generation_rate": g.size, "times": n_t, energies_name: energies.size,
              "energy_bins": energy_bins if mc else 1}, what="simulate_cw")
+        if mc:
+            # NC-events: a pumped NC makes ~2 G_c T events (pump and decay) over the
+            # horizon T (last time or burn-in), plus its start.
+            events = float(n_nanocrystals) * float(np.sum(1.0 + 2.0 * g * float(scale.max())
+                                                          * horizon))
+            memory.check_work(events, "NC-events", {"n_nanocrystals": n_nanocrystals,
+                                                    "generation_rate": g.size},
+                              what="simulate_cw")
         kernels = observables.line_kernels(table, energies, energy_bins if mc else 1)
         return cls(sample, table, g, times, energies, n_nanocrystals, seed, energy_bins,
                    kernels, method)

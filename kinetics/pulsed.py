@@ -153,6 +153,12 @@ class PulsedProblem:
                                 table.n_max + 1, bins, method),
                 {"mean_excitons": int(n_levels), "times": times.size, energies_name: energies.size,
                  "energy_bins": bins}, what="simulate_pulsed")
+            if method == "monte-carlo":
+                # NC-events: every exciton of the pulse decays at most once, plus each NC's start.
+                memory.check_work(float(n_nanocrystals) * n_levels * (1.0 + lam_max),
+                                  "NC-events", {"n_nanocrystals": n_nanocrystals,
+                                                "mean_excitons": int(n_levels)},
+                                  what="simulate_pulsed")
         kernels = observables.line_kernels(
             table, energies, energy_bins if method == "monte-carlo" else 1)
         return cls(sample, table, times, energies, statistics, n_nanocrystals, seed,
