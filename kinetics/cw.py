@@ -34,7 +34,7 @@ from ncgain.models import Film, Sample
 from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _kernels, excitation, master_equation, memory, observables
-from .inputs import (CHUNK_SIZE, MAX_NANOCRYSTALS, METHODS,  # noqa: F401 (re-exported)
+from .inputs import (CHUNK_SIZE, check_progress, MAX_NANOCRYSTALS, METHODS,  # noqa: F401 (re-exported)
                      PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, _check_int, _check_rates,
                      _mean_sigma, generation_rate_from_intensity, pump_intensity, resolve_sample,
                      validate_times)
@@ -533,6 +533,7 @@ def simulate_cw(sample, generation_rate, times=None, *, energies=None, method="m
     >>> [round(float(x), 4) for x in ds.population.sel(excitons=1)]
     [0.0, 0.5805]
     """
+    progress = check_progress(progress)
     problem = CwProblem.build(sample, generation_rate, times, energies=energies, method=method,
                               n_nanocrystals=n_nanocrystals, seed=seed, n_max=n_max,
                               energy_bins=energy_bins)

@@ -18,7 +18,7 @@ from ncgain.models import Sample
 from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _kernels, excitation, master_equation, memory, observables
-from .inputs import (CHUNK_SIZE, MAX_GRID_POINTS, MAX_NANOCRYSTALS, METHODS,  # noqa: F401 (re-exported)
+from .inputs import (CHUNK_SIZE, check_progress, MAX_GRID_POINTS, MAX_NANOCRYSTALS, METHODS,  # noqa: F401 (re-exported)
                      PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, _check_int, _mean_sigma_pump,
                      mean_excitons_from_fluence, pump_fluence, resolve_sample, validate_fluence,
                      validate_times)
@@ -360,6 +360,7 @@ def simulate_pulsed(sample, mean_excitons=None, times=None, *, fluence=None, ene
     >>> float(ds.population.sum("excitons").min().round(6))
     1.0
     """
+    progress = check_progress(progress)
     sample = resolve_sample(sample)
     statistics = _check_choice("statistics", statistics, excitation.STATISTICS)
     if not isinstance(sample, Sample):

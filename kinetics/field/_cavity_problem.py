@@ -117,16 +117,19 @@ class CavityProblem:
         r_fast = max(loss_rate, float(table.decay_rate[:, :g + 1].max()), up_max)
         dt = _resolve_step(dt, r_fast, field_on=field_on, t_last=times[-1],
                            fastest="photon loss, NC decay or pump")
-        _check_size(method, "generation_rate" if kind == "cw" else "mean_excitons", pump.size,
-                    times, table, energy_bins, n_nanocrystals, dt, field_on, channels)
-        coupling = field.coupling_matrices(table, lines, bins, channels, spont_coef)
         if average_from is None:
             average_from = float(times[-1]) / 2 if times.size > 1 else 0.0
         else:
-            average_from = float(average_from)
+            given = average_from
+            real = not isinstance(given, (bool, np.bool_)) and isinstance(
+                given, (int, float, np.integer, np.floating))
+            average_from = float(given) if real else float("nan")
             if not (np.isfinite(average_from) and 0 <= average_from < times[-1]):
-                raise ValueError(f"average_from = {average_from!r} ps is outside the allowed "
+                raise ValueError(f"average_from = {given!r:.60} ps is outside the allowed "
                                  f"range [0, {times[-1]:g}) ps")
+        _check_size(method, "generation_rate" if kind == "cw" else "mean_excitons", pump.size,
+                    times, table, energy_bins, n_nanocrystals, dt, field_on, channels)
+        coupling = field.coupling_matrices(table, lines, bins, channels, spont_coef)
         return cls(sample, film, cavity, table, lines, bins, channels, coupling, spont_coef, kap,
                    loss_rate, out_rate, times, dt, kind, pump, n_nanocrystals, seed,
                    bool(field_on), average_from)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import xarray as xr
 
+from ..inputs import check_progress
 from . import analysis
 from ._cavity_problem import CAVITY_METHODS, CavityProblem
 from ._common import (BYTES_PER_NC, N_ENERGY_BINS, generation_rate_from_intensity,
@@ -120,6 +121,7 @@ def simulate_cavity(sample, film, cavity, times, *, generation_rate=None, mean_e
     >>> float(ds.population.sum("excitons").isel(time=-1).round(6).item())
     1.0
     """
+    progress = check_progress(progress)
     problem = CavityProblem.build(sample, film, cavity, times, generation_rate=generation_rate,
                                   mean_excitons=mean_excitons, n_nanocrystals=n_nanocrystals,
                                   seed=seed, method=method, dt=dt, field_on=field, n_max=n_max,

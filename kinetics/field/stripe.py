@@ -57,6 +57,9 @@ from __future__ import annotations
 
 import xarray as xr
 
+from ncgain.models._checks import check_range
+
+from ..inputs import check_progress
 from . import analysis
 from ._stripe_problem import (STRIPE_ENERGY_BINS, STRIPE_METHODS, _StripeProblem,
                              mean_excitons_from_fluence)
@@ -149,6 +152,9 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
     >>> counts.sum("excitons").round().values.tolist()   # NCs per slice at each time
     [[2000.0, 2000.0], [2000.0, 2000.0]]
     """
+    progress = check_progress(progress)
+    # scipy clips rtol below 100 eps and accepts nonsense above 1
+    rtol = check_range("rtol", rtol, 1e-12, 0.1)
     problem = _StripeProblem.build(sample, film, stripe, times, mean_excitons=mean_excitons,
                                    fluence=fluence, generation_rate=generation_rate,
                                    method=method, n_max=n_max, n_nanocrystals=n_nanocrystals,
