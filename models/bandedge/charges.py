@@ -107,11 +107,13 @@ def charge_mixture(sample: Any, fractions) -> Any:
     ValueError
         If a fraction is negative, they do not sum to 1, or r is outside [0, degeneracy].
     """
-    charged = sorted({c.resident_electrons for _, c in sample.size_classes()} - {0})
+    # a mixture of charge states would silently lose its charges (each class's r is replaced)
+    charged = sorted({c.resident_electrons for _, c in sample.components} - {0})
     if charged:
         raise ValueError(
-            f"sample is already charged (resident_electrons {charged} in its size classes); "
-            "with_resident_electrons splits a neutral sample: call it on the neutral one")
+            f"sample is already a mixture of charge states (resident_electrons {charged} in "
+            "its components); with_resident_electrons splits one sample: call it on the "
+            "neutral or uniformly charged one")
     if isinstance(fractions, dict):
         items = fractions.items()
     elif isinstance(fractions, (list, tuple, np.ndarray)) and len(fractions) > 0:

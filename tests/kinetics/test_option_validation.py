@@ -65,7 +65,7 @@ CASES = [
      r"fractions = 0\.5"),
     ("with_resident_electrons on a charged mixture",
      lambda: TYPE_II.with_resident_electrons({0: 0.5, 1: 0.5}).with_resident_electrons([0.5, 0.5]),
-     r"already charged \(resident_electrons \[1\]"),
+     r"already a mixture of charge states \(resident_electrons \[1\]"),
     ("Film.from_dict(None)", lambda: models.Film.from_dict(None), r"film .*got None"),
     ("Film.from_dict(list)", lambda: models.Film.from_dict([1]), r"film .*got \[1\]"),
     ("pump_intensity(1e-3, 5)", lambda: kinetics.pump_intensity(1e-3, 5), r"sample .*got 5"),
