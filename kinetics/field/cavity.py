@@ -91,8 +91,8 @@ def simulate_cavity(sample, film, cavity, times, *, generation_rate=None, mean_e
         Highest exciton number (default from the pump).
     average_from : float, optional
         Start (ps) of the time average behind ``output`` (default: half the last time).
-    progress : bool, default False
-        Progress bar over simulated time.
+    progress : bool or None, default False
+        Progress bar over simulated time (None: none).
     energy_bins : int, default 160
         Bins of E_i per class over E_c +- 4.5 w_c (the twin's state space and the
         Monte Carlo's histogram), in [8, 2000]. The twin's cost grows with it;
@@ -109,7 +109,9 @@ def simulate_cavity(sample, film, cavity, times, *, generation_rate=None, mean_e
     Raises
     ------
     ValueError
-        For invalid input (the message names the parameter), before any work.
+        For invalid input (the message names the parameter), before any work; also
+        if the memory or work estimate exceeds the available memory or
+        :data:`ncgain.kinetics.memory.WORK_LIMITS`.
 
     Examples
     --------

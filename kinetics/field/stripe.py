@@ -97,7 +97,7 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
         Highest exciton number (default from the pump; for the Monte Carlo
         from the total number of NCs, so that none is drawn beyond it).
     rtol : float, default 1e-5
-        Relative tolerance of the ODE solver (rate equations).
+        Relative tolerance of the ODE solver (rate equations), in [1e-12, 0.1].
     n_nanocrystals : int, default 20_000
         Monte Carlo NCs PER SLICE, in [1, 1e9]: the stripe holds
         ``stripe.slices * n_nanocrystals`` NCs (22 bytes of state each), so the
@@ -118,8 +118,8 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
         Bins of E_i per class, in [8, 1024] (the twin's states; the Monte Carlo's
         histograms). At 32 the twin's stimulated emission in strong ASE lies ~5 % above
         its 96-bin value (measured for a type-II stripe; docs/theory.md, section 10).
-    progress : bool, default False
-        Progress bar over simulated time.
+    progress : bool or None, default False
+        Progress bar over simulated time (None: none).
 
     Returns
     -------
@@ -138,7 +138,8 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
     ------
     ValueError
         For invalid input (the message names the parameter), before any work;
-        also if the Monte Carlo state would not fit into the available memory.
+        also if the memory estimate (either method) would not fit into the available
+        memory or the work estimate exceeds :data:`ncgain.kinetics.memory.WORK_LIMITS`.
 
     Examples
     --------
