@@ -118,6 +118,16 @@ def resolve_sample(sample) -> Sample:
 def check_progress(progress) -> bool:
     """``progress`` as a bool: True shows a bar; False or None shows none.
 
+    Parameters
+    ----------
+    progress : bool or None
+        The entry point's ``progress`` argument.
+
+    Returns
+    -------
+    bool
+        Whether to show a progress bar.
+
     Raises
     ------
     ValueError

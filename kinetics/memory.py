@@ -135,6 +135,25 @@ def cavity_bytes(*, method: str, n_pumps: int, n_times: int, n_states: int, n_ch
     blocks, its sparse LU and temporaries: measured 23.6 state-channel matrices of
     doubles (rate equations) and 4.1 (Monte Carlo), estimated as 30 and 5; plus the
     records and the Monte Carlo's per-NC state and rate tables.
+
+    Parameters
+    ----------
+    method : {"rate-equations", "monte-carlo"}
+    n_pumps, n_times : int
+        Pump values and record times.
+    n_states : int
+        Classes x exciton states x energy bins.
+    n_channels : int
+        Spectral channels.
+    n_nanocrystals, nc_bytes : int
+        Monte Carlo NCs and bytes of state per NC.
+    rate_tables : float, default 0
+        Bytes of the Monte Carlo's stimulated-rate tables.
+
+    Returns
+    -------
+    float
+        Bytes.
     """
     matrices = (30 if method == "rate-equations" else 5) * 8.0 * n_states * n_channels
     nc = float(n_nanocrystals) * nc_bytes + rate_tables if method == "monte-carlo" else 0.0
@@ -151,6 +170,23 @@ def stripe_bytes(*, method: str, n_pumps: int, n_times: int, slices: int, n_stat
     200) and the light's (slices, channels) temporaries; both methods: the coupling
     matrices and the records (occupations of every slice for the rate equations,
     slice populations for the Monte Carlo, ``monte_carlo_state`` its NCs and tables).
+
+    Parameters
+    ----------
+    method : {"rate-equations", "monte-carlo"}
+    n_pumps, n_times, slices : int
+        Pump values, record times and slices.
+    n_states : int
+        One slice's classes x exciton states x energy bins.
+    n_channels, n_excitons : int
+        Spectral channels; exciton numbers 0 ... n_max.
+    monte_carlo_state : float, default 0
+        Bytes of the Monte Carlo's NCs, histograms and rate tables.
+
+    Returns
+    -------
+    float
+        Bytes.
     """
     unknowns = float(slices) * n_states
     light = 10 * 8.0 * slices * n_channels + 5 * 8.0 * n_states * n_channels

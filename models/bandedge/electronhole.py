@@ -146,6 +146,16 @@ class ElectronHole(BandEdgeModel):
     def einstein_ratio(self, n: int, electrons: int) -> float:
         """k_rad tau_x under the Einstein relation (see :class:`BandEdgeModel`).
 
+        Parameters
+        ----------
+        n, electrons : int
+            The state, as in :meth:`carrier_lines`.
+
+        Returns
+        -------
+        float
+            Emission strength of the state over the neutral single exciton's.
+
         Raises
         ------
         ValueError
