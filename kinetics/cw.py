@@ -34,7 +34,7 @@ from ncgain.models import Film, Sample
 from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _kernels, excitation, master_equation, memory, observables
-from .inputs import (CHUNK_SIZE, MAX_NANOCRYSTALS, METHODS,  # noqa: F401 (re-exported)
+from .inputs import (CHUNK_SIZE, check_progress, MAX_NANOCRYSTALS, METHODS,  # noqa: F401 (re-exported)
                      PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, _check_int, _check_rates,
                      _mean_sigma, generation_rate_from_intensity, pump_intensity, resolve_sample,
                      validate_times)
@@ -354,6 +354,14 @@ class CwProblem:
                             energy_bins if mc else 1, method),
             {"generation_rate": g.size, "times": n_t, energies_name: energies.size,
              "energy_bins": energy_bins if mc else 1}, what="simulate_cw")
+        if mc:
+            # NC-events: a pumped NC makes ~2 G_c T events (pump and decay) over the
+            # horizon T (last time or burn-in), plus its start.
+            events = float(n_nanocrystals) * float(np.sum(1.0 + 2.0 * g * float(scale.max())
+                                                          * horizon))
+            memory.check_work(events, "NC-events", {"n_nanocrystals": n_nanocrystals,
+                                                    "generation_rate": g.size},
+                              what="simulate_cw")
         kernels = observables.line_kernels(table, energies, energy_bins if mc else 1)
         return cls(sample, table, g, times, energies, n_nanocrystals, seed, energy_bins,
                    kernels, method)
@@ -525,6 +533,7 @@ def simulate_cw(sample, generation_rate, times=None, *, energies=None, method="m
     >>> [round(float(x), 4) for x in ds.population.sel(excitons=1)]
     [0.0, 0.5805]
     """
+    progress = check_progress(progress)
     problem = CwProblem.build(sample, generation_rate, times, energies=energies, method=method,
                               n_nanocrystals=n_nanocrystals, seed=seed, n_max=n_max,
                               energy_bins=energy_bins)

@@ -19,7 +19,7 @@ from ncgain.models._text import short
 
 __all__ = ["METHODS", "PHOTON_ENERGY_J_PER_EV", "CHUNK_SIZE", "MAX_NANOCRYSTALS",
            "MAX_GRID_POINTS", "validate_times", "validate_fluence", "resolve_sample",
-           "pump_fluence", "mean_excitons_from_fluence", "pump_intensity",
+           "pump_fluence", "mean_excitons_from_fluence", "pump_intensity", "check_progress",
            "generation_rate_from_intensity"]
 
 
@@ -109,7 +109,36 @@ def resolve_sample(sample) -> Sample:
     """
     if isinstance(sample, str):
         return models.presets.get(sample)
+    if not isinstance(sample, models.Sample):
+        raise ValueError(f"sample must be a models.Sample or a preset name, got "
+                         f"{short(sample)}")
     return sample
+
+
+def check_progress(progress) -> bool:
+    """``progress`` as a bool: True shows a bar; False or None shows none.
+
+    Parameters
+    ----------
+    progress : bool or None
+        The entry point's ``progress`` argument.
+
+    Returns
+    -------
+    bool
+        Whether to show a progress bar.
+
+    Raises
+    ------
+    ValueError
+        For anything else (a string such as ``'no'`` would otherwise be true).
+    """
+    if progress is None:
+        return False
+    if not isinstance(progress, (bool, np.bool_)):
+        raise ValueError(f"progress = {short(progress)} is outside the allowed range: True, "
+                         "False or None")
+    return bool(progress)
 
 
 # ----------------------------------------------------------------------------- pulse: fluence <-> <N>

@@ -18,7 +18,7 @@ from ncgain.models import Sample
 from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _kernels, excitation, master_equation, memory, observables
-from .inputs import (CHUNK_SIZE, MAX_GRID_POINTS, MAX_NANOCRYSTALS, METHODS,  # noqa: F401 (re-exported)
+from .inputs import (CHUNK_SIZE, check_progress, MAX_GRID_POINTS, MAX_NANOCRYSTALS, METHODS,  # noqa: F401 (re-exported)
                      PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, _check_int, _mean_sigma_pump,
                      mean_excitons_from_fluence, pump_fluence, resolve_sample, validate_fluence,
                      validate_times)
@@ -153,6 +153,12 @@ class PulsedProblem:
                                 table.n_max + 1, bins, method),
                 {"mean_excitons": int(n_levels), "times": times.size, energies_name: energies.size,
                  "energy_bins": bins}, what="simulate_pulsed")
+            if method == "monte-carlo":
+                # NC-events: every exciton of the pulse decays at most once, plus each NC's start.
+                memory.check_work(float(n_nanocrystals) * n_levels * (1.0 + lam_max),
+                                  "NC-events", {"n_nanocrystals": n_nanocrystals,
+                                                "mean_excitons": int(n_levels)},
+                                  what="simulate_pulsed")
         kernels = observables.line_kernels(
             table, energies, energy_bins if method == "monte-carlo" else 1)
         return cls(sample, table, times, energies, statistics, n_nanocrystals, seed,
@@ -354,6 +360,7 @@ def simulate_pulsed(sample, mean_excitons=None, times=None, *, fluence=None, ene
     >>> float(ds.population.sum("excitons").min().round(6))
     1.0
     """
+    progress = check_progress(progress)
     sample = resolve_sample(sample)
     statistics = _check_choice("statistics", statistics, excitation.STATISTICS)
     if not isinstance(sample, Sample):

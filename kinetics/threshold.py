@@ -13,7 +13,7 @@ from ncgain.models._text import short
 from ncgain.models.state_table import build_state_table
 
 from . import excitation, observables
-from .inputs import METHODS, _check_choice, resolve_sample
+from .inputs import METHODS, _check_choice, check_progress, resolve_sample
 from .pulsed import PulsedProblem
 
 __all__ = ["gain_threshold", "ThresholdResult"]
@@ -174,6 +174,7 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
     >>> round(r, 3), round(r.energy, 3)
     (0.677, 2.054)
     """
+    progress = check_progress(progress)
     sample = resolve_sample(sample)
     if not isinstance(sample, Sample):
         raise ValueError(f"sample must be a models.Sample or a preset name, got {sample!r}")

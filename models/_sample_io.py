@@ -106,6 +106,9 @@ def read_table(path: Path, format: str | None) -> dict:
         else:
             with open(path, "rb") as fh:
                 data = tomllib.load(fh)
+    except RecursionError:
+        raise ValueError(f"sample file {str(path)!r} is nested too deeply to be a table of "
+                         "Sample fields (Python's recursion limit)") from None
     except UnicodeDecodeError:
         raise ValueError(f"sample file {str(path)!r} is not a text file ({fmt.upper()} "
                          "expected)") from None

@@ -212,8 +212,10 @@ class Film:
             If a key is not a field, a required field is missing or a value is out of
             range.
         """
+        if not isinstance(data, dict):
+            raise ValueError(f"a film must be a table (dict) of Film fields, got {data!r:.60}")
         known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
+        unknown = sorted(map(str, set(data) - known))
         if unknown:
             raise ValueError(f"unknown film field(s) {unknown}; known fields: {sorted(known)}")
         try:
@@ -248,6 +250,9 @@ class Film:
             else:
                 with open(path, "rb") as fh:
                     data = tomllib.load(fh)
+        except RecursionError:
+            raise ValueError(f"film file {str(path)!r} is nested too deeply to be a table of "
+                             "Film fields (Python's recursion limit)") from None
         except (OSError, ValueError) as exc:
             raise ValueError(f"film file {str(path)!r} cannot be read: {exc}") from None
         if not isinstance(data, dict):

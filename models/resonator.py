@@ -31,6 +31,30 @@ HBAR_EV_PS = 6.582119569e-4
 SPEED_OF_LIGHT_CM_PER_PS = 2.99792458e-2
 #: Largest number of spectral channels.
 MAX_CHANNELS = 1024
+#: Largest photon energy of a channel grid (eV).
+MAX_CHANNEL_ENERGY = 20.0
+
+
+def _check_channel_range(value):
+    """None, or (low, high) photon energies with 0 < low < high <= MAX_CHANNEL_ENERGY eV."""
+    if value is None:
+        return None
+    ok = (isinstance(value, (tuple, list, np.ndarray)) and len(value) == 2
+          and all(isinstance(v, (int, float, np.integer, np.floating))
+                  and not isinstance(v, (bool, np.bool_)) for v in value))
+    if ok:
+        lo, hi = float(value[0]), float(value[1])
+        ok = np.isfinite(lo) and np.isfinite(hi) and 0 < lo < hi <= MAX_CHANNEL_ENERGY
+    if not ok:
+        raise ValueError(f"channel_range = {value!r:.80} is outside the allowed range: None or "
+                         f"(low, high) in eV with 0 < low < high <= {MAX_CHANNEL_ENERGY:g}")
+    return (lo, hi)
+
+
+def _check_name(name):
+    if not isinstance(name, str) or not name or len(name) > 200:
+        raise ValueError(f"name = {name!r:.60} is outside the allowed range: a non-empty string "
+                         "of at most 200 characters")
 
 
 def channel_grid(values, name: str = "channels") -> np.ndarray:
@@ -135,13 +159,9 @@ class Cavity:
             raise ValueError(f"channels = {ch!r} is outside the allowed range: an integer in "
                              f"[2, {MAX_CHANNELS}]")
         set_(self, "channels", int(ch))
-        if self.channel_range is not None:
-            lo, hi = (float(v) for v in self.channel_range)
-            if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo < hi):
-                raise ValueError(f"channel_range = {self.channel_range!r} must be (low, high) "
-                                 "with 0 < low < high (eV)")
-            set_(self, "channel_range", (lo, hi))
+        set_(self, "channel_range", _check_channel_range(self.channel_range))
         set_(self, "group_index", _check_range("group_index", self.group_index, 1.0, 10.0))
+        _check_name(self.name)
 
     def lifetime(self, energy: float) -> float:
         """Photon lifetime tau_c (ps) at a photon energy.
@@ -234,13 +254,9 @@ class Stripe:
         set_(self, "spontaneous_coupling",
              _check_range("spontaneous_coupling", self.spontaneous_coupling, 0.0, 1.0,
                           lo_open=True))
-        if self.channel_range is not None:
-            lo, hi = (float(v) for v in self.channel_range)
-            if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo < hi):
-                raise ValueError(f"channel_range = {self.channel_range!r} must be (low, high) "
-                                 "with 0 < low < high (eV)")
-            set_(self, "channel_range", (lo, hi))
+        set_(self, "channel_range", _check_channel_range(self.channel_range))
         set_(self, "group_index", _check_range("group_index", self.group_index, 1.0, 10.0))
+        _check_name(self.name)
 
     def to_json(self) -> str:
         """JSON text of the fields.

@@ -103,7 +103,8 @@ def schema(study: str, **constants) -> dict:
     dict
         Variable name -> ``{"units": ..., "long_name": ...}`` plus ``"description"``
         where the schema has one (the full text of a long name shortened to at most
-        40 characters, :data:`ncgain.kinetics.output.MAX_LONG_NAME`).
+        40 characters, :data:`ncgain.kinetics.output.MAX_LONG_NAME`), and
+        ``"nan_meaning"`` where it gives one (what a NaN means, docs/reliability.md).
 
     Examples
     --------
@@ -114,8 +115,10 @@ def schema(study: str, **constants) -> dict:
     import tomllib
     from pathlib import Path
     table = tomllib.loads((Path(__file__).parent / "schemas" / f"{study}.toml").read_text())
+    # nan_meaning: what a NaN of the variable means (docs/reliability.md, "NaN")
     return {name: {key: entry[key].format(**constants)
-                   for key in ("units", "long_name", "description") if key in entry}
+                   for key in ("units", "long_name", "description", "nan_meaning")
+                   if key in entry}
             for name, entry in table.items()}
 
 

@@ -173,14 +173,18 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
             "xx_absorption_width": (v, params[:, 1], {"units": "eV", "long_name":
                                     "homogeneous half-width of the X -> XX absorption"}),
             "higher_offset": (v, params[:, 2], {"units": "eV", "long_name":
-                              "higher transition above E_i (nan: none)"}),
+                              "higher transition above E_i (nan: none)",
+                              "nan_meaning": "does not exist: the variant has no higher "
+                              "transition"}),
             "higher_strength": (v, params[:, 3], {"units": "1", "long_name":
                                 "higher-transition strength (sigma_0; 0: none)"}),
             "higher_stark_shift": (v, params[:, 4], {"units": "eV", "long_name":
                                    "higher-transition shift per exciton"}),
             "dark_bright_splitting": (v, params[:, 5], {"units": "eV", "long_name":
                                       "electron-hole model: bright hole sublevel above the "
-                                      "dark one (nan: two-channel model)"}),
+                                      "dark one (nan: two-channel model)",
+                                      "nan_meaning": "does not exist: the variant uses the "
+                                      "two-channel model, which has no hole sublevels"}),
             "gain_band": (v, out[:, 0], {"units": "eV", "long_name":
                           f"type-I gain band at {PROBE_TIME:g} ps"}),
             "threshold": (v, out[:, 1], {**one, "long_name": "type-I threshold <N> at its gain "

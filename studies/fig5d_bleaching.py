@@ -130,7 +130,10 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
             "low_excitation_slope": ("probe", slopes,
                                      {**one, "long_name": "log-log slope of the bleach for "
                                       f"{SLOPE_RANGE[0]:g} <= <N> <= {SLOPE_RANGE[1]:g} "
-                                      "(nan where the bleach is negative)"}),
+                                      "(nan where the bleach is negative)",
+                                      "nan_meaning": "does not exist: the bleach is negative "
+                                      "(induced absorption) somewhere in the range, so it has no "
+                                      "log-log slope"}),
             "linear_coefficient": ("probe", lin,
                                    {**one, "long_name": "d(-dalpha/alpha_0)/d<N> at <N> -> 0"}),
             "type_i_quadratic_energy": ((), quadratic_energy,

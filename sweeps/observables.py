@@ -200,7 +200,9 @@ def _threshold_variables(o):
         "threshold": (d, {"units": "1", "long_name": "pulsed gain threshold <N> (excitons per "
                           "NC after the pulse; inf: no gain up to the search limit)"}),
         "threshold_energy": (d, {"units": "eV", "long_name": "photon energy where gain first "
-                                 "appears at threshold (NaN where threshold is inf)"}),
+                                 "appears at threshold (NaN where threshold is inf)",
+                                 "nan_meaning": "does not exist: no gain up to the search limit "
+                                 "(threshold inf)"}),
         "threshold_fluence": (d, {"units": "mJ cm-2", "long_name": "pump fluence at threshold "
                                   "(inf: no gain)"}),
     }

@@ -9,7 +9,6 @@ their small-signal analysis (:mod:`.cavity_small_signal`), the no-field threshol
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,10 +17,11 @@ from ncgain.models import Film, Sample
 from ncgain.models.resonator import Cavity, SPEED_OF_LIGHT_CM_PER_PS
 from ncgain.models.state_table import StateTable
 
+from .. import memory
 from ..inputs import _check_int, validate_times
 from . import _coupling as field
-from ._common import (BYTES_PER_NC, N_ENERGY_BINS, _check_photon_inputs, _initial, _resolve_pump,
-                     _resolve_step, _up_rate)
+from ._common import (BYTES_PER_NC, N_ENERGY_BINS, _check_photon_inputs, _initial, _min_steps,
+                     _rate_table_bytes, _resolve_pump, _resolve_step, _up_rate)
 
 __all__ = ["CavityProblem", "CAVITY_METHODS"]
 
@@ -30,6 +30,34 @@ CAVITY_METHODS = ("monte-carlo", "rate-equations")
 
 
 # ----------------------------------------------------------------------------- the problem
+
+def _check_size(method, pump_name, n_pumps, times, table, energy_bins, n_nanocrystals, dt,
+                field_on, channels):
+    """Peak memory and work of the run, refused before the coupling matrices exist."""
+    n_channels = channels.size
+    n_states = table.n_classes * (table.n_max + 1) * energy_bins
+    dims = {pump_name: n_pumps, "times": times.size,
+            "energy_bins": energy_bins, "n_max": table.n_max, "channels": n_channels}
+    mc = method == "monte-carlo"
+    if mc:
+        dims["n_nanocrystals"] = n_nanocrystals
+    memory.check_fits(memory.cavity_bytes(
+        method=method, n_pumps=n_pumps, n_times=times.size, n_states=n_states,
+        n_channels=n_channels, n_nanocrystals=n_nanocrystals, nc_bytes=BYTES_PER_NC,
+        rate_tables=_rate_table_bytes(table, channels) if mc else 0.0),
+        dims, what="simulate_cavity")
+    if mc:
+        steps = max(times.size, _min_steps(times, dt) if field_on else 1)
+        memory.check_work(float(n_nanocrystals) * n_pumps * steps, "NC-steps",
+                          {"n_nanocrystals": n_nanocrystals,
+                           pump_name: n_pumps, "steps (times / dt)": steps},
+                          what="simulate_cavity")
+    # the coupling matrices (both methods), and every right-hand side of the rate equations
+    memory.check_work(float(1 if mc else n_pumps) * n_states * (n_channels + 100),
+                      "state-channels", {**({} if mc else {pump_name: n_pumps}),
+                                         "energy_bins": energy_bins, "n_max": table.n_max,
+                                         "channels": n_channels}, what="simulate_cavity")
+
 
 @dataclass(frozen=True, eq=False)
 class CavityProblem:
@@ -73,23 +101,11 @@ class CavityProblem:
             sample, generation_rate=generation_rate, mean_excitons=mean_excitons, n_max=n_max,
             n_draws=n_nanocrystals)
         energy_bins = _check_int("energy_bins", energy_bins, 8, 2000)
-        if method == "monte-carlo":
-            need = n_nanocrystals * BYTES_PER_NC
-            try:
-                avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-            except (ValueError, OSError, AttributeError):  # pragma: no cover
-                avail = 8 << 30
-            if need > 0.5 * avail:
-                raise ValueError(
-                    f"n_nanocrystals = {n_nanocrystals} needs {need / 2**30:.2f} GiB of per-NC state "
-                    f"({BYTES_PER_NC} bytes per NC), more than half the available memory "
-                    f"({avail / 2**30:.2f} GiB)")
         lines = field.transition_lines(table)
         channels = field.default_channels(sample, table, cavity.channels, cavity.channel_range)
         beta = cavity.spontaneous_coupling
         spont_coef = field.spontaneous_coefficients(table, lines, beta, channels)
         bins = field.energy_bins(table, energy_bins)
-        coupling = field.coupling_matrices(table, lines, bins, channels, spont_coef)
         kap = field.kappa(film, cavity.group_index)
         e_c = float(np.mean(channels))
         out_rate = 1.0 / cavity.lifetime(e_c)
@@ -104,10 +120,16 @@ class CavityProblem:
         if average_from is None:
             average_from = float(times[-1]) / 2 if times.size > 1 else 0.0
         else:
-            average_from = float(average_from)
+            given = average_from
+            real = not isinstance(given, (bool, np.bool_)) and isinstance(
+                given, (int, float, np.integer, np.floating))
+            average_from = float(given) if real else float("nan")
             if not (np.isfinite(average_from) and 0 <= average_from < times[-1]):
-                raise ValueError(f"average_from = {average_from!r} ps is outside the allowed "
+                raise ValueError(f"average_from = {given!r:.60} ps is outside the allowed "
                                  f"range [0, {times[-1]:g}) ps")
+        _check_size(method, "generation_rate" if kind == "cw" else "mean_excitons", pump.size,
+                    times, table, energy_bins, n_nanocrystals, dt, field_on, channels)
+        coupling = field.coupling_matrices(table, lines, bins, channels, spont_coef)
         return cls(sample, film, cavity, table, lines, bins, channels, coupling, spont_coef, kap,
                    loss_rate, out_rate, times, dt, kind, pump, n_nanocrystals, seed,
                    bool(field_on), average_from)

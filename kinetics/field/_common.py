@@ -176,6 +176,26 @@ def _resolve_step(dt, r_fast, *, field_on, t_last, fastest):
 
 
 
+def _min_steps(times, dt) -> int:
+    """Fewest Monte Carlo steps to the last record time (the adaptive step only adds)."""
+    return int(min(np.ceil(float(times[-1]) / dt), 1e18)) + times.size
+
+
+def _rate_table_bytes(table: StateTable, channels: np.ndarray) -> float:
+    """Bytes of the Monte Carlo's stimulated-rate tables (K, C, X) and (K, S, X).
+
+    X spans the channels plus the line shapes' margin and the field line's cell, on the
+    grid step of :func:`._rates.rate_grid` (:class:`._rates.StimulatedRates`).
+    """
+    from . import _coupling as field
+    from ._rates import rate_grid
+    dx_rates, _ = rate_grid(table, channels)
+    x_span = float(channels[-1] - channels[0]) + 400 * float(table.homogeneous_width.max()) \
+        + 2.0 * field.field_line(table, channels).cell
+    n_x = x_span / dx_rates
+    return 8 * n_x * table.n_classes * (channels.size + 4 * (table.n_max + 1))
+
+
 def _up_rate(table: StateTable, kind: str, pump: float) -> np.ndarray:
     """Up rates (K, S) of a photon-field run: c.w. G pump_scale below n_max, else 0."""
     up = np.zeros_like(table.decay_rate)

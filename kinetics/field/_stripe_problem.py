@@ -22,9 +22,8 @@ from ncgain.models.state_table import StateTable
 from .. import memory
 from ..inputs import PHOTON_ENERGY_J_PER_EV, _as_1d, _check_int, validate_times
 from . import _coupling as field
-from ._common import (BYTES_PER_NC, _check_photon_inputs, _initial, _resolve_pump, _resolve_step,
-                     _up_rate)
-from ._rates import rate_grid
+from ._common import (BYTES_PER_NC, _check_photon_inputs, _initial, _min_steps,
+                     _rate_table_bytes, _resolve_pump, _resolve_step, _up_rate)
 
 __all__ = ["STRIPE_METHODS", "BOOK_TERMS", "STRIPE_ENERGY_BINS", "mean_excitons_from_fluence"]
 
@@ -99,6 +98,48 @@ def _light_kernel(gain_coef, source, dz, both, edge):
 
 # ----------------------------------------------------------------------------- the problem
 
+def _pump_name(kind, fluence):
+    """The pump parameter the user gave (for messages)."""
+    return "generation_rate" if kind == "cw" else "fluence" if fluence is not None \
+        else "mean_excitons"
+
+
+def _check_size(method, pump_name, n_pumps, times, table, energy_bins, stripe, n_nanocrystals,
+                dt, field_on, channels):
+    """Peak memory and work of the run, refused before the coupling matrices exist."""
+    n_exc = table.n_max + 1
+    n_p = table.n_classes * n_exc * energy_bins
+    nch = channels.size
+    mc = method == "monte-carlo"
+    dims = {pump_name: n_pumps, "times": times.size, "slices": stripe.slices,
+            "channels": nch, "energy_bins": energy_bins}
+    state = 0.0
+    if mc:
+        dims = {"n_nanocrystals": n_nanocrystals, **dims}
+        parts = numba.get_num_threads()
+        per_slice = parts * (n_p * 8 + (5 + 3 * nch) * 8)
+        state = float(n_nanocrystals) * stripe.slices * BYTES_PER_NC \
+            + stripe.slices * per_slice + _rate_table_bytes(table, channels) \
+            + 8 * stripe.slices * (4 * n_p + 6 * nch)
+    memory.check_fits(memory.stripe_bytes(
+        method=method, n_pumps=n_pumps, n_times=times.size, slices=stripe.slices,
+        n_states=n_p, n_channels=nch, n_excitons=n_exc, monte_carlo_state=state),
+        dims, what="simulate_stripe")
+    if mc:
+        steps = max(times.size, _min_steps(times, dt) if field_on else 1)
+        memory.check_work(float(n_nanocrystals) * stripe.slices * n_pumps * steps, "NC-steps",
+                          {"n_nanocrystals": n_nanocrystals, "slices": stripe.slices,
+                           pump_name: n_pumps, "steps (times / dt)": steps},
+                          what="simulate_stripe")
+    # the coupling matrices (both methods), and every right-hand side of the rate equations
+    memory.check_work(float(n_p) * (nch + 100) if mc
+                      else float(n_pumps) * stripe.slices * n_p * (nch + 100),
+                      "state-channels", {**({} if mc else {pump_name: n_pumps,
+                                                           "slices": stripe.slices}),
+                                         "channels": nch, "energy_bins": energy_bins,
+                                         "n_max": table.n_max}, what="simulate_stripe")
+
+
 @dataclass(frozen=True, eq=False)
 class _StripeProblem:
     """A validated stripe problem: the plain arrays both methods share."""
@@ -167,22 +208,11 @@ class _StripeProblem:
         spont_coef = field.spontaneous_coefficients(table, lines, stripe.spontaneous_coupling,
                                                     channels)
         bins = field.energy_bins(table, energy_bins)
+        _check_size(method, _pump_name(kind, fluence), pump.size, times, table, energy_bins,
+                    stripe, n_nanocrystals, dt, field_on, channels)
         cp = field.coupling_matrices(table, lines, bins, channels, spont_coef)
         kk, s, b, nch = cp.em.shape
         n_p = kk * s * b
-        if method == "monte-carlo":
-            parts = numba.get_num_threads()
-            # rate tables (K, C, X) and (K, S, E-grid) of StimulatedRates: ~1-15 MB
-            dx_rates, _ = rate_grid(table, channels)
-            x_span = float(channels[-1] - channels[0]) + 400 * float(table.homogeneous_width.max()) \
-                + 2.0 * field.field_line(table, channels).cell
-            n_x = x_span / dx_rates
-            tables = 8 * n_x * kk * (nch + 4 * s)
-            per_slice = parts * (n_p * 8 + (5 + 3 * nch) * 8)
-            estimate = n_total * BYTES_PER_NC + stripe.slices * per_slice + tables \
-                + 8 * stripe.slices * (4 * n_p + 6 * nch)
-            memory.check_fits(estimate, {"n_nanocrystals": n_nanocrystals,
-                                         "slices": stripe.slices}, what="simulate_stripe")
         v_g = SPEED_OF_LIGHT_CM_PER_PS / stripe.group_index
         sp = cp.spont.reshape(n_p, nch) if field_on else np.zeros((n_p, nch))
         return cls(sample, film, stripe, table, lines, bins, channels, cp, spont_coef, times,

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import xarray as xr
 
+from ..inputs import check_progress
 from . import analysis
 from ._cavity_problem import CAVITY_METHODS, CavityProblem
 from ._common import (BYTES_PER_NC, N_ENERGY_BINS, generation_rate_from_intensity,
@@ -90,8 +91,8 @@ def simulate_cavity(sample, film, cavity, times, *, generation_rate=None, mean_e
         Highest exciton number (default from the pump).
     average_from : float, optional
         Start (ps) of the time average behind ``output`` (default: half the last time).
-    progress : bool, default False
-        Progress bar over simulated time.
+    progress : bool or None, default False
+        Progress bar over simulated time (None: none).
     energy_bins : int, default 160
         Bins of E_i per class over E_c +- 4.5 w_c (the twin's state space and the
         Monte Carlo's histogram), in [8, 2000]. The twin's cost grows with it;
@@ -108,7 +109,9 @@ def simulate_cavity(sample, film, cavity, times, *, generation_rate=None, mean_e
     Raises
     ------
     ValueError
-        For invalid input (the message names the parameter), before any work.
+        For invalid input (the message names the parameter), before any work; also
+        if the memory or work estimate exceeds the available memory or
+        :data:`ncgain.kinetics.memory.WORK_LIMITS`.
 
     Examples
     --------
@@ -120,6 +123,7 @@ def simulate_cavity(sample, film, cavity, times, *, generation_rate=None, mean_e
     >>> float(ds.population.sum("excitons").isel(time=-1).round(6).item())
     1.0
     """
+    progress = check_progress(progress)
     problem = CavityProblem.build(sample, film, cavity, times, generation_rate=generation_rate,
                                   mean_excitons=mean_excitons, n_nanocrystals=n_nanocrystals,
                                   seed=seed, method=method, dt=dt, field_on=field, n_max=n_max,

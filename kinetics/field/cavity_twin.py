@@ -17,6 +17,13 @@ from ._cavity_problem import CavityProblem
 __all__ = ["rate_equations"]
 
 
+def _initial_only(y0, times):
+    """solve_ivp's result for record times that are all t = 0 (it fails on an empty span)."""
+    from types import SimpleNamespace
+    return SimpleNamespace(y=np.repeat(y0[:, None], times.size, axis=1), t=np.asarray(times),
+                           success=True, message="", nfev=0)
+
+
 def rate_equations(problem: CavityProblem, k: int, rtol=1e-7):
     """Solve the twin for pump value k; returns a dict of records at ``times``.
 
@@ -133,10 +140,13 @@ def rate_equations(problem: CavityProblem, k: int, rtol=1e-7):
     # BDF's rejected trial steps can leave the physical range (stimulated terms turn
     # a negative trial population into overflow); the solver then shrinks the step.
     # Only the accepted solution counts, and it is checked for finiteness below.
-    with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        sol = integrate.solve_ivp(rhs, (0.0, float(problem.times[-1])), y0, method="BDF",
-                                  t_eval=t_eval, rtol=rtol, atol=1e-14, jac=jac)
+    if float(problem.times[-1]) == 0.0:
+        sol = _initial_only(y0, t_eval)   # a single record time 0: the initial state
+    else:
+        with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sol = integrate.solve_ivp(rhs, (0.0, float(problem.times[-1])), y0, method="BDF",
+                                      t_eval=t_eval, rtol=rtol, atol=1e-14, jac=jac)
     if not sol.success:  # pragma: no cover
         raise RuntimeError(f"rate equations failed: {sol.message}")
     if not np.all(np.isfinite(sol.y)):  # pragma: no cover

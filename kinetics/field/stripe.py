@@ -57,6 +57,9 @@ from __future__ import annotations
 
 import xarray as xr
 
+from ncgain.models._checks import check_range
+
+from ..inputs import check_progress
 from . import analysis
 from ._stripe_problem import (STRIPE_ENERGY_BINS, STRIPE_METHODS, _StripeProblem,
                              mean_excitons_from_fluence)
@@ -94,7 +97,7 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
         Highest exciton number (default from the pump; for the Monte Carlo
         from the total number of NCs, so that none is drawn beyond it).
     rtol : float, default 1e-5
-        Relative tolerance of the ODE solver (rate equations).
+        Relative tolerance of the ODE solver (rate equations), in [1e-12, 0.1].
     n_nanocrystals : int, default 20_000
         Monte Carlo NCs PER SLICE, in [1, 1e9]: the stripe holds
         ``stripe.slices * n_nanocrystals`` NCs (22 bytes of state each), so the
@@ -115,8 +118,8 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
         Bins of E_i per class, in [8, 1024] (the twin's states; the Monte Carlo's
         histograms). At 32 the twin's stimulated emission in strong ASE lies ~5 % above
         its 96-bin value (measured for a type-II stripe; docs/theory.md, section 10).
-    progress : bool, default False
-        Progress bar over simulated time.
+    progress : bool or None, default False
+        Progress bar over simulated time (None: none).
 
     Returns
     -------
@@ -135,7 +138,8 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
     ------
     ValueError
         For invalid input (the message names the parameter), before any work;
-        also if the Monte Carlo state would not fit into the available memory.
+        also if the memory estimate (either method) would not fit into the available
+        memory or the work estimate exceeds :data:`ncgain.kinetics.memory.WORK_LIMITS`.
 
     Examples
     --------
@@ -149,6 +153,9 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
     >>> counts.sum("excitons").round().values.tolist()   # NCs per slice at each time
     [[2000.0, 2000.0], [2000.0, 2000.0]]
     """
+    progress = check_progress(progress)
+    # scipy clips rtol below 100 eps and accepts nonsense above 1
+    rtol = check_range("rtol", rtol, 1e-12, 0.1)
     problem = _StripeProblem.build(sample, film, stripe, times, mean_excitons=mean_excitons,
                                    fluence=fluence, generation_rate=generation_rate,
                                    method=method, n_max=n_max, n_nanocrystals=n_nanocrystals,

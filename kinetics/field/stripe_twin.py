@@ -12,6 +12,7 @@ import numpy as np
 from scipy import integrate, sparse
 
 from ._stripe_problem import _StripeProblem
+from .cavity_twin import _initial_only
 
 __all__ = ["rate_equations"]
 
@@ -76,10 +77,13 @@ def rate_equations(problem: _StripeProblem, k: int, rtol: float) -> dict:
 
     # BDF's rejected trial steps can overflow exp(gain dz) (it then shrinks the step);
     # the accepted solution is checked for finiteness below.
-    with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        sol = integrate.solve_ivp(rhs, (0.0, float(problem.times[-1])), y0, method="BDF",
-                                  t_eval=problem.times, rtol=rtol, atol=1e-12, jac=jac)
+    if float(problem.times[-1]) == 0.0:
+        sol = _initial_only(y0, problem.times)   # a single record time 0: the initial state
+    else:
+        with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sol = integrate.solve_ivp(rhs, (0.0, float(problem.times[-1])), y0, method="BDF",
+                                      t_eval=problem.times, rtol=rtol, atol=1e-12, jac=jac)
     if not np.all(np.isfinite(sol.y)):  # pragma: no cover
         raise RuntimeError("stripe rate equations produced non-finite values")
     if not sol.success:  # pragma: no cover

@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
+
 from .._checks import check_range
 from .base import BandEdgeModel
 
@@ -105,7 +107,21 @@ def charge_mixture(sample: Any, fractions) -> Any:
     ValueError
         If a fraction is negative, they do not sum to 1, or r is outside [0, degeneracy].
     """
-    items = dict(fractions).items() if isinstance(fractions, dict) else enumerate(fractions)
+    # a mixture of charge states would silently lose its charges (each class's r is replaced)
+    charged = sorted({c.resident_electrons for _, c in sample.components} - {0})
+    if charged:
+        raise ValueError(
+            f"sample is already a mixture of charge states (resident_electrons {charged} in "
+            "its components); with_resident_electrons splits one sample: call it on the "
+            "neutral or uniformly charged one")
+    if isinstance(fractions, dict):
+        items = fractions.items()
+    elif isinstance(fractions, (list, tuple, np.ndarray)) and len(fractions) > 0:
+        items = enumerate(fractions)
+    else:
+        raise ValueError(f"fractions = {fractions!r:.60} is outside the allowed range: a dict "
+                         "{resident electrons: fraction} or a non-empty sequence of fractions "
+                         "summing to 1")
     pairs = []
     for r, f in items:
         f = check_range(f"fractions[{r!r}]", f, 0.0, 1.0)

@@ -132,12 +132,55 @@ class ElectronHole(BandEdgeModel):
             return occ
         kt = K_BOLTZMANN * self.sample.temperature
         z = 0.0
+        ground = np.sort(energy)[:n_holes].sum()
         for config in itertools.combinations(range(gh), n_holes):
             idx = list(config)
-            w = math.exp(-(energy[idx].sum() - np.sort(energy)[:n_holes].sum()) / kt)
+            # relative to the ground configuration (weight 1, also at T -> 0, where the
+            # other weights underflow to 0: the ground-state occupation); rounding of
+            # the sums never makes an excitation energy negative
+            w = math.exp(-max(energy[idx].sum() - ground, 0.0) / kt)
             occ[idx] += w
             z += w
         return occ / z
+
+    def einstein_ratio(self, n: int, electrons: int) -> float:
+        """k_rad tau_x under the Einstein relation (see :class:`BandEdgeModel`).
+
+        Parameters
+        ----------
+        n, electrons : int
+            The state, as in :meth:`carrier_lines`.
+
+        Returns
+        -------
+        float
+            Emission strength of the state over the neutral single exciton's.
+
+        Raises
+        ------
+        ValueError
+            If the single exciton is dark at this temperature to double precision:
+            its lowest hole level has zero strength and the Boltzmann factor of the
+            bright one is below 1e-250 (about 0.2 K for a 10 meV gap), so the ratios of the other states (tau_x fixed)
+            have no finite limit as T -> 0. The message names the temperature, its
+            value and the allowed range for this sample.
+        """
+        s = self.sample
+        energy, strength, _ = self.hole_states()
+        gap = float(energy[strength > 0].min() - energy.min())
+        # a dark ground level: exp(-gap / kT) >= 1e-250 keeps the ratios (~ exp(gap / kT))
+        # far from overflow: T >= gap / (k ln 1e250)
+        t_min = gap / (K_BOLTZMANN * 250 * math.log(10))
+        s1 = self.emission_strength(1, 1)
+        if not (s1 > 0 and s.temperature >= t_min):
+            raise ValueError(
+                f"temperature = {s.temperature!r} K is outside the allowed range "
+                f"[{t_min:.3g}, 2000] K for these hole_levels: the lowest hole level is dark "
+                f"and the bright one lies {gap:g} eV above it, so the single exciton's "
+                "emission strength exp(-gap / kT) is below 1e-250 and, with tau_x fixed, the "
+                "Einstein radiative rates of the other states have no finite T -> 0 limit; "
+                "raise the temperature or give the lowest level a non-zero strength")
+        return self.emission_strength(n, electrons) / s1
 
     def carrier_lines(self, n: int, electrons: int) -> tuple[list, list]:
         """One absorption and one emission line per hole sublevel, at its energy.

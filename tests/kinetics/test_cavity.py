@@ -261,3 +261,19 @@ def test_steady_state_and_small_signal_validate_their_rates():
     assert np.isfinite(cavity.cavity_small_signal(base, 5e-4, one)["growth_rate"])
     with pytest.raises(ValueError, match="one generation rate"):
         cavity.cavity_small_signal(base, [1e-3, 2e-3])
+
+
+@pytest.mark.parametrize("method", ["rate-equations", "monte-carlo"])
+def test_single_record_time_is_the_initial_state(method):
+    # issue 20: times=[0.0] raised in the rate equations (solve_ivp on an empty span)
+    film = models.Film(absorption_coefficient=2000.0, confinement_factor=0.5)
+    cav = models.Cavity(photon_lifetime=2.0, channels=8)
+    kw = dict(mean_excitons=[1.0], method=method, n_nanocrystals=2000, seed=3)
+    one = kinetics.simulate_cavity("type-ii", film, cav, [0.0], **kw)
+    two = kinetics.simulate_cavity("type-ii", film, cav, [0.0, 5.0], **kw)
+    assert one.sizes["time"] == 1
+    for name in ("population", "photons", "net_gain"):
+        # the solver's t = 0 record is y0 up to its rounding (the Monte Carlo's: exact)
+        assert np.allclose(one[name].values[:, 0], two[name].values[:, 0], rtol=1e-12,
+                           atol=1e-15), name
+    assert float(one.photons_total.max()) == 0.0

@@ -42,3 +42,20 @@ def test_stripe_bad_input():
     with pytest.raises(ValueError, match="fluence"):
         kinetics.simulate_stripe("type-ii", FILM, models.Stripe(length=0.01), [0.0, 1.0],
                                  fluence=[-1.0])
+
+
+@pytest.mark.parametrize("method", ["rate-equations", "monte-carlo"])
+@pytest.mark.parametrize("pump", [{"mean_excitons": [1.0]}, {"generation_rate": [1e-3]}])
+def test_single_record_time_is_the_initial_state(method, pump):
+    # issue 20: times=[0.0] raised in the rate equations (solve_ivp on an empty span)
+    film = models.Film(absorption_coefficient=2000.0, confinement_factor=0.5, loss=10.0)
+    stripe = models.Stripe(length=0.02, slices=2, channels=8)
+    kw = dict(pump, method=method, n_nanocrystals=2000, seed=3)
+    one = kinetics.simulate_stripe("type-ii", film, stripe, [0.0], **kw)
+    two = kinetics.simulate_stripe("type-ii", film, stripe, [0.0, 5.0], **kw)
+    assert one.sizes["time"] == 1
+    for name in ("population", "slice_population", "edge_emission", "net_gain"):
+        # the solver's t = 0 record is y0 up to its rounding (the Monte Carlo's: exact)
+        assert np.allclose(one[name].values[:, 0], two[name].values[:, 0], rtol=1e-12,
+                           atol=1e-15), name
+    assert float(abs(one.edge_emission_integrated).max()) == 0.0

@@ -183,3 +183,35 @@ def test_every_long_name_fits_a_plot_label(out):
             for key, var in ds.variables.items():
                 assert len(var.attrs.get("long_name", "")) <= MAX_LONG_NAME, (path.name, key)
             assert names, path.name
+
+
+def _declared(v) -> bool:
+    # nan_meaning "does not exist: ..." (studies), or the photon-field summaries'
+    # description "...; NaN: ..." (kinetics.field.analysis)
+    return str(v.attrs.get("nan_meaning", "")).startswith("does not exist") \
+        or "NaN:" in str(v.attrs.get("description", ""))
+
+
+def undeclared_nans(ds: xr.Dataset) -> list[str]:
+    """Float variables and coordinates holding NaN without a declared meaning."""
+    return [name for name, v in list(ds.data_vars.items()) + list(ds.coords.items())
+            if v.dtype.kind in "fc" and bool(np.isnan(v.values).any()) and not _declared(v)]
+
+
+def test_the_nan_check_sees_an_undeclared_nan():
+    ds = xr.Dataset({"a": ("x", [1.0, np.nan]), "b": ("x", [np.nan, 2.0], {"nan_meaning":
+                                                                          "does not exist: y"}),
+                     "c": ("x", [1.0, 2.0])})
+    assert undeclared_nans(ds) == ["a"]
+
+
+def test_every_nan_in_every_dataset_is_declared(out):
+    # docs/reliability.md, "NaN": a NaN means "does not exist" and says why in nan_meaning
+    bad, seen = {}, 0
+    for name in reproduce.STUDIES:
+        with xr.open_dataset(out / f"{name}.nc") as ds:
+            bad.update({f"{name}.{v}": "undeclared" for v in undeclared_nans(ds)})
+            seen += sum(bool(np.isnan(v.values).any()) for v in ds.data_vars.values()
+                        if v.dtype.kind == "f")
+    assert not bad, bad
+    assert seen >= 5    # the quick run does hold NaNs (fig5abc_ase, fig5_bandedge_sweep, ...)
