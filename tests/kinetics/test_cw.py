@@ -238,7 +238,8 @@ def test_threshold_single_exciton_limit_is_two_over_tau_x():
     # ones emit (1/2): gain when p1/2 > p0, and p1/p0 = G tau_X (detailed balance), so
     # G_th = 2 / tau_X whatever the Auger time.
     for tau_xx in (10.0, 1000.0):
-        s = dataclasses.replace(BASE, delta_xx=0.6, tau_xx=tau_xx)   # Delta = 12 Gamma
+        s = dataclasses.replace(BASE, delta_xx=0.6, tau_xx=tau_xx,
+                                tau_xx_meaning="auger")   # Delta = 12 Gamma; tau_xx = tau_A
         th = kinetics.cw_threshold(s)
         assert th == pytest.approx(2.0 / s.tau_x, rel=1e-5)
         assert th.quantity == "generation_rate" and th.units == "1/ps" and th.time is None
