@@ -129,20 +129,34 @@ def _count_type(name: str, lo: int, hi: int):
 
 
 def _show_progress(args) -> bool:
-    """--progress forces a bar, --quiet suppresses it; default: only on a terminal."""
+    """--progress forces a bar, --no-progress / --quiet suppress it; default: only on a terminal."""
     if getattr(args, "quiet", False):
         return False
-    if getattr(args, "progress", False):
-        return True
+    progress = getattr(args, "progress", None)
+    if progress is not None:
+        return bool(progress)
     return sys.stderr.isatty()
 
 
-def _add_progress_args(p):
+def _add_progress_args(p, *, quiet=True):
+    """``--progress`` / ``--no-progress`` (and ``--quiet``, the same as --no-progress)."""
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--progress", action="store_true",
+    g.add_argument("--progress", action="store_const", const=True, default=None,
                    help="show progress bars on stderr even when it is not a terminal "
-                        "(default: shown only when stderr is a terminal)")
-    g.add_argument("--quiet", action="store_true", help="no progress bars (default: off)")
+                        "(default: shown only when stderr is a terminal, never in a "
+                        "redirected log)")
+    g.add_argument("--no-progress", dest="progress", action="store_const", const=False,
+                   help="no progress bars, even on a terminal (default: off)")
+    if quiet:
+        g.add_argument("--quiet", action="store_true",
+                       help="no progress bars, the same as --no-progress (default: off)")
+
+
+def _preset_help(what: str = "built-in sample") -> str:
+    """The --preset help, listing every preset of the registry (models.presets)."""
+    from ncgain.models import presets
+    listed = "; ".join(f"{name} ({presets.get(name).name})" for name in presets.names())
+    return f"{what}, one of: {listed} (default: %(default)s)"
 
 
 def _add_monte_carlo_args(p, *, used_by="the Monte Carlo"):
@@ -167,9 +181,7 @@ def _sample(args):
 
 def _add_sample_args(p):
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--preset", default="type-ii",
-                   help="built-in sample: type-ii (CdS/ZnSe, R = 1.6 nm, H = 2 nm) or type-i "
-                        "(CdSe) (default: %(default)s)")
+    g.add_argument("--preset", default="type-ii", help=_preset_help())
     g.add_argument("--sample", metavar="TOML|JSON",
                    help="your own sample instead of a preset: a TOML or JSON (.json) file of "
                         "models.Sample fields, optionally 'preset = \"type-ii\"' plus the fields "
@@ -195,3 +207,99 @@ THRESHOLD_TIME = 3.0
 #: Default Monte Carlo sizes of ``ncgain ase`` (NCs per slice) and ``ncgain lase``.
 ASE_N_NANOCRYSTALS = 20_000
 LASE_N_NANOCRYSTALS = 100_000
+
+
+# -- loss and film: one unit for --loss across the command line ---------------------------
+
+#: Help of ``--loss``: the same unit in every command.
+LOSS_HELP = ("modal loss of the film/resonator in cm^-1 (the physical unit), in [0, 1e6]; "
+             "it replaces the loss of the built-in close-packed film (alpha_0 = 5300 cm^-1, "
+             "confinement 0.5), so the gain must exceed loss / (confinement alpha_0)")
+#: Help of ``--loss-fraction``: the kinetics' own unit.
+LOSS_FRACTION_HELP = ("loss in units of the sample's unexcited band-edge absorption "
+                      "alpha_0(peak) (dimensionless net gain -alpha/alpha_0(peak)), in [0, 10]; "
+                      "the kinetics' own unit, without a film")
+
+
+def _film(spec):
+    """A models.Film from a TOML/JSON file, or the built-in "close-packed" default."""
+    from ncgain import models
+    if spec == "close-packed":
+        return models.Film.close_packed()
+    path = Path(spec)
+    if not path.is_file():
+        raise ValueError(f"--film {spec}: no such file (or use --film close-packed)")
+    return models.Film.from_file(path)
+
+
+def _add_threshold_loss_args(p, *, many: bool = False):
+    """--loss (cm^-1) / --loss-fraction (alpha_0(peak)) of ``threshold`` and ``sweep``."""
+    g = p.add_mutually_exclusive_group()
+    metavar = "LIST" if many else None
+    g.add_argument("--loss", default=None, metavar=metavar or "CM^-1",
+                   help=("threshold, cw-threshold: comma list of losses; " if many else "")
+                   + LOSS_HELP + " (default: no loss, a gain threshold)")
+    g.add_argument("--loss-fraction", default=None, metavar=metavar or "FRACTION",
+                   help=("threshold, cw-threshold: comma list; " if many else "")
+                   + LOSS_FRACTION_HELP + " (default: 0)")
+
+
+def _threshold_loss(args, *, many: bool = False):
+    """The loss of ``threshold`` / ``sweep`` in alpha_0(peak) units, the film and a note.
+
+    Returns
+    -------
+    (loss, film, note)
+        ``loss`` a float (a list if ``many``) in units of alpha_0(peak); ``film`` the
+        models.Film the loss came from (None for --loss-fraction or no loss); ``note`` one
+        line saying where the loss came from, for the printed assumptions.
+    """
+    from ncgain import models
+    film_spec = getattr(args, "film", None)
+
+    def values(text, name):
+        if text is None:
+            return None
+        if many:
+            return parse_values(text, name).tolist()
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"{name} {text!r}: expected a number") from None
+
+    fraction = values(args.loss_fraction, "--loss-fraction")
+    loss = values(args.loss, "--loss")
+    if fraction is not None:
+        if film_spec is not None:
+            raise ValueError("give either --loss-fraction or --film, not both (a film's loss "
+                             "is in cm^-1: use --loss, or the film file's loss field)")
+        return fraction, None, (f"loss = {fraction} alpha_0(peak) (--loss-fraction; "
+                                "no film)")
+    if film_spec is not None and loss is not None:
+        raise ValueError("give either --loss or --film, not both (the film file carries its "
+                         "loss in cm^-1)")
+    if film_spec is not None:
+        film = _film(film_spec)
+        f = film.loss_fraction()
+        return ([f] if many else f), film, _film_note(film)
+    if loss is None:
+        return ([0.0] if many else 0.0), None, "no loss: a gain threshold (net gain > 0)"
+    for v in (loss if many else [loss]):
+        if not 0.0 <= v <= 1e6:
+            raise ValueError(f"--loss {v:g}: a loss in cm^-1 must be in [0, 1e6]")
+    base = models.Film.close_packed()
+    scale = base.confinement_factor * base.absorption_coefficient
+    if many:
+        return ([v / scale for v in loss], base,
+                f"--loss {', '.join(f'{v:g}' for v in loss)} cm^-1 in the close-packed film "
+                f"(confinement {base.confinement_factor:g} x alpha_0 "
+                f"{base.absorption_coefficient:g} cm^-1) = "
+                f"{', '.join(f'{v / scale:.4g}' for v in loss)} alpha_0(peak)")
+    film = models.Film.close_packed(loss=loss, name=f"close-packed NC film with --loss {loss:g}")
+    return film.loss_fraction(), film, _film_note(film)
+
+
+def _film_note(film) -> str:
+    return (f"film {film.name!r}: alpha_0 = {film.absorption_coefficient:g} cm^-1, confinement "
+            f"factor = {film.confinement_factor:g}, loss = {film.loss:g} cm^-1 -> net gain "
+            f"needed = {film.loss_fraction():.4g} alpha_0(peak)")

@@ -14,7 +14,7 @@ import argparse
 import sys
 
 from ._args import (THRESHOLD_TIME, _add_monte_carlo_args, _add_progress_args, _add_sample_args,
-                    _Parser)
+                    _add_threshold_loss_args, _Parser)
 from .cw import _add_cw_threshold_args
 from .field import _add_photon_parsers
 from .fit import _add_fit_parser
@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where to write the Markdown report (default: OUT/report.md)")
     r.add_argument("--quiet", action="store_true",
                    help="no progress bar and no timing summary (default: off)")
+    r_bar = r.add_mutually_exclusive_group()
+    r_bar.add_argument("--progress", action="store_const", const=True, default=None,
+                       help="show the progress bars even when stderr is not a terminal "
+                            "(default: only on a terminal, never in a redirected log)")
+    r_bar.add_argument("--no-progress", dest="progress", action="store_const", const=False,
+                       help="no progress bars; the timing summary stays, --quiet drops both "
+                            "(default: off)")
     r.set_defaults(func=_cmd_reproduce)
 
     s = sub.add_parser("simulate", help="pulsed excitation of a sample -> netCDF dataset",
@@ -95,9 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--energy", default=None,
                    help="probe energy in eV, or 'any' for gain anywhere on the 241-point "
                         "default grid (default: E_X, the sample's single-exciton line)")
-    t.add_argument("--loss", type=float, default=0.0,
-                   help="loss the gain must overcome, in units of alpha_0(peak), in [0, 10] "
-                        "(default: %(default)s)")
+    _add_threshold_loss_args(t)
     t.add_argument("--statistics", choices=("poisson", "single"), default="poisson",
                    help="pump statistics: Poisson (physical) or the paper's single-excitation "
                         "idealization (default: %(default)s)")

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from ._args import _sample
-
-
-def _film(spec):
-    """A models.Film from a TOML/JSON file, or the built-in "close-packed" default."""
-    from ncgain import models
-    if spec == "close-packed":
-        return models.Film.close_packed()
-    path = Path(spec)
-    if not path.is_file():
-        raise ValueError(f"--film {spec}: no such file (or use --film close-packed)")
-    return models.Film.from_file(path)
+from ._args import _film, _sample, _threshold_loss  # noqa: F401 (_film re-exported)
+from ._assumptions import assumption_lines, print_assumptions
 
 
 def _cmd_threshold_cw(args) -> int:
@@ -34,10 +23,9 @@ def _cmd_threshold_cw(args) -> int:
         except ValueError:
             raise ValueError(f"--energy {energy!r}: expected a photon energy in eV or 'any'") \
                 from None
-    film = None if args.film is None else _film(args.film)
-    if film is not None and args.loss != 0.0:
-        raise ValueError("give either --loss or --film, not both")
-    th = kinetics.cw_threshold(sample, energy=energy, loss=args.loss, film=film)
+    loss, film, film_note = _threshold_loss(args)
+    th = kinetics.cw_threshold(sample, energy=energy, loss=0.0 if film is not None else loss,
+                               film=film)
     intensity = float(kinetics.pump_intensity(float(th), sample)[0])
     where = "at E_X" if energy is None else ("anywhere in the band" if energy == "any"
                                              else f"at {energy:g} eV")
@@ -47,23 +35,17 @@ def _cmd_threshold_cw(args) -> int:
     print(f"  pump intensity I = {intensity:.4g} W cm^-2 at {sample.pump_energy:g} eV")
     print(f"  generation rate G = {float(th):.4g} excitons per NC per ps "
           f"(G tau_X = {float(th) * sample.tau_x:.3g})")
-    print("assumptions:")
-    print(f"  criterion: {th.criterion}")
     if film is None:
-        print("  no film: gain threshold, loss = " + f"{args.loss:g} alpha_0(peak) "
-              "(pass --film FILE.toml or --film close-packed for a lasing threshold)")
-    else:
-        print(f"  film {film.name!r}: alpha_0 = {film.absorption_coefficient:g} cm^-1, "
-              f"confinement factor = {film.confinement_factor:g}, loss = {film.loss:g} cm^-1 "
-              f"-> net gain needed = {film.loss_fraction():.4g} alpha_0(peak)")
-    print(f"  I = G h nu / sigma_pump with mean sigma_pump = {sigma:.4g} cm^2 "
-          "(the threshold intensity scales as 1/sigma_pump; G does not)")
-    preset = next((k for k, v in models.presets.PRESETS.items() if v == sample), None)
-    if preset is not None:
-        print(f"  sigma_pump: {models.presets.SOURCES[preset]['sigma_pump']}")
-    print("  the pump creates excitons at G in every state (no saturation by band-edge "
-          "filling); steady state of the exciton-number chain with radiative + Auger decay "
-          "(exact closed form); no heating, no photodegradation, no charging")
+        film_note += (" (pass --film FILE.toml, --film close-packed or --loss CM^-1 for a "
+                      "lasing threshold)")
+    print_assumptions(assumption_lines(
+        sample, method="closed-form", film_note=film_note, intensity=intensity,
+        extra=[f"criterion: {th.criterion}",
+               f"I = G h nu / sigma_pump with mean sigma_pump = {sigma:.4g} cm^2 (the threshold "
+               "intensity scales as 1/sigma_pump; G does not)",
+               "the pump creates excitons at G in every state (no saturation by band-edge "
+               "filling); radiative + Auger decay only: no heating, no photodegradation, no "
+               "charging"]))
     return 0
 
 
@@ -72,6 +54,6 @@ def _add_cw_threshold_args(t):
                    help="continuous-wave pumping: steady-state threshold in W cm^-2 and 1/ps "
                         "(default: off, a pulsed threshold)")
     t.add_argument("--film", default=None, metavar="TOML|close-packed",
-                   help="with --cw: gain medium and loss (models.Film fields in a TOML/JSON "
-                        "file, or 'close-packed' for the built-in default) -> lasing threshold "
-                        "(default: none, a gain threshold)")
+                   help="gain medium and its loss in cm^-1 (models.Film fields in a TOML/JSON "
+                        "file, or 'close-packed' for the built-in default) -> lasing threshold, "
+                        "pulsed or with --cw (default: none, a gain threshold)")

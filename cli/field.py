@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._args import ASE_N_NANOCRYSTALS, LASE_N_NANOCRYSTALS, parse_values, _add_sample_args, _count_type, _exclusive_file_output, _sample
-from .cw import _film
-
-
+from ._args import (ASE_N_NANOCRYSTALS, LASE_N_NANOCRYSTALS, LOSS_FRACTION_HELP, LOSS_HELP,
+                    parse_values, _add_progress_args, _add_sample_args, _count_type,
+                    _exclusive_file_output, _film, _sample, _show_progress)
+from ._assumptions import assumption_lines, print_assumptions
 
 def _photon_film_args(p):
     p.add_argument("--film", metavar="TOML|JSON|close-packed", default=None,
@@ -20,38 +20,55 @@ def _photon_film_args(p):
     p.add_argument("--confinement", type=float, default=None,
                    help="confinement factor of the mode in the film (default: the "
                         "close-packed film's)")
-    p.add_argument("--loss", type=float, default=None,
-                   help="film loss in cm^-1 (default: the close-packed film's)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--loss", type=float, default=None, metavar="CM^-1",
+                   help=LOSS_HELP + " (default: the close-packed film's, 50 cm^-1)")
+    g.add_argument("--loss-fraction", type=float, default=None, metavar="FRACTION",
+                   help=LOSS_FRACTION_HELP + "; sets the film loss to FRACTION x confinement x "
+                        "alpha_0 (default: none, use --loss)")
 
 
 _FILM_OPTIONS = {"alpha0": "absorption_coefficient", "confinement": "confinement_factor",
-                 "loss": "loss"}
+                 "loss": "loss", "loss_fraction": None}
 
 
 def _photon_film(args):
     from ncgain import models
     changes = {field: getattr(args, opt) for opt, field in _FILM_OPTIONS.items()
-               if getattr(args, opt) is not None}
+               if field is not None and getattr(args, opt) is not None}
+    fraction = getattr(args, "loss_fraction", None)
     if args.film is not None:
-        if changes:
-            raise ValueError("give either --film or --alpha0/--confinement/--loss, not both")
+        if changes or fraction is not None:
+            raise ValueError("give either --film or --alpha0/--confinement/--loss/"
+                             "--loss-fraction, not both (the film file carries its loss in "
+                             "cm^-1)")
         return _film(args.film)   # a film file or a named film, as for ``threshold --cw``
-    if not changes:
+    if not changes and fraction is None:
         return models.Film.close_packed()
-    told = ", ".join(f"--{opt} {getattr(args, opt):g}" for opt in _FILM_OPTIONS
+    told = ", ".join(f"--{opt.replace('_', '-')} {getattr(args, opt):g}" for opt in _FILM_OPTIONS
                      if getattr(args, opt) is not None)
-    return models.Film.close_packed(**changes, name=f"close-packed NC film with {told}")
+    film = models.Film.close_packed(**changes, name=f"close-packed NC film with {told}")
+    if fraction is not None:
+        if not 0.0 <= fraction <= 10.0:
+            raise ValueError(f"--loss-fraction {fraction:g}: must be in [0, 10] (units of "
+                             "alpha_0(peak))")
+        film = models.Film.close_packed(**changes, name=film.name, loss=fraction
+                                        * film.confinement_factor * film.absorption_coefficient)
+    return film
 
 
-def _print_film(film):
-    print(f"  film: {film.name}: alpha_0 = {film.absorption_coefficient:g} cm^-1, "
-          f"confinement factor = {film.confinement_factor:g}, loss = {film.loss:g} cm^-1")
-
-
-def _print_assumptions(ds):
+def _library_assumptions(ds, method: str, pulsed: bool) -> list[str]:
+    """The dataset's own assumptions that belong to the method and pump that ran."""
     import json
-    for line in json.loads(ds.attrs.get("assumptions", "[]")):
-        print(f"  assumption: {line}")
+    lines = json.loads(ds.attrs.get("assumptions", "[]"))
+    keep = []
+    for line in lines:
+        if method != "monte-carlo" and line.lower().startswith("monte carlo"):
+            continue    # a Monte Carlo assumption means nothing to the rate equations
+        if pulsed and line.startswith("c.w. pump"):
+            continue
+        keep.append(line)
+    return keep
 
 
 def _cmd_lase(args) -> int:
@@ -72,18 +89,44 @@ def _cmd_lase(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     from ncgain import fileio as _io
     with _exclusive_file_output(out, "--out"):
-        ds = kinetics.simulate_cavity(sample, film, cav, times, progress=not args.quiet,
+        ds = kinetics.simulate_cavity(sample, film, cav, times, progress=_show_progress(args),
                                       **_monte_carlo_kwargs(args, LASE_N_NANOCRYSTALS), **kw)
         _io.write_netcdf(ds, out)
     print(f"wrote {out} ({sample.name}, {args.method})")
-    _print_film(film)
+    intensity = None
     if "generation_rate" in kw:
         g_th = ds.attrs["gain_threshold_generation_rate_per_ps"]
         i_th = float(kinetics.cavity.intensity_from_generation_rate(g_th, sample))
         print(f"  steady-state gain threshold at the cavity loss: G = {g_th:.4g} ps^-1 per NC "
               f"= {i_th:.4g} W cm^-2 at {ds.attrs['gain_threshold_energy_eV']:.4f} eV")
-    _print_assumptions(ds)
+        intensity = kinetics.cavity.intensity_from_generation_rate(kw["generation_rate"], sample)
+    _print_lase_report(ds, sample)
+    e_x = sample.exciton_energy
+    tau_c = cav.lifetime(e_x)
+    print_assumptions(assumption_lines(
+        sample, method=args.method, film=film, intensity=intensity,
+        n_nanocrystals=ds.attrs.get("n_nanocrystals"), seed=ds.attrs.get("seed"),
+        cavity=(f"cavity: tau_c = {tau_c:.4g} ps at E_X (Q = {_quality(tau_c, e_x):.4g}), "
+                f"beta = {cav.spontaneous_coupling:g}, {cav.channels} spectral channels"),
+        extra=_library_assumptions(ds, args.method, pulsed="mean_excitons" in kw)))
     return 0
+
+
+def _quality(tau_c_ps: float, energy_ev: float) -> float:
+    """Q = omega tau_c of a photon of ``energy_ev`` with lifetime ``tau_c_ps``."""
+    hbar_ev_ps = 6.582119569e-4
+    return energy_ev / hbar_ev_ps * tau_c_ps
+
+
+def _print_lase_report(ds, sample) -> None:
+    """The L-L analysis of ``ds`` (kink threshold, slope efficiency, line, Q, beta), if present."""
+    for key, label, unit in _LASE_REPORT:
+        if key in ds.attrs:
+            print(f"  {label}: {ds.attrs[key]:.4g}{unit}")
+
+
+#: Attributes of the cavity analysis printed by ``ncgain lase`` (when the dataset has them).
+_LASE_REPORT = ()
 
 
 def _cmd_ase(args) -> int:
@@ -103,14 +146,19 @@ def _cmd_ase(args) -> int:
     from ncgain import fileio as _io
     with _exclusive_file_output(out, "--out"):
         ds = kinetics.simulate_stripe(sample, film, stripe, times, fluence=fluence,
-                                      progress=not args.quiet, **_ase_method_kwargs(args))
+                                      progress=_show_progress(args), **_ase_method_kwargs(args))
         _io.write_netcdf(ds, out)
     amp = (ds.edge_emission_integrated / ds.edge_emission_unamplified).max("channel").values
     print(f"wrote {out} ({sample.name}, stripe L = {args.length:g} cm, {args.method})")
-    _print_film(film)
     for f, a in zip(fluence, amp):
         print(f"  {f:8.3g} mJ cm^-2: largest amplification (edge / unamplified) {a:.3g}")
-    _print_assumptions(ds)
+    print_assumptions(assumption_lines(
+        sample, method=args.method, film=film,
+        n_nanocrystals=ds.attrs.get("n_nanocrystals"), seed=ds.attrs.get("seed"),
+        cavity=(f"stripe: L = {args.length:g} cm in {args.slices} slices, beta = "
+                f"{args.beta:g}, {args.channels} spectral channels; pulsed pump, excitons "
+                "created at t = 0"),
+        extra=_library_assumptions(ds, args.method, pulsed=True)))
     return 0
 
 
@@ -178,7 +226,7 @@ def _add_photon_parsers(sub):
     la.add_argument("--seed", type=int, default=None,
                     help="seed of the random streams (default: 0; monte-carlo only)")
     la.add_argument("--out", required=True, help="output netCDF file (.nc) (required)")
-    la.add_argument("--quiet", action="store_true", help="no progress bar (default: show it)")
+    _add_progress_args(la)
     la.set_defaults(func=_cmd_lase)
 
     a = sub.add_parser("ase", help="ASE of an excitation stripe vs fluence -> netCDF")
@@ -196,5 +244,5 @@ def _add_photon_parsers(sub):
                    help="record times in ps, integration to the last (default: %(default)s)")
     _add_ase_method_args(a)
     a.add_argument("--out", required=True, help="output netCDF file (.nc) (required)")
-    a.add_argument("--quiet", action="store_true", help="no progress bar (default: show it)")
+    _add_progress_args(a)
     a.set_defaults(func=_cmd_ase)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from ._args import THRESHOLD_TIME, parse_values, _exclusive_file_output, _sample, _show_progress
+from ._args import (THRESHOLD_TIME, parse_values, _exclusive_file_output, _sample, _show_progress,
+                    _threshold_loss)
+from ._assumptions import assumption_lines, print_assumptions
 from .cw import _cmd_threshold_cw
 
 
@@ -40,8 +42,7 @@ def _cmd_threshold(args) -> int:
     from ncgain import kinetics
     if getattr(args, "cw", False):
         return _cmd_threshold_cw(args)
-    if getattr(args, "film", None) is not None:
-        raise ValueError("--film needs --cw (the pulsed threshold takes --loss)")
+    loss, film, film_note = _threshold_loss(args)
     sample = _sample(args)
     energy = args.energy
     if energy not in (None, "any"):
@@ -51,17 +52,23 @@ def _cmd_threshold(args) -> int:
             raise ValueError(f"--energy {energy!r}: expected a photon energy in eV or 'any'") \
                 from None
     time = THRESHOLD_TIME if args.time is None else args.time
-    th = kinetics.gain_threshold(sample, time=time, energy=energy, loss=args.loss,
+    th = kinetics.gain_threshold(sample, time=time, energy=energy, loss=loss,
                                  statistics=args.statistics, method=args.method,
                                  n_nanocrystals=args.n_nanocrystals, seed=args.seed,
                                  progress=_show_progress(args))
     how = f"{args.statistics} statistics, {args.method}"
+    kind = "gain threshold" if film is None else "lasing (net modal gain) threshold"
     if math.isinf(th):
         print(f"{sample.name}: no gain up to <N> = the search limit, t = {time:g} ps "
               f"({th.criterion}; {how})")
-        return 0
-    fluence = float(kinetics.pump_fluence(th, sample))
-    print(f"{sample.name}: gain threshold <N> = {th:.4f} excitons per NC = {fluence:.3g} "
-          f"mJ cm^-2 at {sample.pump_energy:g} eV; gain appears at E = {th.energy:.4f} eV, "
-          f"t = {th.time:g} ps ({th.criterion}; {how})")
+    else:
+        fluence = float(kinetics.pump_fluence(th, sample))
+        print(f"{sample.name}: {kind} <N> = {th:.4f} excitons per NC = {fluence:.3g} "
+              f"mJ cm^-2 at {sample.pump_energy:g} eV; gain appears at E = {th.energy:.4f} eV, "
+              f"t = {th.time:g} ps ({th.criterion}; {how})")
+    print_assumptions(assumption_lines(
+        sample, method=args.method, film_note=film_note, statistics=args.statistics,
+        n_nanocrystals=args.n_nanocrystals, seed=args.seed,
+        extra=[f"criterion: {th.criterion}",
+               "pulsed pump: all excitons created at t = 0 (a pulse much shorter than tau_xx)"]))
     return 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._args import parse_values, _count_type, _sample
+from ._args import (parse_values, _add_progress_args, _add_threshold_loss_args, _count_type,
+                    _preset_help, _sample, _show_progress, _threshold_loss)
 
 
 def _parse_core_shell(text: str) -> dict:
@@ -39,7 +40,7 @@ def _parse_vary(items: list[str]) -> dict:
 
 #: ``ncgain sweep`` flags that are observable options: dest -> (option, parser).
 _SWEEP_OPTIONS = {
-    "time": ("time", "values"), "energy": ("energy", "probes"), "loss": ("loss", "values"),
+    "time": ("time", "values"), "energy": ("energy", "probes"),
     "mean_excitons": ("mean_excitons", "values"), "times": ("times", "values"),
     "energies": ("energies", "values"), "t_end": ("t_end", None), "n_times": ("n_times", None),
     "statistics": ("statistics", None), "method": ("method", None),
@@ -67,6 +68,9 @@ def _cmd_sweep(args) -> int:
         elif kind == "probes":
             value = [v.strip() for v in value.split(",") if v.strip()]
         options[key] = value
+    if any(getattr(args, k) is not None for k in ("loss", "loss_fraction", "film")):
+        options["loss"], _, loss_note = _threshold_loss(args, many=True)
+        print(f"sweep: loss: {loss_note}", flush=True)
     definition = sweeps.Sweep(base, _parse_vary(args.vary), args.observable, options=options,
                               grid="points" if args.points else "product", seed=args.seed)
     definition.point_samples()  # every point valid before the store is touched
@@ -79,7 +83,7 @@ def _cmd_sweep(args) -> int:
           flush=True)
     try:
         ds = sweeps.run(definition, out, scheduler=args.scheduler, workers=args.workers,
-                        numba_threads=args.numba_threads, progress=not args.quiet)
+                        numba_threads=args.numba_threads, progress=_show_progress(args))
     except (KeyboardInterrupt, _io.Interrupted) as exc:
         done = sweeps.open_store(out, definition)["done"]
         print(f"\nncgain sweep: interrupted; {done} of {state['n_points']} points are stored in "
@@ -105,9 +109,7 @@ def _add_sweep_parser(sub) -> None:
                     "same command resumes. Observables: "
                     + "; ".join(f"{k}: {o.description}" for k, o in OBSERVABLES.items()))
     g = w.add_mutually_exclusive_group()
-    g.add_argument("--preset", default="type-ii",
-                   help="built-in base sample: type-ii (CdS/ZnSe) or type-i (CdSe); "
-                        "default type-ii")
+    g.add_argument("--preset", default="type-ii", help=_preset_help("built-in base sample"))
     g.add_argument("--sample", metavar="TOML",
                    help="base sample from a TOML file of models.Sample fields (default: none, "
                         "use --preset)")
@@ -132,9 +134,11 @@ def _add_sweep_parser(sub) -> None:
                    help="threshold, cw-threshold, gain-lifetime: probes, comma list of E_X "
                         "(each point's single-exciton line), any (anywhere in the band; not "
                         "for gain-lifetime) or a photon energy in eV (default E_X)")
-    o.add_argument("--loss", metavar="LIST",
-                   help="threshold, cw-threshold: net gain required, in units of "
-                        "alpha_0(peak) (default 0)")
+    _add_threshold_loss_args(o, many=True)
+    o.add_argument("--film", default=None, metavar="TOML|JSON|close-packed",
+                   help="threshold, cw-threshold: gain medium whose loss (cm^-1) the gain must "
+                        "overcome, models.Film fields in a TOML/JSON file or 'close-packed', "
+                        "as for ncgain threshold (default: none, no loss)")
     o.add_argument("--mean-excitons", metavar="LIST|START:STOP:COUNT",
                    help="spectra, gain-lifetime: pump <N> values (required there)")
     o.add_argument("--times", metavar="LIST|START:STOP:COUNT",
@@ -177,5 +181,5 @@ def _add_sweep_parser(sub) -> None:
     w.add_argument("--numba-threads", type=int, default=None,
                    help="Numba threads per point (default: cores // workers on the local "
                         "cluster, 1 on an existing cluster)")
-    w.add_argument("--quiet", action="store_true", help="no progress bar (default: off)")
+    _add_progress_args(w)
     w.set_defaults(func=_cmd_sweep)

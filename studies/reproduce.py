@@ -162,7 +162,7 @@ def _clean_previous(out: Path, report: Path) -> None:
 
 
 def run_all(out: Path, *, quick: bool = False, progress: bool = True,
-            report: Path | None = None, studies=STUDIES) -> Path:
+            report: Path | None = None, studies=STUDIES, summary: bool | None = None) -> Path:
     """Run ``studies`` and write their files and the report; returns the report path.
 
     Parameters
@@ -178,6 +178,8 @@ def run_all(out: Path, *, quick: bool = False, progress: bool = True,
         are relative to it.
     studies : sequence of str, default STUDIES
         Names of the study modules to run, in order (see :func:`load_study`).
+    summary : bool, optional
+        Print each study's time and the files written (default: as ``progress``).
 
     Returns
     -------
@@ -196,10 +198,12 @@ def run_all(out: Path, *, quick: bool = False, progress: bool = True,
     report = Path(report) if report is not None else out / "report.md"
     _io.check_writable_dir(report.parent, "--report folder")
     with _io.exclusive_output(out, lock=out / LOCK):
-        return _run_locked(out, quick=quick, progress=progress, report=report, studies=studies)
+        return _run_locked(out, quick=quick, progress=progress, report=report, studies=studies,
+                           summary=progress if summary is None else summary)
 
 
-def _run_locked(out: Path, *, quick: bool, progress: bool, report: Path, studies) -> Path:
+def _run_locked(out: Path, *, quick: bool, progress: bool, report: Path, studies,
+                summary: bool) -> Path:
     import matplotlib
     matplotlib.use("Agg")
     _clean_previous(out, report)
@@ -241,7 +245,7 @@ def _run_locked(out: Path, *, quick: bool, progress: bool, report: Path, studies
                   for f in files},
     }
     _io.write_text(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    if progress:
+    if summary:
         for name, seconds in timings.items():
             print(f"  {name}: {seconds:.1f} s")
         print(f"wrote {report} and {len(timings)} datasets and figures in {out}")

@@ -58,7 +58,7 @@ def test_threshold_time_default_is_the_documented_3_ps():
 
 
 def test_threshold_any_reports_the_energy_where_gain_appears(capsys):
-    assert cli.main(["threshold", "--energy", "any", "--loss", "0.05", "--quiet"]) == 0
+    assert cli.main(["threshold", "--energy", "any", "--loss-fraction", "0.05", "--quiet"]) == 0
     out = capsys.readouterr().out
     expected = kinetics.gain_threshold(models.presets.TYPE_II_CDS_ZNSE, time=3.0, energy="any",
                                        loss=0.05)
@@ -191,7 +191,7 @@ def test_threshold_cw_prints_intensity_rate_and_assumptions(capsys, tmp_path):
     th = kinetics.cw_threshold(models.presets.TYPE_II_CDS_ZNSE)
     i = float(kinetics.pump_intensity(th, models.presets.TYPE_II_CDS_ZNSE)[0])
     assert f"{i:.4g} W cm^-2" in out and f"G = {float(th):.4g}" in out
-    assert "assumptions:" in out and "no film: gain threshold" in out and "sigma_pump" in out
+    assert "assumptions:" in out and "no loss: a gain threshold" in out and "sigma_pump" in out
     film = tmp_path / "film.toml"
     film.write_text('absorption_coefficient = 4000.0\nconfinement_factor = 0.5\nloss = 100.0\n')
     assert cli.main(["threshold", "--cw", "--preset", "type-ii", "--film", str(film)]) == 0
@@ -206,8 +206,9 @@ def test_threshold_cw_prints_intensity_rate_and_assumptions(capsys, tmp_path):
     (["--cw", "--film", "missing.toml"], "no such file"),
     (["--cw", "--time", "3"], "steady state"),
     (["--cw", "--loss", "0.1", "--film", "close-packed"], "either --loss or --film"),
-    (["--film", "close-packed"], "--film needs --cw"),
-    (["--cw", "--loss", "5"], "no steady-state net gain"),
+    (["--loss-fraction", "0.1", "--film", "close-packed"], "either --loss-fraction or --film"),
+    (["--cw", "--loss-fraction", "5"], "no steady-state net gain"),
+    (["--loss", "-1"], "[0, 1e6]"),
 ])
 def test_threshold_cw_bad_arguments(args, message, capsys):
     assert cli.main(["threshold", *args]) == 2

@@ -251,7 +251,7 @@ def test_cli_sweep_on_a_scheduler_address_and_resume(client, tmp_path, capsys):
         assert list(ds.probe.values) == ["E_X", "any"]
     assert cli.main(args + ["--scheduler", "serial"]) == 0
     assert "3 points (3 already stored)" in capsys.readouterr().out
-    assert cli.main(args[:-3] + ["--loss", "0.05", "--out", str(tmp_path / "out"),
+    assert cli.main(args[:-3] + ["--loss-fraction", "0.05", "--out", str(tmp_path / "out"),
                                  "--scheduler", "serial"]) == 2
     assert "different sweep" in capsys.readouterr().err
     assert cli.main(["sweep", "--vary", "linewidth=0.05", "--out", str(tmp_path / "o2"),
