@@ -40,7 +40,7 @@ from .workload import (CW_WORKLOAD, MEMORY_EXTRA_FULL, MIB, SIZES_FULL, SIZES_QU
                        TARGETS, WORKLOAD, _LAST_CPU, _best_of, _cw_problem, _fmt, _problem,
                        _spawn, _table, workload_sample, workload_times)
 
-__all__ = ["run", "report"]
+__all__ = ["run", "report", "fresh_import_seconds"]
 
 
 def _worker_throughput(spec: dict) -> dict:
@@ -140,10 +140,34 @@ def _worker_memory(spec: dict) -> dict:
             "peak_mib": peak / MIB, "growth_mib": (peak - base) / MIB, "seconds": sec}
 
 
+def fresh_import_seconds(module: str = "ncgain.kinetics") -> float:
+    """Wall time of ``import module`` in a fresh interpreter (nothing of ours cached).
+
+    Timed inside a new ``python -c`` process, so that the import is not the no-op of a
+    module already in ``sys.modules`` (the interpreter's own start-up is not counted).
+
+    Parameters
+    ----------
+    module : str, default "ncgain.kinetics"
+        The module to import.
+
+    Returns
+    -------
+    float
+        Seconds.
+    """
+    import subprocess
+    import sys
+    code = ("import time; t0 = time.perf_counter(); import " + module
+            + "; print(repr(time.perf_counter() - t0))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def _worker_compile(spec: dict) -> dict:
     """First call (compile or cache load) minus a warm call of the same problem."""
-    t0 = time.perf_counter()
-    t_import = time.perf_counter() - t0
+    t_import = fresh_import_seconds("ncgain.kinetics")
     mean = np.array([WORKLOAD["mean_excitons"]])
     problem = _problem(2000, 16)
     first, _ = _best_of(lambda: problem.monte_carlo_counts(mean), 1)
