@@ -25,5 +25,7 @@ fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
 ds.absorption.sel(time=3.0).plot.line(x="energy", ax=axes[0])  # axes label themselves
 ds.population.sel(mean_excitons=1.0).plot.line(x="excitons", ax=axes[1], marker="o")
 axes[0].axhline(0.0, color="k", lw=0.8)                      # gain below this line
+axes[0].set_title("absorption 3 ps after the pulse")
+axes[1].set_title("<N> = 1 (2.0 mJ cm$^{-2}$)")              # xarray's own title is too long
 fig.savefig(OUT, dpi=90)
 print(f"wrote {OUT}")

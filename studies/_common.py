@@ -82,10 +82,36 @@ def figure(*args, **kwargs):
     Returns
     -------
     matplotlib.figure.Figure
-        A new figure, not registered with pyplot.
+        A new figure, not registered with pyplot, with constrained layout unless
+        ``layout`` says otherwise (no clipped labels).
     """
     from matplotlib.figure import Figure
+    kwargs.setdefault("layout", "constrained")
     return Figure(*args, **kwargs)
+
+
+def distinct_colours(n: int) -> list:
+    """``n`` colours that differ: the default cycle up to 10, a colormap beyond.
+
+    Parameters
+    ----------
+    n : int
+        Number of curves.
+
+    Returns
+    -------
+    list
+        Colours (names or RGBA tuples), all different.
+
+    Examples
+    --------
+    >>> len(set(map(tuple, distinct_colours(16))))
+    16
+    """
+    if n <= 10:
+        return [f"C{i}" for i in range(n)]
+    from matplotlib import colormaps
+    return [tuple(c) for c in colormaps["viridis"](np.linspace(0.0, 0.95, n))]
 
 
 def schema(study: str, **constants) -> dict:

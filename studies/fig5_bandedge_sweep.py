@@ -270,7 +270,7 @@ def plot(ds: xr.Dataset):
     ax.axvline(float(ds.several_times), color="k", ls=":", lw=0.8)
     ax.plot([5.0], [2.0], "r*", ms=12, label="paper (~5x, quadratic)")
     ax.set_xlabel("type-I / type-II gain threshold at 3 ps")
-    ax.set_ylabel("type-I bleach log-log slope at its gain band (0: induced absorption)")
+    ax.set_ylabel("type-I bleach log-log slope at its gain band\n(0: induced absorption)")
     ax.legend(fontsize=7)
     ax.set_title("Fig. 5 re-examined: plausible type-I band edges")
     return fig

@@ -260,7 +260,7 @@ def plot(ds: xr.Dataset):
                       label=label)
             axis.plot(t[pos], sel.bleach_exact.values[pos], "-", lw=0.7, color=col)
             fit_t = pos & (t >= float(ds.attrs["fit_start_ps"]))
-            axis.plot(t[fit_t], sel.bleach_fit.values[fit_t], "k--", lw=0.8)
+            axis.plot(t[fit_t], sel.bleach_fit.values[fit_t], "--", color=col, lw=0.9)
         axis.set_xscale("log")
         axis.set_xlabel("time after the pump (ps)")
         axis.set_ylabel("-dalpha/alpha_0")

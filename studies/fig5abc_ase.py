@@ -44,7 +44,7 @@ import xarray as xr
 
 from ncgain import kinetics, models
 
-from ._common import STUDY_FILM, attach, figure, gain_criterion_text
+from ._common import STUDY_FILM, attach, distinct_colours, figure, gain_criterion_text
 from ._stripe import ASE_AMPLIFICATION, STRIPE_LENGTH, band_threshold, first_gain_fluence
 
 NAME = "fig5abc_ase"
@@ -180,14 +180,15 @@ def plot(ds: xr.Dataset):
     matplotlib.figure.Figure
         The figure (not attached to pyplot).
     """
-    fig = figure(figsize=(12, 4))
+    fig = figure(figsize=(12, 4.2), layout="constrained")
     axes = fig.subplots(1, 3)
+    colours = distinct_colours(ds.sizes["fluence"])   # a colormap beyond 10 fluences
     for i, key in enumerate(ds.preset.values[:2]):
         ax = axes[i]
         e = ds.channel_energy.isel(preset=i).values
         for j, f in enumerate(ds.fluence.values):
             ax.semilogy(e, ds.edge_emission_integrated.isel(preset=i, fluence=j),
-                        color=f"C{j % 10}", lw=1, label=f"{f:.2g}" if j % 3 == 0 else None)
+                        color=colours[j], lw=1, label=f"{f:.2g}" if j % 3 == 0 else None)
         ax.set_xlabel("photon energy (eV)")
         ax.set_ylabel("time-integrated edge emission (arb.)")
         ax.set_title(str(key))
@@ -201,7 +202,6 @@ def plot(ds: xr.Dataset):
     ax.set_xlabel("pump fluence (mJ cm$^{-2}$)")
     ax.set_ylabel("amplification (edge / unamplified)")
     ax.legend(fontsize=7)
-    fig.tight_layout()
     return fig
 
 

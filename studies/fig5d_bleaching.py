@@ -91,6 +91,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     probes = _probe_energies()
     bleach_mc = np.empty((len(probes), mean.size))
     bleach_me = np.empty_like(bleach_mc)
+    bleach_se = np.empty_like(bleach_mc)
     items = list(probes.items())
     if progress:
         from tqdm.auto import tqdm
@@ -100,6 +101,8 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
             ds = kinetics.simulate_pulsed(sample, mean, [PROBE_TIME], energies=[energy],
                                           n_nanocrystals=n_nc, seed=seed, method=method)
             out[i] = ds.bleach.isel(time=0, energy=0).values
+            if method == "monte-carlo":
+                bleach_se[i] = ds.bleach_se.isel(time=0, energy=0).values
     # Where would the type-I bleach start quadratically? Where the single-exciton
     # bleach is cancelled by its red-shifted X -> XX absorption.
     t1 = models.presets.TYPE_I_CDSE
@@ -118,6 +121,11 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         {
             "bleach_mc": (("probe", "mean_excitons"), bleach_mc,
                           {**one, "long_name": f"-dalpha/alpha_0 at {PROBE_TIME:g} ps, Monte Carlo"}),
+            "bleach_mc_se": (("probe", "mean_excitons"), bleach_se,
+                             {**one, "long_name": "standard error of bleach_mc",
+                              "description": "exact standard error of the Monte Carlo "
+                                             "estimate, sqrt(Var(one NC) / N) from the master "
+                                             "equation (kinetics.output.standard_errors)"}),
             "bleach": (("probe", "mean_excitons"), bleach_me,
                        {**one, "long_name": f"-dalpha/alpha_0 at {PROBE_TIME:g} ps, exact"}),
             "probe_energy": ("probe", [e for _, e, _ in probes.values()],
@@ -176,9 +184,15 @@ def plot(ds: xr.Dataset):
         label = f"{p} ({float(ds.probe_energy.sel(probe=p)):.3f} eV)"
         c = colours.get(str(p), "k")
         ax.plot(n, np.where(me > 0, me, np.nan), color=c, label=label)
-        ax.plot(n, np.where(mc > 0, mc, np.nan), "o", color=c, ms=3, mfc="none")
+        # Monte Carlo points with their standard errors (1 sigma): a 1-sigma deviation
+        # from the exact line is noise, not a bias.
+        se = ds.bleach_mc_se.sel(probe=p).values if "bleach_mc_se" in ds else None
+        pos = mc > 0
+        ax.errorbar(n[pos], mc[pos], yerr=None if se is None else se[pos], fmt="o", color=c,
+                    ms=3, mfc="none", elinewidth=0.8, capsize=1.5)
         ax2.plot(n, me, color=c, label=label)
-        ax2.plot(n, mc, "o", color=c, ms=3, mfc="none")
+        ax2.errorbar(n, mc, yerr=se, fmt="o", color=c, ms=3, mfc="none", elinewidth=0.8,
+                     capsize=1.5)
     guide = np.geomspace(n[0], 1.0, 10)
     ax.plot(guide, 1.5 * guide, "k--", lw=0.8, label="linear")
     ax.plot(guide, guide ** 2, "k:", lw=0.8, label="quadratic")
@@ -194,7 +208,7 @@ def plot(ds: xr.Dataset):
     # Below both panels, where it covers no data; circles are the Monte Carlo points.
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Line2D([], [], marker="o", ls="none", color="0.3", ms=4, mfc="none"))
-    labels.append("Monte Carlo (lines: master equation)")
+    labels.append("Monte Carlo ± 1 standard error (lines: master equation)")
     fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
     ax.set_title("Fig. 5d: bleaching (log-log; gain shaded)")
     ax2.set_title("same, linear axis (induced absorption < 0)")

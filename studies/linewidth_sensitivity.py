@@ -59,6 +59,7 @@ T_AFTER = 650.0        # ps: after Auger decay, 5 tau_XX of the type-II preset
 GAMMA_RANGE = (0.010, 0.150)   # eV
 SEARCH_LIMIT = 10.0    # <N>: gain_threshold's default upper end (Poisson)
 PRESETS = (("type-II", "type-ii"), ("type-I", "type-i"))
+ARTEFACT_BELOW_MEV = 20.0   #: Gamma (meV) up to which the figure marks a grid artefact
 
 
 def linewidths(quick: bool) -> np.ndarray:
@@ -323,6 +324,8 @@ def plot(ds: xr.Dataset):
                    label=f"cut-off of X gain at {T_AFTER:g} ps (exact p1, p2)")
         ax.axvline(1e3 * models.presets.get(label.lower()).linewidth, color="0.5", lw=0.8,
                    ls="-.", label="preset Gamma")
+        ax.axvspan(g.min() - 2.0, ARTEFACT_BELOW_MEV, color="0.88", hatch="//", zorder=0,
+                   label=f"Gamma <= {ARTEFACT_BELOW_MEV:g} meV: grid artefact, not physics")
         ax.set_yscale("log")
         ax.set_xlabel("ensemble line width Gamma (meV)")
         ax.set_title(f"{label}: Delta_XX = {1e3 * float(sel.delta_xx):+.0f} meV (missing "

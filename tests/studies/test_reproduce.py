@@ -10,10 +10,8 @@ from ncgain.studies import reproduce
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("reproduce")
-    assert cli.main(["reproduce", "--quick", "--quiet", "--out", str(folder)]) == 0
-    return folder
+def out(reproduce_quick):
+    return reproduce_quick   # one quick run, shared with tests/studies/test_figures.py
 
 
 def test_every_file_is_written(out):
