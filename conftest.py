@@ -35,8 +35,10 @@ ROOT = Path(__file__).resolve().parent
 
 # Scripts and configuration files that are not modules of the package: they must not be
 # imported by --doctest-modules (docs/quickstart.py would run its simulation at import).
+# examples/ is the sphinx-gallery (built and run by tests/test_api_docs.py), not tests or
+# doctests: importing a plot_*.py would run its simulation.
 collect_ignore = ["docs/quickstart.py", "docs/api/conf.py", "docs/api/_build",
-                  "docs/api/generated"]
+                  "docs/api/generated", "docs/api/auto_examples", "examples"]
 
 
 # --- documentation code blocks -------------------------------------------------------

@@ -7,6 +7,7 @@ undocumented parameter or without a Returns section fails here.
 
 import importlib
 import inspect
+import os
 import pkgutil
 import re
 import shutil
@@ -24,6 +25,8 @@ MODULES = ["ncgain.fileio"]
 
 pytest.importorskip("sphinx")
 pytest.importorskip("numpydoc")
+pytest.importorskip("sphinx_gallery")
+EXAMPLES = API_SOURCE.parents[1] / "examples"
 
 
 def _public_modules():
@@ -52,9 +55,10 @@ def built_reference(tmp_path_factory):
     src = tmp / "src"
     shutil.copytree(API_SOURCE, src, ignore=shutil.ignore_patterns("_build", "generated"))
     out = tmp / "html"
+    env = {**os.environ, "NCGAIN_EXAMPLES": str(EXAMPLES), "MPLBACKEND": "Agg"}
     res = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q",
                           "-b", "html", "-d", str(tmp / "doctrees"), str(src), str(out)],
-                         capture_output=True, text=True, timeout=600)
+                         capture_output=True, text=True, timeout=600, env=env)
     assert res.returncode == 0, f"sphinx-build failed:\n{res.stdout}\n{res.stderr}"
     return out
 

@@ -7,6 +7,7 @@ ncgain.studies, ncgain.benchmarks, ncgain.cli and ncgain.fileio recursively, so 
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -23,10 +24,26 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
     "numpydoc",
+    "sphinx_gallery.gen_gallery",
 ]
 
+# The gallery: the repository's examples/ (sphinx-gallery runs every plot_*.py and
+# renders its figures into auto_examples/). tests/test_api_docs.py builds from a copy of
+# this folder and says where examples/ is through NCGAIN_EXAMPLES.
+_EXAMPLES = Path(os.environ.get("NCGAIN_EXAMPLES",
+                                Path(__file__).resolve().parents[2] / "examples"))
+sphinx_gallery_conf = {
+    "examples_dirs": str(_EXAMPLES),
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "abort_on_example_error": True,
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "matplotlib_animations": False,
+}
+
 templates_path = ["_templates"]
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
 root_doc = "index"
 
 # One page per module (its members documented in place), written to generated/.
