@@ -135,7 +135,13 @@ def assumption_lines(sample, *, method: str, film=None, film_note: str | None = 
 
 
 def print_assumptions(lines) -> None:
-    """Print ``lines`` under an ``assumptions:`` header, indented by two spaces."""
+    """Print ``lines`` under an ``assumptions:`` header, indented by two spaces.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        The lines, e.g. from :func:`assumption_lines`.
+    """
     print("assumptions:")
     for line in lines:
         print(f"  {line}")

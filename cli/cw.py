@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from ._args import _film, _sample, _threshold_loss  # noqa: F401 (_film re-exported)
-from ._assumptions import assumption_lines, print_assumptions
+from . import _assumptions
 
 
 def _cmd_threshold_cw(args) -> int:
@@ -38,7 +38,7 @@ def _cmd_threshold_cw(args) -> int:
     if film is None:
         film_note += (" (pass --film FILE.toml, --film close-packed or --loss CM^-1 for a "
                       "lasing threshold)")
-    print_assumptions(assumption_lines(
+    _assumptions.print_assumptions(_assumptions.assumption_lines(
         sample, method="closed-form", film_note=film_note, intensity=intensity,
         extra=[f"criterion: {th.criterion}",
                f"I = G h nu / sigma_pump with mean sigma_pump = {sigma:.4g} cm^2 (the threshold "

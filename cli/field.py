@@ -7,7 +7,7 @@ from pathlib import Path
 from ._args import (ASE_N_NANOCRYSTALS, LASE_N_NANOCRYSTALS, LOSS_FRACTION_HELP, LOSS_HELP,
                     parse_values, _add_progress_args, _add_sample_args, _count_type,
                     _exclusive_file_output, _film, _sample, _show_progress)
-from ._assumptions import assumption_lines, print_assumptions
+from . import _assumptions
 
 def _photon_film_args(p):
     p.add_argument("--film", metavar="TOML|JSON|close-packed", default=None,
@@ -103,7 +103,7 @@ def _cmd_lase(args) -> int:
     _print_lase_report(ds, sample)
     e_x = sample.exciton_energy
     tau_c = cav.lifetime(e_x)
-    print_assumptions(assumption_lines(
+    _assumptions.print_assumptions(_assumptions.assumption_lines(
         sample, method=args.method, film=film, intensity=intensity,
         n_nanocrystals=ds.attrs.get("n_nanocrystals"), seed=ds.attrs.get("seed"),
         cavity=(f"cavity: tau_c = {tau_c:.4g} ps at E_X (Q = {_quality(tau_c, e_x):.4g}), "
@@ -152,7 +152,10 @@ def _cmd_ase(args) -> int:
     print(f"wrote {out} ({sample.name}, stripe L = {args.length:g} cm, {args.method})")
     for f, a in zip(fluence, amp):
         print(f"  {f:8.3g} mJ cm^-2: largest amplification (edge / unamplified) {a:.3g}")
-    print_assumptions(assumption_lines(
+    from ._ase_report import ase_band_report
+    for line in ase_band_report(ds, sample, fluence):
+        print(f"  {line}")
+    _assumptions.print_assumptions(_assumptions.assumption_lines(
         sample, method=args.method, film=film,
         n_nanocrystals=ds.attrs.get("n_nanocrystals"), seed=ds.attrs.get("seed"),
         cavity=(f"stripe: L = {args.length:g} cm in {args.slices} slices, beta = "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ._args import (THRESHOLD_TIME, parse_values, _exclusive_file_output, _sample, _show_progress,
                     _threshold_loss)
-from ._assumptions import assumption_lines, print_assumptions
+from . import _assumptions
 from .cw import _cmd_threshold_cw
 
 
@@ -66,7 +66,7 @@ def _cmd_threshold(args) -> int:
         print(f"{sample.name}: {kind} <N> = {th:.4f} excitons per NC = {fluence:.3g} "
               f"mJ cm^-2 at {sample.pump_energy:g} eV; gain appears at E = {th.energy:.4f} eV, "
               f"t = {th.time:g} ps ({th.criterion}; {how})")
-    print_assumptions(assumption_lines(
+    _assumptions.print_assumptions(_assumptions.assumption_lines(
         sample, method=args.method, film_note=film_note, statistics=args.statistics,
         n_nanocrystals=args.n_nanocrystals, seed=args.seed,
         extra=[f"criterion: {th.criterion}",
