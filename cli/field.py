@@ -100,33 +100,14 @@ def _cmd_lase(args) -> int:
         print(f"  steady-state gain threshold at the cavity loss: G = {g_th:.4g} ps^-1 per NC "
               f"= {i_th:.4g} W cm^-2 at {ds.attrs['gain_threshold_energy_eV']:.4f} eV")
         intensity = kinetics.cavity.intensity_from_generation_rate(kw["generation_rate"], sample)
-    _print_lase_report(ds, sample)
-    e_x = sample.exciton_energy
-    tau_c = cav.lifetime(e_x)
+    from ._field_report import lase_report
+    for line in lase_report(ds):
+        print(f"  {line}")
     _assumptions.print_assumptions(_assumptions.assumption_lines(
-        sample, method=args.method, film=film, intensity=intensity,
+        sample, method=args.method, film=film, intensity=intensity, cavity=cav,
         n_nanocrystals=ds.attrs.get("n_nanocrystals"), seed=ds.attrs.get("seed"),
-        cavity=(f"cavity: tau_c = {tau_c:.4g} ps at E_X (Q = {_quality(tau_c, e_x):.4g}), "
-                f"beta = {cav.spontaneous_coupling:g}, {cav.channels} spectral channels"),
         extra=_library_assumptions(ds, args.method, pulsed="mean_excitons" in kw)))
     return 0
-
-
-def _quality(tau_c_ps: float, energy_ev: float) -> float:
-    """Q = omega tau_c of a photon of ``energy_ev`` with lifetime ``tau_c_ps``."""
-    hbar_ev_ps = 6.582119569e-4
-    return energy_ev / hbar_ev_ps * tau_c_ps
-
-
-def _print_lase_report(ds, sample) -> None:
-    """The L-L analysis of ``ds`` (kink threshold, slope efficiency, line, Q, beta), if present."""
-    for key, label, unit in _LASE_REPORT:
-        if key in ds.attrs:
-            print(f"  {label}: {ds.attrs[key]:.4g}{unit}")
-
-
-#: Attributes of the cavity analysis printed by ``ncgain lase`` (when the dataset has them).
-_LASE_REPORT = ()
 
 
 def _cmd_ase(args) -> int:
@@ -152,16 +133,14 @@ def _cmd_ase(args) -> int:
     print(f"wrote {out} ({sample.name}, stripe L = {args.length:g} cm, {args.method})")
     for f, a in zip(fluence, amp):
         print(f"  {f:8.3g} mJ cm^-2: largest amplification (edge / unamplified) {a:.3g}")
-    from ._ase_report import ase_band_report
-    for line in ase_band_report(ds, sample, fluence):
+    from ._field_report import ase_report
+    for line in ase_report(ds):
         print(f"  {line}")
     _assumptions.print_assumptions(_assumptions.assumption_lines(
-        sample, method=args.method, film=film,
+        sample, method=args.method, film=film, stripe=stripe,
         n_nanocrystals=ds.attrs.get("n_nanocrystals"), seed=ds.attrs.get("seed"),
-        cavity=(f"stripe: L = {args.length:g} cm in {args.slices} slices, beta = "
-                f"{args.beta:g}, {args.channels} spectral channels; pulsed pump, excitons "
-                "created at t = 0"),
-        extra=_library_assumptions(ds, args.method, pulsed=True)))
+        extra=["pulsed pump: excitons created at t = 0",
+               *_library_assumptions(ds, args.method, pulsed=True)]))
     return 0
 
 

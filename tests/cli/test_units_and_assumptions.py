@@ -18,9 +18,11 @@ CLOSE = models.Film.close_packed()
 SCALE = CLOSE.confinement_factor * CLOSE.absorption_coefficient   # cm^-1 per alpha_0(peak)
 
 #: The lines every prediction's assumptions must contain.
-ASSUMPTION_KEYS = ("state model: 'two-channel'", "radiative law: 'einstein'",
-                   "Auger law: 'statistical'", "tau_xx = 130 ps is the measured total",
-                   "sigma_pump = 2.403e-16 cm^2 at 3 eV from preset 'type-ii'")
+ASSUMPTION_KEYS = ("state model: two-channel band edge",
+                   "radiative law: k_rad(n) = s_rad(n) / tau_x, radiative_scaling = 'einstein'",
+                   "Auger law: k_A(n) = s_A(n) / tau_A, auger_scaling = 'statistical'",
+                   "tau_xx = 130 ps is the measured total biexciton lifetime",
+                   "sigma_pump = 2.403e-16 cm^2 at 3 eV: the presets' assumption")
 
 
 def _assumptions(out: str) -> list[str]:
@@ -185,8 +187,7 @@ def test_user_sample_sigma_pump_source_is_named(tmp_path, capsys):
     toml.write_text('preset = "type-ii"\nsigma_pump = 1e-15\n')
     assert cli.main(["threshold", "--sample", str(toml), "--statistics", "single"]) == 0
     lines = _assumptions(capsys.readouterr().out)
-    assert "sigma_pump = 1e-15 cm^2 at 3 eV from your sample's sigma_pump field (not a preset " \
-           "value: its source is yours)" in lines
+    assert "sigma_pump = 1e-15 cm^2 at 3 eV: given by the sample" in lines
     toml.write_text('preset = "type-ii"\ntau_xx = 100.0\ntau_xx_meaning = "auger"\n')
     assert cli.main(["threshold", "--sample", str(toml), "--statistics", "single"]) == 0
     lines = _assumptions(capsys.readouterr().out)
