@@ -89,8 +89,12 @@ def _cmd_lase(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     from ncgain import fileio as _io
     with _exclusive_file_output(out, "--out"):
-        ds = kinetics.simulate_cavity(sample, film, cav, times, progress=_show_progress(args),
-                                      **_monte_carlo_kwargs(args, LASE_N_NANOCRYSTALS), **kw)
+        try:
+            ds = kinetics.simulate_cavity(sample, film, cav, times,
+                                          progress=_show_progress(args),
+                                          **_monte_carlo_kwargs(args, LASE_N_NANOCRYSTALS), **kw)
+        except RuntimeError as exc:   # a method's limit (message says what to do): one line
+            raise ValueError(str(exc)) from None
         _io.write_netcdf(ds, out)
     print(f"wrote {out} ({sample.name}, {args.method})")
     intensity = None
@@ -126,8 +130,12 @@ def _cmd_ase(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     from ncgain import fileio as _io
     with _exclusive_file_output(out, "--out"):
-        ds = kinetics.simulate_stripe(sample, film, stripe, times, fluence=fluence,
-                                      progress=_show_progress(args), **_ase_method_kwargs(args))
+        try:
+            ds = kinetics.simulate_stripe(sample, film, stripe, times, fluence=fluence,
+                                          progress=_show_progress(args),
+                                          **_ase_method_kwargs(args))
+        except RuntimeError as exc:   # a method's limit (message says what to do): one line
+            raise ValueError(str(exc)) from None
         _io.write_netcdf(ds, out)
     amp = (ds.edge_emission_integrated / ds.edge_emission_unamplified).max("channel").values
     print(f"wrote {out} ({sample.name}, stripe L = {args.length:g} cm, {args.method})")

@@ -4,6 +4,7 @@ import math
 import re
 
 import numpy as np
+import pytest
 import xarray as xr
 
 from ncgain import cli, kinetics, models
@@ -76,3 +77,64 @@ def test_assumptions_flag_a_lase_intensity_above_the_photostability_limit():
                                 f"{top / PHOTOSTABILITY_LIMIT:.3g}x the photostability limit")
     low = assumption_lines(TYPE_II, method="rate-equations", film=film, intensity=[1e3])
     assert low[-1].startswith("pump intensity at most 1e+03 W cm^-2, within the")
+
+
+FROM_SCRATCH = """name = "my gamma-0 sample"
+exciton_energy = 2.05
+delta_xx = 0.08
+linewidth = 0.05
+tau_x = 2000.0
+tau_xx = 100.0
+sigma_pump = 3e-16
+pump_energy = 3.0
+"""   # homogeneous_linewidth left at its default 0: a delta homogeneous line
+
+
+@pytest.mark.parametrize("method, fluence", [
+    ([], "1,4"), (["--method", "monte-carlo", "--n-nanocrystals", "500"], "0.5,1.5")])
+def test_ase_on_a_from_scratch_gamma_0_sample(tmp_path, capsys, method, fluence):
+    toml = tmp_path / "g0.toml"
+    toml.write_text(FROM_SCRATCH)
+    assert models.Sample.from_file(toml).homogeneous_linewidth == 0.0
+    out = tmp_path / "g0.nc"
+    assert cli.main(["ase", "--sample", str(toml), "--fluence", fluence, "--slices", "2",
+                     "--channels", "8", "--times", "0,30,300", *method, "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert re.search(r"^  X band: ", text, re.M) and re.search(r"^  XX band: ", text, re.M)
+    assert "first band to reach ASE" in text or "no band reaches ASE" in text
+    assert "homogeneous gaussian gamma = 0 eV (a delta line)" in text
+    assert ("Monte Carlo" in text.split("assumptions:", 1)[1]) == bool(method)
+    with xr.open_dataset(out) as ds:
+        assert "ase_threshold_fluence" in ds and ds.attrs["Conventions"]
+
+
+def test_a_monte_carlo_beyond_its_limit_is_one_line_not_a_traceback(tmp_path, capsys):
+    # Far above threshold the explicit light of the Monte Carlo stripe cannot advance: the
+    # library says so (RuntimeError naming the remedy); the command prints it on one line.
+    toml = tmp_path / "g0.toml"
+    toml.write_text(FROM_SCRATCH)
+    assert cli.main(["ase", "--sample", str(toml), "--fluence", "4", "--slices", "2",
+                     "--channels", "8", "--times", "0,30", "--method", "monte-carlo",
+                     "--n-nanocrystals", "500", "--out", str(tmp_path / "x.nc")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "use method='rate-equations'" in err[0]
+    assert not (tmp_path / "x.nc").exists()
+
+
+def test_lase_on_a_from_scratch_gamma_0_sample_reports_the_l_l_analysis(tmp_path, capsys):
+    toml = tmp_path / "g0.toml"
+    toml.write_text(FROM_SCRATCH)
+    out = tmp_path / "lase.nc"
+    assert cli.main(["lase", "--sample", str(toml), "--q", "2500", "--generation-rate",
+                     "1e-3,4e-3", "--times", "0,1000", "--channels", "8",
+                     "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    with xr.open_dataset(out) as ds:
+        assert f"L-L kink threshold: {float(ds.kink_threshold_intensity):.4g} W cm^-2" in text
+        assert f"slope efficiency: {float(ds.slope_efficiency):.4g} (quantum)" in text
+        assert f"lasing line: {float(ds.lasing_energy):.4f} eV" in text
+        assert (f"cavity: tau_c = {float(ds.photon_lifetime):.4g} ps, Q = 2500, beta = 0.001"
+                in text)
+    lines = text.split("assumptions:", 1)[1].strip().splitlines()
+    assert not any("Monte Carlo" in line for line in lines)   # a rate-equation run
+    assert lines[-1].strip().startswith("WARNING: pump intensity")   # ~1e7 W cm^-2 > 1e4
