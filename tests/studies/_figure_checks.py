@@ -67,9 +67,12 @@ def indistinguishable_lines(fig) -> list[str]:
     from matplotlib.colors import to_hex
     bad = []
     for i, ax in enumerate(fig.axes):
-        # Data lines only: axhline/axvline markers live in blended axes coordinates.
+        # Data lines only: axhline/axvline markers live in blended axes coordinates, and
+        # the caps of an error bar belong to its points.
+        caps = {id(c) for cont in ax.containers if hasattr(cont, "has_yerr")
+                for c in cont.lines[1]}
         lines = [ln for ln in ax.get_lines() if ln.get_visible() and len(ln.get_xdata()) > 1
-                 and ln.get_transform() == ax.transData]
+                 and ln.get_transform() == ax.transData and id(ln) not in caps]
         if len(lines) <= 1:
             continue
         seen = {}
