@@ -225,13 +225,18 @@ def _client(scheduler, workers, n_missing, numba_threads):
     # cluster starts, SIGINT is blocked in this thread -- the threads dask creates now, and
     # the worker processes they spawn, inherit the blocked mask, so the workers never see
     # it (restarted workers also get SIG_IGN from the plugin) -- and SIGINT/SIGTERM are
-    # deferred here: raised once the cluster object exists, so it is closed, never leaked.
+    # deferred here: raised once the cluster and its client exist, so both are closed.
     main = threading.current_thread() is threading.main_thread()
     pending = []
     cluster = client = None
     import dask
     try:
         if main:
+            # The resource tracker is started now, not by dask's first queue: starting it
+            # unblocks SIGINT in the calling thread (multiprocessing, bpo-33613), which
+            # would undo the mask below in dask's IO-loop thread.
+            from multiprocessing import resource_tracker
+            resource_tracker.ensure_running()
             handlers = {s: signal.signal(s, lambda signum, _: pending.append(signum))
                         for s in (signal.SIGINT, signal.SIGTERM)}
             mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -250,6 +255,11 @@ def _client(scheduler, workers, n_missing, numba_threads):
                                        # heartbeat failing while the cluster closes after
                                        # Ctrl-C) would be noise.
                                        silence_logs=logging.CRITICAL)
+            # Deferred too: a broadcast cut short by closing the cluster would print
+            # "Future exception was never retrieved".
+            client = Client(cluster)
+            from ._dask_plugins import IgnoreInterrupt
+            client.register_plugin(IgnoreInterrupt())
         finally:
             if main:
                 for s, h in handlers.items():
@@ -258,9 +268,6 @@ def _client(scheduler, workers, n_missing, numba_threads):
                 signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 if pending:
                     signal.raise_signal(pending[0])
-        client = Client(cluster)
-        from ._dask_plugins import IgnoreInterrupt
-        client.register_plugin(IgnoreInterrupt())
         yield client, threads
     finally:
         with _io.critical():   # a further signal waits until the workers are gone
