@@ -41,7 +41,7 @@ def _core_shell_base(text: str):
         raise ValueError(f"--core-shell: unknown key(s) {unknown}; known: {sorted(params)}")
     try:
         return sweeps.CoreShell(**kwargs)
-    except TypeError as exc:   # e.g. a number where a material name is expected
+    except (TypeError, ValueError) as exc:   # name the option the value came from
         raise ValueError(f"--core-shell {text!r}: {exc}") from None
 
 
