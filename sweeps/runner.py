@@ -122,8 +122,9 @@ def _check_scheduler(scheduler) -> None:
         return
     if _is_address(scheduler):
         from distributed.comm.addressing import parse_address
+        from distributed.comm.registry import get_backend
         try:
-            parse_address(scheduler, strict=True)
+            get_backend(parse_address(scheduler, strict=True)[0])
         except ValueError as exc:
             raise ValueError(f"scheduler = {scheduler!r} is not a dask scheduler address like "
                              f"'tcp://host:8786' ({exc})") from None
@@ -153,7 +154,9 @@ def _connected(scheduler):
         except (OSError, ValueError) as exc:
             raise ValueError(f"scheduler = {scheduler!r}: cannot connect ({exc})") from None
     try:
-        client = Client(scheduler, timeout="20s")
+        # Not the process's default client: a failed or finished connection must not make
+        # later dask-aware calls (xarray's netCDF locks) talk to this scheduler.
+        client = Client(scheduler, timeout="20s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise ValueError(f"scheduler = {scheduler!r}: cannot connect ({exc})") from None
     try:

@@ -367,7 +367,7 @@ def test_point_checks_run_on_the_client_before_any_store(tmp_path, observable, o
 
 @pytest.mark.parametrize("address, message", [
     ("foo", "is not a dask scheduler address"),
-    ("xyz://host:1", "cannot connect"),
+    ("xyz://host:1", "is not a dask scheduler address"),
     ("tcp://127.0.0.1:1", "cannot connect"),
 ])
 def test_bad_scheduler_address_is_reported_before_the_store_exists(tmp_path, capsys,
