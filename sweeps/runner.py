@@ -203,7 +203,8 @@ def _client(scheduler, workers, n_missing, numba_threads):
 
     from distributed import Client, LocalCluster
     if isinstance(scheduler, Client):
-        yield scheduler, numba_threads or 1
+        with scheduler.as_current():   # as_completed finds it (it may not be the default)
+            yield scheduler, numba_threads or 1
         return
     if _is_address(scheduler):
         try:
