@@ -217,7 +217,7 @@ def _threshold_variables(o):
 
 
 def _check_pulsed_memory(sample, table, o, max_mean, n_levels, n_times, n_energies, what):
-    """The memory check of ``kinetics.PulsedProblem.build``, on the client, per point."""
+    """The memory and work checks of ``kinetics.PulsedProblem.build``, on the client."""
     from ncgain.kinetics import excitation, memory
     from ncgain.kinetics.pulsed import MAX_STATES, estimate_memory
     scale = table.pump_scale
@@ -238,6 +238,10 @@ def _check_pulsed_memory(sample, table, o, max_mean, n_levels, n_times, n_energi
                                       bins, o["method"]),
                       {"mean_excitons": int(n_levels), "times": int(n_times),
                        "energies": int(n_energies), "energy_bins": bins}, what=what)
+    if mc:   # kinetics' own per-call work limit, as PulsedProblem.build applies it
+        memory.check_work(float(o["n_nanocrystals"]) * n_levels * (1.0 + lam_max), "NC-events",
+                          {"n_nanocrystals": o["n_nanocrystals"], "mean_excitons": int(n_levels)},
+                          what=what)
 
 
 def _threshold_check(sample, o):

@@ -356,6 +356,9 @@ def test_options_are_refused_when_the_sweep_is_defined(observable, options, mess
                  "energies": list(np.linspace(2.0, 2.2, 10_000))},
      r"point 0 \(delta_xx = 0.1\): spectra sweep point \(kinetics.simulate_pulsed\) would "
      r"need about .* GiB of memory .* shrink"),
+    ("threshold", {"method": "monte-carlo", "n_nanocrystals": 10 ** 9},
+     r"point 0 \(delta_xx = 0.1\): threshold sweep point \(kinetics.gain_threshold\) .*"
+     r"NC-events.*n_nanocrystals"),
 ])
 def test_point_checks_run_on_the_client_before_any_store(tmp_path, observable, options,
                                                          message):
