@@ -25,6 +25,27 @@ def _parse_core_shell(text: str) -> dict:
     return out
 
 
+def _core_shell_base(text: str):
+    """The CoreShell of ``--core-shell``, with a one-line error for missing or unknown keys."""
+    import inspect
+
+    from ncgain import sweeps
+    from ncgain.models import coreshell
+    kwargs = _parse_core_shell(text)
+    params = inspect.signature(coreshell.sample_from_core_shell).parameters
+    required = [k for k in ("core", "shell", "core_radius", "shell_width") if k not in kwargs]
+    if required:
+        raise ValueError(f"--core-shell {text!r}: missing {', '.join(required)} (give e.g. "
+                         "core=CdS,shell=ZnSe,core_radius=1.6,shell_width=2)")
+    unknown = sorted(set(kwargs) - set(params))
+    if unknown:
+        raise ValueError(f"--core-shell: unknown key(s) {unknown}; known: {sorted(params)}")
+    try:
+        return sweeps.CoreShell(**kwargs)
+    except (TypeError, ValueError) as exc:   # name the option the value came from
+        raise ValueError(f"--core-shell {text!r}: {exc}") from None
+
+
 def _parse_vary(items: list[str]) -> dict:
     vary = {}
     for item in items:
@@ -55,7 +76,7 @@ def _cmd_sweep(args) -> int:
 
     from ncgain import fileio as _io
     if args.core_shell is not None:
-        base = sweeps.CoreShell(**_parse_core_shell(args.core_shell))
+        base = _core_shell_base(args.core_shell)
     else:
         base = _sample(args)
     options = {}
@@ -73,8 +94,11 @@ def _cmd_sweep(args) -> int:
         print(f"sweep: loss: {loss_note}", flush=True)
     definition = sweeps.Sweep(base, _parse_vary(args.vary), args.observable, options=options,
                               grid="points" if args.points else "product", seed=args.seed)
+    from ncgain.sweeps.runner import _check_scheduler
+    _check_scheduler(args.scheduler)
     definition.point_samples()  # every point valid before the store is touched
-    state = sweeps.open_store(args.out, definition)
+    # Only read: sweeps.run creates the store once the scheduler is reached.
+    state = sweeps.open_store(args.out, definition, create=False)
     out = Path(args.out)
     where = ("in this process" if args.scheduler == "serial" else
              f"on {args.scheduler}" if args.scheduler else "on a local dask cluster")
@@ -85,7 +109,7 @@ def _cmd_sweep(args) -> int:
         ds = sweeps.run(definition, out, scheduler=args.scheduler, workers=args.workers,
                         numba_threads=args.numba_threads, progress=_show_progress(args))
     except (KeyboardInterrupt, _io.Interrupted) as exc:
-        done = sweeps.open_store(out, definition)["done"]
+        done = sweeps.open_store(out, definition, create=False)["done"]
         print(f"\nncgain sweep: interrupted; {done} of {state['n_points']} points are stored in "
               f"{out}; run the same command again to resume", file=sys.stderr)
         return 128 + getattr(exc, "signum", 2)

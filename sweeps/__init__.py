@@ -15,7 +15,9 @@ Guarantees
   the grids and the observable options; :func:`run` then builds every point's
   sample and checks it (``Sweep.point_samples``) before anything is submitted.
   A value that makes a sample invalid raises a ``ValueError`` that names the
-  point's index and coordinates.
+  point's index and coordinates. More than ``checks.MAX_POINTS`` points or
+  ``checks.MAX_CORE_HOURS`` of estimated work are refused from the axis lengths
+  alone, and a scheduler address is reached before the store is created.
 * **Seeds.** Point ``i`` uses the seed :func:`point_seed` ``(seed, i)``, a
   function of the sweep seed and the point's index only (NumPy ``SeedSequence``
   with spawn key ``(i,)``). With the counter-based Monte Carlo streams of

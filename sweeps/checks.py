@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["available_cores", "point_seed"]
+__all__ = ["available_cores", "point_seed", "check_size", "MAX_POINTS", "MAX_CORE_HOURS",
+           "MC_NCS_PER_SECOND"]
+
+#: Most points one sweep may hold: the store keeps one file per point, and the client
+#: builds and checks every point's sample before any work (1.4-5.9 ms per point measured).
+MAX_POINTS = 100_000
+
+#: Most estimated work one sweep may ask for, in core-hours (about six weeks of one core;
+#: ten hours on a hundred).
+MAX_CORE_HOURS = 1000.0
+
+#: Monte Carlo throughput assumed by the work estimate, in nanocrystals per second per
+#: core and per <N> level: below the measured 1.4e7 (docs/benchmark.md), so the estimate
+#: errs on the high side.
+MC_NCS_PER_SECOND = 1e7
 
 
 # ============================================================================ helpers
@@ -85,6 +100,19 @@ def _float_list(name: str, values, *, unit: str = "", allow_empty: bool = False)
     return [float(v) for v in arr]
 
 
+def _real(name, value, lo, hi, unit="", *, open_low=False):
+    """One real number in [lo, hi] (or (lo, hi]); a list, a string or a bool is refused."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                     np.floating)):
+        raise ValueError(f"{name} = {value!r} must be one real number in the allowed range "
+                         f"{'(' if open_low else '['}{lo:g}, {hi:g}] {unit}")
+    v = float(value)
+    if not (math.isfinite(v) and (lo < v if open_low else lo <= v) and v <= hi):
+        raise ValueError(f"{name} = {v!r} is outside the allowed range "
+                         f"{'(' if open_low else '['}{lo:g}, {hi:g}] {unit}")
+    return v
+
+
 def _choice(name, value, allowed):
     if value not in allowed:
         raise ValueError(f"{name} = {value!r} is not one of {tuple(allowed)}")
@@ -96,3 +124,37 @@ def _positive_int(name, value, lo, hi):
         raise ValueError(f"{name} = {value!r} is outside the allowed range: an integer in "
                          f"[{lo}, {hi}]")
     return int(value)
+
+
+def check_size(shape: Mapping, seconds_per_point: float, what: str = "sweep") -> None:
+    """Refuse a sweep over :data:`MAX_POINTS` points or :data:`MAX_CORE_HOURS` of work.
+
+    Checked from the grid's axis lengths alone (no point is built), so a grid of
+    10**12 points is refused at once.
+
+    Parameters
+    ----------
+    shape : mapping of str to int
+        Axis name -> number of values (one entry ``point`` for a list of points).
+    seconds_per_point : float
+        Estimated core-seconds of one point (the observable's ``work``).
+    what : str
+        Name used in the message.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, the estimate and the limit.
+    """
+    n_points = math.prod(int(n) for n in shape.values())
+    sizes = " x ".join(f"{k} {n}" for k, n in shape.items())
+    if n_points > MAX_POINTS:
+        raise ValueError(f"vary: {what} of {n_points:.4g} points ({sizes}) exceeds the limit "
+                         f"of {MAX_POINTS} points (sweeps.checks.MAX_POINTS); split it into "
+                         "several sweeps or use fewer values")
+    hours = n_points * float(seconds_per_point) / 3600.0
+    if hours > MAX_CORE_HOURS:
+        raise ValueError(f"{what} work estimate: {n_points} points x {seconds_per_point:.3g} "
+                         f"core-s per point = {hours:.3g} core-hours, more than the limit of "
+                         f"{MAX_CORE_HOURS:g} core-hours (sweeps.checks.MAX_CORE_HOURS); "
+                         "reduce n_nanocrystals, the observable's options or the points")

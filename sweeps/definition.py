@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +14,7 @@ import numpy as np
 
 from ncgain import models
 
-from .checks import point_seed, _canonical, _choice, _float_list
+from .checks import check_size, point_seed, _canonical, _choice, _float_list
 from .fields import CORE_SHELL_FIELDS, CoreShell, GRIDS, SAMPLE_FIELDS, STORE_FORMAT, _base_description, _resolve_base
 from .observables import OBSERVABLES
 
@@ -105,15 +106,21 @@ class Sweep:
             lengths = {k: len(v) for k, v in vary.items()}
             if len(set(lengths.values())) != 1:
                 raise ValueError(f"grid = 'points' needs lists of equal length, got {lengths}")
-            keys = list(zip(*vary.values()))
-            if len(set(keys)) != len(keys):
-                raise ValueError("grid = 'points': a point is repeated")
-        set_("vary", vary)
         if self.observable not in OBSERVABLES:
             raise ValueError(f"observable = {self.observable!r} is not one of "
                              f"{tuple(OBSERVABLES)}")
         obs = OBSERVABLES[self.observable]
         opts = obs.normalize(dict(self.options or {}))
+        # The point and work limits from the axis lengths alone, before any point exists.
+        axes = ({"point": len(next(iter(vary.values())))} if self.grid == "points"
+                else {k: len(v) for k, v in vary.items()})
+        check_size(axes, obs.work(opts) if obs.work is not None else 0.0,
+                   what=f"{self.observable} sweep")
+        if self.grid == "points":
+            keys = list(zip(*vary.values()))
+            if len(set(keys)) != len(keys):
+                raise ValueError("grid = 'points': a point is repeated")
+        set_("vary", vary)
         set_("options", json.loads(_canonical(opts)))
         clash = set(obs.dims(opts)) & (set(vary) | {"point"})
         if clash:
@@ -136,7 +143,7 @@ class Sweep:
     @property
     def n_points(self) -> int:
         """Number of points."""
-        return int(np.prod(self.shape))
+        return math.prod(self.shape)
 
     @property
     def dims(self) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ncgain import kinetics, models
 
-from .checks import _choice, _float_list, _positive_int
+from .checks import MC_NCS_PER_SECOND, _choice, _float_list, _positive_int, _real
 
 __all__ = ["Observable", "OBSERVABLES", "register_observable", "gain_lifetime", "lifetime_times"]
 
@@ -52,6 +52,10 @@ class Observable:
         module-level function (it is sent to dask workers by reference).
     stochastic : callable
         ``stochastic(options) -> bool``: whether the point seed is used.
+    work : callable, optional
+        ``work(options) -> float``: estimated core-seconds of one point, for the
+        sweep's work limit (:data:`ncgain.sweeps.checks.MAX_CORE_HOURS`); default:
+        none (only the point limit applies).
     """
 
     name: str
@@ -63,6 +67,7 @@ class Observable:
     check_point: Callable
     compute: Callable
     stochastic: Callable
+    work: Callable | None = None
 
 
 #: The observable registry: name -> :class:`Observable`.
@@ -171,15 +176,18 @@ _THRESHOLD_DEFAULTS = {"time": [3.0], "energy": ["E_X"], "loss": [0.0],
 def _threshold_normalize(options):
     o = _merge_options("threshold", _THRESHOLD_DEFAULTS, options)
     o["time"] = _float_list("time", o["time"], unit="(ps)")
-    if min(o["time"]) < 0 or len(set(o["time"])) != len(o["time"]):
-        raise ValueError(f"time = {o['time']} must be distinct delays >= 0 ps")
+    if min(o["time"]) < 0 or max(o["time"]) > 1e12 or len(set(o["time"])) != len(o["time"]):
+        raise ValueError(f"time = {o['time']} must be distinct delays in the allowed range "
+                         "[0, 1e12] ps")
     o["energy"] = _probes("energy", o["energy"])
     o["loss"] = _float_list("loss", o["loss"], unit="(units of alpha_0(peak))")
     if min(o["loss"]) < 0 or max(o["loss"]) > 10 or len(set(o["loss"])) != len(o["loss"]):
         raise ValueError(f"loss = {o['loss']} must be distinct values in [0, 10] "
                          "(units of alpha_0(peak))")
     if o["max_mean_excitons"] is not None:
-        o["max_mean_excitons"] = _float_list("max_mean_excitons", o["max_mean_excitons"])[0]
+        # Upper bound as kinetics.gain_threshold's; the single-statistics limit is per point.
+        o["max_mean_excitons"] = _real("max_mean_excitons", o["max_mean_excitons"], 1e-6,
+                                       50.0, "excitons per NC")
     return _common_mc(o)
 
 
@@ -208,13 +216,55 @@ def _threshold_variables(o):
     }
 
 
+def _check_pulsed_memory(sample, table, o, max_mean, n_levels, n_times, n_energies, what):
+    """The memory and work checks of ``kinetics.PulsedProblem.build``, on the client."""
+    from ncgain.kinetics import excitation, memory
+    from ncgain.kinetics.pulsed import MAX_STATES, estimate_memory
+    scale = table.pump_scale
+    lam_max = float(max_mean) * float(scale.max())
+    mc = o["method"] == "monte-carlo"
+    if o["statistics"] == "poisson":
+        n_max = excitation.required_n_max(lam_max, sample.degeneracy,
+                                          o["n_nanocrystals"] if mc else 1)
+        if n_max > MAX_STATES:
+            raise ValueError(f"mean_excitons up to {float(max_mean):g} is too large for this "
+                             f"sample: its most strongly pumped size class then holds "
+                             f"{lam_max:.3g} excitons on average, more than the model's "
+                             f"{MAX_STATES} (n_max)")
+    else:
+        n_max = sample.degeneracy
+    bins = o["energy_bins"] if mc else 1
+    memory.check_fits(estimate_memory(n_levels, n_times, n_energies, scale.size, n_max + 1,
+                                      bins, o["method"]),
+                      {"mean_excitons": int(n_levels), "times": int(n_times),
+                       "energies": int(n_energies), "energy_bins": bins}, what=what)
+    if mc:   # kinetics' own per-call work limit, as PulsedProblem.build applies it
+        memory.check_work(float(o["n_nanocrystals"]) * n_levels * (1.0 + lam_max), "NC-events",
+                          {"n_nanocrystals": o["n_nanocrystals"], "mean_excitons": int(n_levels)},
+                          what=what)
+
+
 def _threshold_check(sample, o):
     _check_probe_energies(sample, o["energy"], "energy")
+    table = models.build_state_table(sample, sample.degeneracy)
+    largest = 1.0 / float(table.pump_scale.max())
     if o["statistics"] == "single" and o["max_mean_excitons"] is not None:
-        scale = models.build_state_table(sample, sample.degeneracy).pump_scale
-        if o["max_mean_excitons"] > 1.0 / float(scale.max()):
+        if o["max_mean_excitons"] > largest:
             raise ValueError(f"max_mean_excitons = {o['max_mean_excitons']!r} exceeds the "
-                             f"single-statistics limit {1.0 / float(scale.max()):g}")
+                             f"single-statistics limit {largest:g}")
+    max_mean = o["max_mean_excitons"] or (largest if o["statistics"] == "single" else 10.0)
+    # kinetics.gain_threshold: a 200-level grid at one time; 'any' uses the default grid.
+    n_energies = 241 if "any" in o["energy"] else 1
+    _check_pulsed_memory(sample, table, o, max_mean, 200, 1, n_energies,
+                         "threshold sweep point (kinetics.gain_threshold)")
+
+
+def _threshold_work(o):
+    searches = len(o["time"]) * len(o["energy"]) * len(o["loss"])
+    if o["method"] == "monte-carlo":
+        # ~200 grid levels plus ~40 bisection steps, each n_nanocrystals histories.
+        return searches * 240 * o["n_nanocrystals"] / MC_NCS_PER_SECOND
+    return searches * 0.15   # measured 0.05 s (E_X) to 0.15 s ('any') per search
 
 
 def _threshold_compute(sample, o, seed):
@@ -241,7 +291,7 @@ register_observable(Observable(
                 "probe (--energy E_X|any|eV) and loss (--loss)",
     defaults=_THRESHOLD_DEFAULTS, normalize=_threshold_normalize, dims=_threshold_dims,
     variables=_threshold_variables, check_point=_threshold_check, compute=_threshold_compute,
-    stochastic=lambda o: o["method"] == "monte-carlo"))
+    stochastic=lambda o: o["method"] == "monte-carlo", work=_threshold_work))
 
 
 # ---------------------------------------------------------------- spectra and populations
@@ -296,6 +346,16 @@ def _spectra_check(sample, o):
     table = models.build_state_table(sample, sample.degeneracy)
     validate_mean_excitons(o["mean_excitons"], table, o["statistics"])
     validate_energies(o["energies"], table)
+    _check_pulsed_memory(sample, table, o, max(o["mean_excitons"]), len(o["mean_excitons"]),
+                         len(o["times"]), len(o["energies"]),
+                         "spectra sweep point (kinetics.simulate_pulsed)")
+
+
+def _pulsed_work(o):
+    levels = len(o["mean_excitons"])
+    if o["method"] == "monte-carlo":
+        return levels * o["n_nanocrystals"] / MC_NCS_PER_SECOND
+    return 0.05 * levels
 
 
 def _spectra_compute(sample, o, seed):
@@ -313,7 +373,7 @@ register_observable(Observable(
                 "given <N> (--mean-excitons), times (--times) and energies (--energies)",
     defaults=_SPECTRA_DEFAULTS, normalize=_spectra_normalize, dims=_spectra_dims,
     variables=_spectra_variables, check_point=_spectra_check, compute=_spectra_compute,
-    stochastic=lambda o: o["method"] == "monte-carlo"))
+    stochastic=lambda o: o["method"] == "monte-carlo", work=_pulsed_work))
 
 
 # ---------------------------------------------------------------- gain lifetime
@@ -402,6 +462,9 @@ def _lifetime_check(sample, o):
     table = models.build_state_table(sample, sample.degeneracy)
     validate_mean_excitons(o["mean_excitons"], table, o["statistics"])
     _check_probe_energies(sample, o["energy"], "energy")
+    _check_pulsed_memory(sample, table, o, max(o["mean_excitons"]), len(o["mean_excitons"]),
+                         o["n_times"], len(o["energy"]),
+                         "gain-lifetime sweep point (kinetics.simulate_pulsed)")
 
 
 def _lifetime_compute(sample, o, seed):
@@ -426,7 +489,7 @@ register_observable(Observable(
                 "(--mean-excitons) at each probe (--energy E_X|eV)",
     defaults=_LIFETIME_DEFAULTS, normalize=_lifetime_normalize, dims=_lifetime_dims,
     variables=_lifetime_variables, check_point=_lifetime_check, compute=_lifetime_compute,
-    stochastic=lambda o: o["method"] == "monte-carlo"))
+    stochastic=lambda o: o["method"] == "monte-carlo", work=_pulsed_work))
 
 
 # ---------------------------------------------------------------- c.w. gain threshold
@@ -442,12 +505,21 @@ def _cw_normalize(options):
         raise ValueError(f"loss = {o['loss']} must be distinct values in [0, 10] "
                          "(units of alpha_0(peak))")
     if o["max_generation_rate"] is not None:
-        o["max_generation_rate"] = _float_list("max_generation_rate",
-                                               o["max_generation_rate"], unit="(1/ps)")[0]
-        if o["max_generation_rate"] <= 0:
-            raise ValueError(f"max_generation_rate = {o['max_generation_rate']!r} 1/ps must "
-                             "be > 0")
+        # The upper end depends on the sample: checked per point (_cw_check).
+        o["max_generation_rate"] = _real("max_generation_rate", o["max_generation_rate"],
+                                         0.0, math.inf, "1/ps", open_low=True)
     return o
+
+
+def _cw_check(sample, o):
+    _check_probe_energies(sample, o["energy"], "energy")
+    if o["max_generation_rate"] is not None:
+        from ncgain.kinetics.cw import max_generation_rate
+        cap = max_generation_rate(sample)
+        if o["max_generation_rate"] > cap:
+            raise ValueError(f"max_generation_rate = {o['max_generation_rate']!r} 1/ps is "
+                             f"outside the allowed range (0, {cap:.6g}] 1/ps of this sample "
+                             "(kinetics.max_generation_rate)")
 
 
 def _cw_dims(o):
@@ -491,6 +563,6 @@ register_observable(Observable(
     description="c.w. gain threshold (kinetics.cw_threshold): generation rate and pump "
                 "intensity at each probe (--energy E_X|any|eV) and loss (--loss)",
     defaults=_CW_DEFAULTS, normalize=_cw_normalize, dims=_cw_dims,
-    variables=_cw_variables, check_point=lambda sample, o: _check_probe_energies(
-        sample, o["energy"], "energy"),
-    compute=_cw_compute, stochastic=lambda o: False))
+    variables=_cw_variables, check_point=_cw_check, compute=_cw_compute,
+    stochastic=lambda o: False,
+    work=lambda o: 0.05 * len(o["energy"]) * len(o["loss"])))   # measured ~0.02 s per search

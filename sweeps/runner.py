@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,17 +91,78 @@ def run(sweep: Sweep, store, *, scheduler=None, workers: int | None = None,
     if numba_threads is not None:
         numba_threads = _positive_int("numba_threads", numba_threads, 1, 4096)
     _positive_int("retries", retries, 0, 100)
+    _check_scheduler(scheduler)
     samples = sweep.point_samples()          # every point valid, before any work
-    store = _Store(Path(store), sweep).open()
-    with store.lock():
-        missing = sorted(set(range(sweep.n_points)) - store.done())
-        if missing:
-            _compute_missing(sweep, store, samples, missing, scheduler=scheduler,
-                             workers=workers, numba_threads=numba_threads, progress=progress,
-                             retries=retries, after_point=_after_point)
-        ds = _assemble(store)
-        _io.write_netcdf(ds, store.dataset)
+    with _connected(scheduler) as scheduler:  # an address is reached before the store exists
+        path = Path(store)
+        new_dir, new_store = not path.exists(), not (path / "sweep.json").exists()
+        store = _Store(path, sweep).open()
+        try:
+            with store.lock():
+                missing = sorted(set(range(sweep.n_points)) - store.done())
+                if missing:
+                    _compute_missing(sweep, store, samples, missing, scheduler=scheduler,
+                                     workers=workers, numba_threads=numba_threads,
+                                     progress=progress, retries=retries,
+                                     after_point=_after_point)
+                ds = _assemble(store)
+                _io.write_netcdf(ds, store.dataset)
+        except BaseException:
+            # A start that failed before any point was stored leaves no store behind, so
+            # the corrected command is not refused as "a different sweep".
+            if new_store:
+                store.discard_if_empty(remove_folder=new_dir)
+            raise
     return ds
+
+
+def _check_scheduler(scheduler) -> None:
+    """The scheduler argument's type and, for an address, its form (no connection yet)."""
+    if scheduler is None or scheduler in ("local", "serial"):
+        return
+    if _is_address(scheduler):
+        from distributed.comm.addressing import parse_address
+        from distributed.comm.registry import get_backend
+        try:
+            get_backend(parse_address(scheduler, strict=True)[0])
+        except ValueError as exc:
+            raise ValueError(f"scheduler = {scheduler!r} is not a dask scheduler address like "
+                             f"'tcp://host:8786' ({exc})") from None
+        return
+    from distributed import Client
+    if not isinstance(scheduler, Client):
+        raise ValueError(f"scheduler = {scheduler!r}: expected None, 'local', 'serial', an "
+                         "address like 'tcp://host:8786' or a distributed.Client")
+
+
+@contextlib.contextmanager
+def _connected(scheduler):
+    """An address becomes a connected Client (closed at the end); anything else passes."""
+    if not _is_address(scheduler):
+        yield scheduler
+        return
+    import socket
+
+    from distributed import Client
+    from distributed.comm.addressing import parse_address, parse_host_port
+    scheme, location = parse_address(scheduler, strict=True)
+    if scheme == "tcp":
+        # A plain socket first: a refused or unreachable address fails in seconds, without
+        # the tracebacks a half-built Client prints when it is collected.
+        try:
+            socket.create_connection(parse_host_port(location), timeout=10).close()
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"scheduler = {scheduler!r}: cannot connect ({exc})") from None
+    try:
+        # Not the process's default client: a failed or finished connection must not make
+        # later dask-aware calls (xarray's netCDF locks) talk to this scheduler.
+        client = Client(scheduler, timeout="20s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ValueError(f"scheduler = {scheduler!r}: cannot connect ({exc})") from None
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def _bar(total, initial, desc, progress):
@@ -141,7 +203,8 @@ def _client(scheduler, workers, n_missing, numba_threads):
 
     from distributed import Client, LocalCluster
     if isinstance(scheduler, Client):
-        yield scheduler, numba_threads or 1
+        with scheduler.as_current():   # as_completed finds it (it may not be the default)
+            yield scheduler, numba_threads or 1
         return
     if _is_address(scheduler):
         try:
@@ -161,35 +224,61 @@ def _client(scheduler, workers, n_missing, numba_threads):
     threads = numba_threads or max(1, cores // n)
     env = {"NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "OPENBLAS_NUM_THREADS": "1"}
-    # Ctrl-C in a terminal signals the whole process group: the worker processes must
-    # leave it to this process, which cancels the points and closes the cluster. Ignored
-    # signals survive exec, so workers spawned now inherit SIG_IGN; restarted workers get
-    # it from the plugin.
+    # Ctrl-C in a terminal signals the whole process group: the worker processes must leave
+    # it to this process, which cancels the points and closes the cluster. While the
+    # cluster starts, SIGINT is blocked in this thread -- the threads dask creates now, and
+    # the worker processes they spawn, inherit the blocked mask, so the workers never see
+    # it (restarted workers also get SIG_IGN from the plugin) -- and SIGINT/SIGTERM are
+    # deferred here: raised once the cluster and its client exist, so both are closed.
     main = threading.current_thread() is threading.main_thread()
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    pending = []
+    cluster = client = None
     import dask
     try:
-        # No statistical profiler in the workers (it samples every 10 ms: CPU taken from the
-        # points, and nobody looks at the dashboard of an embedded cluster).
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, env=env,
-                                   # A point that fails reaches the client through its
-                                   # future; dask's own messages (e.g. a worker's heartbeat
-                                   # failing while the cluster closes after Ctrl-C) would
-                                   # be noise.
-                                   silence_logs=logging.CRITICAL)
-    finally:
         if main:
-            signal.signal(signal.SIGINT, old)
-    client = Client(cluster)
-    from ._dask_plugins import IgnoreInterrupt
-    client.register_plugin(IgnoreInterrupt())
-    try:
+            # The resource tracker is started now, not by dask's first queue: starting it
+            # unblocks SIGINT in the calling thread (multiprocessing, bpo-33613), which
+            # would undo the mask below in dask's IO-loop thread.
+            from multiprocessing import resource_tracker
+            resource_tracker.ensure_running()
+            handlers = {s: signal.signal(s, lambda signum, _: pending.append(signum))
+                        for s in (signal.SIGINT, signal.SIGTERM)}
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            # No statistical profiler in the workers (it samples every 10 ms: CPU taken from
+            # the points, and nobody looks at the dashboard of an embedded cluster).
+            with dask.config.set({"distributed.worker.profile.enabled": False}), \
+                    warnings.catch_warnings():
+                # The scheduler's HTTP routes move to a free port when 8787 is taken (another
+                # cluster on this machine); the embedded cluster has no dashboard to find.
+                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, env=env,
+                                       # A point that fails reaches the client through its
+                                       # future; dask's own messages (e.g. a worker's
+                                       # heartbeat failing while the cluster closes after
+                                       # Ctrl-C) would be noise.
+                                       silence_logs=logging.CRITICAL)
+            # Deferred too: a broadcast cut short by closing the cluster would print
+            # "Future exception was never retrieved".
+            client = Client(cluster)
+            from ._dask_plugins import IgnoreInterrupt
+            client.register_plugin(IgnoreInterrupt())
+        finally:
+            if main:
+                for s, h in handlers.items():
+                    signal.signal(s, h)
+                # A SIGINT held by the mask reaches the restored handler here.
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                if pending:
+                    signal.raise_signal(pending[0])
         yield client, threads
     finally:
-        client.close()
-        cluster.close()
+        with _io.critical():   # a further signal waits until the workers are gone
+            if client is not None:
+                client.close()
+            if cluster is not None:
+                cluster.close()
 
 
 @contextlib.contextmanager

@@ -58,6 +58,16 @@ class _Store:
         self.points.mkdir(exist_ok=True)
         return self
 
+    def discard_if_empty(self, remove_folder: bool) -> None:
+        """Remove the manifest (and the folder if ``remove_folder``) while no point is stored."""
+        if self.done() or (self.dataset.exists()):
+            return
+        with contextlib.suppress(OSError):
+            self.points.rmdir()
+            self.manifest.unlink(missing_ok=True)
+            if remove_folder:
+                self.path.rmdir()
+
     def _mismatch(self, stored: dict) -> str:
         old = stored.get("definition", {})
         new = json.loads(self.sweep.to_json())  # as stored: JSON lists, not tuples
@@ -109,7 +119,7 @@ class _Store:
             return {k[2:]: z[k] for k in z.files if k.startswith("v_")}
 
 
-def open_store(path, sweep: Sweep) -> dict:
+def open_store(path, sweep: Sweep, *, create: bool = True) -> dict:
     """Check ``path`` against ``sweep`` and report what it holds (creates it if new).
 
     Parameters
@@ -118,6 +128,9 @@ def open_store(path, sweep: Sweep) -> dict:
         The store folder.
     sweep : Sweep
         The definition the store must hold.
+    create : bool, default True
+        Create the store if it does not exist; with False nothing is written
+        (a missing store reports 0 points done).
 
     Returns
     -------
@@ -129,7 +142,11 @@ def open_store(path, sweep: Sweep) -> dict:
     ValueError
         If the folder holds a different sweep, or is not empty and not a store.
     """
-    store = _Store(Path(path), sweep).open()
+    store = _Store(Path(path), sweep)
+    if create or store.manifest.exists():
+        store.open()
+    elif store.path.exists() and (not store.path.is_dir() or any(store.path.iterdir())):
+        store.open()   # raises: not a folder, or a non-empty folder that holds no sweep
     return {"path": str(store.path), "n_points": sweep.n_points, "done": len(store.done())}
 
 

@@ -168,3 +168,53 @@ def test_interrupted_run_into_a_finished_runs_folder_does_not_look_finished(tmp_
     names = _listing(out)
     assert reproduce.MANIFEST not in names and "report.md" not in names
     assert_folder_valid(out)
+
+
+# --------------------------------------------------------------- `ncgain sweep` start-up
+# (issue 20, item 5) SIGINT while the embedded LocalCluster starts: its worker processes
+# are spawned then, and a SIGINT used to be ignored (2 of 8 swallowed, exit 0).
+
+def _sweep_command(out: Path) -> list[str]:
+    return [sys.executable, "-c", "import ncgain_console; ncgain_console.main()", "sweep",
+            "--preset", "type-ii", "--vary", "linewidth=0.04:0.1:12", "--observable",
+            "spectra", "--mean-excitons", "0.5,1", "--times", "0,3", "--energies",
+            "2.0,2.05,2.1", "--n-nanocrystals", "1000000", "--workers", "2", "--quiet",
+            "--out", str(out)]
+
+
+@pytest.mark.parametrize("children, delay", [(1, 0.0), (2, 0.0), (3, 0.3)],
+                         ids=["first-child", "first-worker", "workers-up"])
+def test_sigint_during_cluster_start_up(tmp_path, children, delay):
+    """At three moments of the start-up (counted in child processes): exit 130, one line,
+    no leaked-semaphore warning, and no child process outlives the command."""
+    psutil = pytest.importorskip("psutil")
+    proc = subprocess.Popen(_sweep_command(tmp_path / "out"), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    parent, seen = psutil.Process(proc.pid), {}
+
+    def watch():
+        try:
+            for c in parent.children(recursive=True):
+                seen.setdefault(c.pid, c)
+        except psutil.Error:
+            pass
+
+    start = time.monotonic()
+    while len(seen) < children and proc.poll() is None and time.monotonic() - start < 120:
+        watch()
+        time.sleep(0.01)
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < delay:
+        watch()
+        time.sleep(0.01)
+    assert proc.poll() is None, "the sweep ended before the signal"
+    assert len(seen) >= children, f"only {len(seen)} child processes appeared"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert proc.returncode == 130, err
+    assert len(lines) == 1 and "interrupted" in lines[0], err
+    assert "semaphore" not in err and "Traceback" not in err, err
+    _, alive = psutil.wait_procs(list(seen.values()), timeout=5)
+    assert not alive, f"child processes outlived the command: {alive}"
+    assert not list((tmp_path / "out").glob("points/p*.npz"))

@@ -308,3 +308,132 @@ def test_ctrl_c_on_the_command_line_stops_cleanly_and_resumes(tmp_path):
     assert cli.main(rerun + ["--scheduler", "serial", "--quiet"]) == 0
     with xr.open_dataset(out / "sweep.nc") as ds:
         assert ds.sizes["linewidth"] == 12
+
+
+# ------------------------------------------------------------------ issue 20: limits, early
+# validation, a failed start leaves nothing behind, a real scheduler in CI
+
+def test_point_and_work_limits_are_refused_at_once_from_the_axis_lengths():
+    axis = list(np.linspace(0.03, 0.2, 10_000))
+    start = time.monotonic()
+    with pytest.raises(ValueError, match=r"vary: threshold sweep of 1e\+12 points "
+                                         r"\(delta_xx 10000 x linewidth 10000 x tau_xx "
+                                         r"10000\) exceeds the limit of 100000 points"):
+        sw.Sweep(TYPE_II, {"delta_xx": axis, "linewidth": axis,
+                           "tau_xx": list(np.linspace(10, 100, 10_000))})
+    with pytest.raises(ValueError, match="1e\\+06 points .* exceeds the limit"):
+        sw.Sweep(TYPE_II, {"delta_xx": axis[:1000], "tau_xx": axis[:1000]})
+    with pytest.raises(ValueError, match=r"work estimate: 100 points x 2\.4e\+07 core-s per "
+                                         r"point = .* core-hours, more than the limit of "
+                                         r"1000 core-hours"):
+        sw.Sweep(TYPE_II, {"delta_xx": axis[:100]}, "threshold",
+                 options={"method": "monte-carlo", "n_nanocrystals": 10 ** 12})
+    assert time.monotonic() - start < 1.0
+
+
+@pytest.mark.parametrize("observable, options, message", [
+    ("threshold", {"time": [3.0, 2e12]}, r"time = .* allowed range \[0, 1e12\] ps"),
+    ("threshold", {"max_mean_excitons": [1, 2]}, r"max_mean_excitons = \[1, 2\] must be one "
+                                                 r"real number"),
+    ("threshold", {"max_mean_excitons": 100.0}, r"max_mean_excitons = 100.0 is outside the "
+                                                r"allowed range \[1e-06, 50\]"),
+    ("threshold", {"max_mean_excitons": 0.0}, r"max_mean_excitons = 0.0 is outside"),
+    ("cw-threshold", {"max_generation_rate": -1.0}, r"max_generation_rate = -1.0 is outside "
+                                                    r"the allowed range \(0, inf\]"),
+    ("cw-threshold", {"max_generation_rate": "1e3"}, "must be one real number"),
+])
+def test_options_are_refused_when_the_sweep_is_defined(observable, options, message):
+    with pytest.raises(ValueError, match=message):
+        sw.Sweep(TYPE_II, {"delta_xx": [0.1]}, observable, options=options)
+
+
+@pytest.mark.parametrize("observable, options, message", [
+    ("cw-threshold", {"max_generation_rate": 1e6},
+     r"point 0 \(delta_xx = 0.1\): max_generation_rate = 1000000.0 1/ps is outside the "
+     r"allowed range \(0, [0-9.]+\] 1/ps of this sample"),
+    ("spectra", {"mean_excitons": list(np.linspace(0.1, 5, 1000)),
+                 "times": list(np.linspace(0, 1000, 10_000)),
+                 "energies": list(np.linspace(2.0, 2.2, 10_000))},
+     r"point 0 \(delta_xx = 0.1\): spectra sweep point \(kinetics.simulate_pulsed\) would "
+     r"need about .* GiB of memory .* shrink"),
+    ("threshold", {"method": "monte-carlo", "n_nanocrystals": 10 ** 9},
+     r"point 0 \(delta_xx = 0.1\): threshold sweep point \(kinetics.gain_threshold\) .*"
+     r"NC-events.*n_nanocrystals"),
+])
+def test_point_checks_run_on_the_client_before_any_store(tmp_path, observable, options,
+                                                         message):
+    sweep = sw.Sweep(TYPE_II, {"delta_xx": [0.1]}, observable, options=options)
+    with pytest.raises(ValueError, match=message):
+        sw.run(sweep, tmp_path / "store", scheduler="serial")
+    assert not (tmp_path / "store").exists()
+
+
+@pytest.mark.parametrize("address, message", [
+    ("foo", "is not a dask scheduler address"),
+    ("xyz://host:1", "is not a dask scheduler address"),
+    ("tcp://127.0.0.1:1", "cannot connect"),
+])
+def test_bad_scheduler_address_is_reported_before_the_store_exists(tmp_path, capsys,
+                                                                   address, message):
+    args = ["sweep", "--vary", "delta_xx=0.05,0.1", "--quiet", "--out",
+            str(tmp_path / "out"), "--scheduler", address]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_start_leaves_nothing_that_blocks_the_corrected_command(tmp_path,
+                                                                         monkeypatch):
+    from ncgain.sweeps import runner
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the cluster did not start")
+
+    sweep = sw.Sweep(TYPE_II, {"delta_xx": [0.05, 0.1]})
+    monkeypatch.setattr(runner, "_compute_missing", fail)
+    with pytest.raises(RuntimeError, match="did not start"):
+        sw.run(sweep, tmp_path / "new", scheduler="serial")
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(RuntimeError):
+        sw.run(sweep, tmp_path / "empty", scheduler="serial")
+    assert (tmp_path / "empty").is_dir() and not list((tmp_path / "empty").iterdir())
+    monkeypatch.undo()
+    ds = sw.run(sweep, tmp_path / "new", scheduler="serial")  # the same folder, now it works
+    assert ds.sizes["delta_xx"] == 2
+
+
+@pytest.mark.parametrize("core_shell, message", [
+    ("core=CdS,shell=ZnSe", "missing core_radius, shell_width"),
+    ("core=CdS,shell=ZnSe,core_radius=1.6,shell_width=2,colour=3", "unknown key"),
+])
+def test_cli_core_shell_errors_are_one_line(tmp_path, capsys, core_shell, message):
+    assert cli.main(["sweep", "--core-shell", core_shell, "--vary", "size_dispersion=0,0.1",
+                     "--scheduler", "serial", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+
+
+#: Address of an external dask scheduler with 2 workers (``.ci/run`` starts one).
+EXTERNAL = os.environ.get("NCGAIN_TEST_SCHEDULER")
+
+
+@pytest.mark.skipif(not EXTERNAL, reason="NCGAIN_TEST_SCHEDULER is not set: no external dask "
+                    "scheduler to test against (.ci/run starts one with 2 workers)")
+def test_sweep_on_an_external_scheduler_equals_serial(tmp_path, capsys):
+    distributed = pytest.importorskip("distributed")
+    with distributed.Client(EXTERNAL, timeout="30s") as c:
+        assert len(c.scheduler_info()["workers"]) == 2
+    sweep = _spectra_sweep()
+    ds = sw.run(sweep, tmp_path / "api", scheduler=EXTERNAL)
+    _assert_equals_reference(ds, sweep, _serial_reference(sweep))
+    args = ["sweep", "--preset", "type-ii", "--vary", "linewidth=0.04:0.08:3", "--time",
+            "3,300", "--quiet", "--out", str(tmp_path / "cli")]
+    assert cli.main(args + ["--scheduler", EXTERNAL]) == 0
+    assert f"on {EXTERNAL}" in capsys.readouterr().out
+    with xr.open_dataset(tmp_path / "cli" / "sweep.nc") as ds:
+        serial = sw.run(sw.Sweep(TYPE_II, {"linewidth": [float(v) for v in ds.linewidth]},
+                                 options={"time": [3.0, 300.0]}), tmp_path / "ser",
+                        scheduler="serial")
+        np.testing.assert_array_equal(ds.threshold.values, serial.threshold.values)
