@@ -17,10 +17,12 @@ from . import _kernels as _field_kernels
 from ._cavity_problem import CavityProblem
 from ._common import MAX_GROWTH_STEP, MAX_TURNOVER_STEP
 from ._rates import StimulatedRates, spontaneous_bound, uniform_step
+from ..threads import with_blas_thread_policy
 
 __all__ = ["monte_carlo"]
 
 
+@with_blas_thread_policy
 def monte_carlo(problem: CavityProblem, k: int, progress=None):
     """Run the Monte Carlo for pump value k; returns a dict of records at ``times``.
 

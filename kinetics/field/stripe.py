@@ -63,10 +63,12 @@ from ._stripe_problem import (STRIPE_ENERGY_BINS, STRIPE_METHODS, _StripeProblem
 from .stripe_dataset import _dataset
 from .stripe_monte_carlo import monte_carlo
 from .stripe_twin import rate_equations
+from ..threads import with_blas_thread_policy
 
 __all__ = ["simulate_stripe", "mean_excitons_from_fluence", "STRIPE_ENERGY_BINS", "STRIPE_METHODS"]
 
 
+@with_blas_thread_policy
 def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=None,
                     generation_rate=None, method="rate-equations", n_max=None, rtol=1e-5,
                     n_nanocrystals=20_000, seed=0, dt=None, field=True,
