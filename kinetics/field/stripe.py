@@ -117,8 +117,9 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
         Bins of E_i per class, in [8, 1024] (the twin's states; the Monte Carlo's
         histograms). At 32 the twin's stimulated emission in strong ASE lies ~5 % above
         its 96-bin value (measured for a type-II stripe; docs/theory.md, section 10).
-    progress : bool, default False
-        Progress bar over simulated time.
+    progress : bool or callable, default False
+        Progress bar over simulated time; a callable is called instead with the
+        simulated time (ps) of each pump value advanced since its last call.
 
     Returns
     -------
@@ -155,18 +156,21 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
                                    fluence=fluence, generation_rate=generation_rate,
                                    method=method, n_max=n_max, n_nanocrystals=n_nanocrystals,
                                    seed=seed, dt=dt, field_on=field, energy_bins=energy_bins)
-    bar = None
-    if progress:
+    bar, step = None, None
+    if callable(progress):
+        step = progress                 # the caller's callback: simulated ps advanced
+    elif progress:
         from tqdm.auto import tqdm
         bar = tqdm(total=float(problem.times[-1]) * problem.pump.size, unit="ps", desc=method)
+        step = bar.update
     records = []
     for k in range(problem.pump.size):
         if method == "monte-carlo":
-            records.append(monte_carlo(problem, k, progress=None if bar is None else bar.update))
+            records.append(monte_carlo(problem, k, progress=step))
         else:
             records.append(rate_equations(problem, k, rtol))
-            if bar is not None:
-                bar.update(float(problem.times[-1]))
+            if step is not None:
+                step(float(problem.times[-1]))
     if bar is not None:
         bar.close()
     # index coordinates, Conventions and what a paper reports (ASE thresholds per band)
