@@ -1,7 +1,7 @@
 """Performance benchmark of the pulsed Monte Carlo: ``python -m ncgain.benchmarks``.
 
 The command line of the benchmarks (``--help`` lists the options); ``--sweep``,
-``--cavity`` and ``--stripe`` run the other subjects instead.
+``--cavity``, ``--stripe`` and ``--reproduce`` run the other subjects instead.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 from .field import _worker_cavity_memory, cavity_report, cavity_throughput, stripe_throughput
 from .pulsed import _WORKERS as _PULSED_WORKERS
 from .pulsed import report, run
+from .reproduce import reproduce_benchmark, reproduce_report
 from .sweep import sweep_benchmark, sweep_report
 
 __all__ = ["main"]
@@ -62,7 +63,21 @@ def main(argv=None) -> int:
                              "target run is 2000)")
     parser.add_argument("--stripe", action="store_true",
                         help="instead: the Monte Carlo stripe (ASE) throughput and the twin's time")
+    parser.add_argument("--reproduce", action="store_true",
+                        help="instead: `ncgain reproduce` as the machine is and again while "
+                             "this benchmark runs 2 competing busy processes (started and "
+                             "always stopped here); per-study times and load averages "
+                             "(--quick: `reproduce --quick`); --out defaults to "
+                             "benchmark_reproduce.json")
     args = parser.parse_args(argv)
+    if args.reproduce:
+        res = reproduce_benchmark(quick=args.quick or args.smoke)
+        print(reproduce_report(res))
+        out = "benchmark_reproduce.json" if args.out == "benchmark.json" else args.out
+        from ncgain.fileio import write_text
+        write_text(out, json.dumps(res, indent=2))
+        print(f"\nwritten: {out}")
+        return 0
     if args.stripe:
         res = stripe_throughput(**({"n_nanocrystals": 500, "slices": 2, "channels": 8,
                                     "t_end": 20.0} if args.smoke else {}))
