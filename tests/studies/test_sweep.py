@@ -308,3 +308,13 @@ def test_ctrl_c_on_the_command_line_stops_cleanly_and_resumes(tmp_path):
     assert cli.main(rerun + ["--scheduler", "serial", "--quiet"]) == 0
     with xr.open_dataset(out / "sweep.nc") as ds:
         assert ds.sizes["linewidth"] == 12
+
+
+@pytest.mark.parametrize("n_missing, workers, size", [(64, 2, 8), (6, 2, 1), (1000, 2, 16),
+                                                      (9, 1, 2), (0, 2, 1)])
+def test_points_are_batched_into_a_few_tasks_per_worker(n_missing, workers, size):
+    from ncgain.sweeps.runner import _batches
+    missing = list(range(3, 3 + n_missing))
+    batches = _batches(missing, workers)
+    assert [i for b in batches for i in b] == missing       # every point once, in order
+    assert all(len(b) == size for b in batches[:-1]) and all(len(b) <= size for b in batches)
