@@ -26,6 +26,11 @@ __all__ = ["competing_load", "reproduce_benchmark", "reproduce_report"]
 TARGETS = {"quiet_s": 180.0, "loaded_s": 360.0, "study_s": 60.0}
 
 
+#: A busy loop that also ends by itself once its parent (this benchmark, pid filled in)
+#: is gone, so that not even a SIGKILL of the benchmark leaves it running.
+_BUSY = "import os\nwhile os.getppid() == {parent}:\n    pass\n"
+
+
 class competing_load:
     """Context: ``processes`` busy-loop interpreters, each one thread, killed on exit.
 
@@ -43,7 +48,8 @@ class competing_load:
 
     def __enter__(self):
         for _ in range(self.processes):
-            self._procs.append(subprocess.Popen([sys.executable, "-c", "while True: pass"]))
+            self._procs.append(subprocess.Popen([sys.executable, "-c",
+                                                _BUSY.format(parent=os.getpid())]))
         return self
 
     def __exit__(self, *exc):
@@ -89,8 +95,18 @@ def reproduce_benchmark(*, quick: bool = False, load: int = 2) -> dict:
         processes and the load averages before and after; ``cores``, ``quick``,
         ``blas_threads`` (the kinetics thread policy in force), ``targets``.
     """
+    import signal
+
     from ncgain.kinetics import threads
-    runs = [_one_run(quick, 0), _one_run(quick, load)]
+
+    def _terminate(signum, frame):      # SIGTERM (e.g. `timeout`): stop the load on the way out
+        raise SystemExit(128 + signum)
+
+    old = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        runs = [_one_run(quick, 0), _one_run(quick, load)]
+    finally:
+        signal.signal(signal.SIGTERM, old)
     return {"quick": bool(quick), "cores": os.cpu_count(), "runs": runs,
             "blas_threads": threads.blas_threads(), "targets": TARGETS}
 

@@ -142,3 +142,25 @@ def test_reproduce_report_lists_every_study_and_the_load():
     assert "fig5abc_ase" in text and "lasing" in text and "1.00 -> 3.00" in text
     assert "under load <= 360 s: MISS (400.0 s)" in text
     assert "no extra load <= 180 s: PASS (100.0 s)" in text
+
+
+def test_competing_load_ends_with_its_parent_even_without_cleanup():
+    import time
+    code = ("import os\nfrom ncgain.benchmarks.reproduce import competing_load\n"
+            "c = competing_load(1).__enter__()\nprint(c._procs[0].pid, flush=True)\n"
+            "os._exit(0)\n")                                  # no __exit__: as after SIGKILL
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    pid = int(res.stdout.split()[0])
+    for _ in range(600):                                       # up to a minute on a busy box
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                state = fh.read().rsplit(")", 1)[1].split()[0]
+            if state == "Z":
+                break
+        except FileNotFoundError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        pytest.fail(f"busy process {pid} outlived its parent")
