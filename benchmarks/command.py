@@ -1,7 +1,7 @@
 """Performance benchmark of the pulsed Monte Carlo: ``python -m ncgain.benchmarks``.
 
 The command line of the benchmarks (``--help`` lists the options); ``--sweep``,
-``--cavity`` and ``--stripe`` run the other subjects instead.
+``--cavity``, ``--stripe`` and ``--reproduce`` run the other subjects instead.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ import argparse
 import json
 import sys
 
-from .field import _worker_cavity_memory, cavity_report, cavity_throughput, stripe_throughput
+from .field import (_worker_cavity_memory, cavity_report, cavity_scaling, cavity_throughput,
+                    stripe_throughput)
 from .pulsed import _WORKERS as _PULSED_WORKERS
 from .pulsed import report, run
+from .reproduce import reproduce_benchmark, reproduce_report
 from .sweep import sweep_benchmark, sweep_report
 
 __all__ = ["main"]
@@ -60,13 +62,44 @@ def main(argv=None) -> int:
     parser.add_argument("--cavity-t-end", type=float, default=None,
                         help="simulated time of the cavity run in ps (default 200; the issue's "
                              "target run is 2000)")
+    parser.add_argument("--cavity-sizes", type=lambda s: [int(float(x)) for x in s.split(",")],
+                        help="with --cavity: instead time per NC-step at these ensemble sizes "
+                             "(e.g. 1e5,3e5,1e6; 20 ps unless --cavity-t-end)")
     parser.add_argument("--stripe", action="store_true",
                         help="instead: the Monte Carlo stripe (ASE) throughput and the twin's time")
+    parser.add_argument("--reproduce", action="store_true",
+                        help="instead: `ncgain reproduce` as the machine is and again while "
+                             "this benchmark runs 2 competing busy processes (started and "
+                             "always stopped here); per-study times and load averages "
+                             "(--quick: `reproduce --quick`); --out defaults to "
+                             "benchmark_reproduce.json")
     args = parser.parse_args(argv)
+    if args.reproduce:
+        res = reproduce_benchmark(quick=args.quick or args.smoke)
+        print(reproduce_report(res))
+        out = "benchmark_reproduce.json" if args.out == "benchmark.json" else args.out
+        from ncgain.fileio import write_text
+        write_text(out, json.dumps(res, indent=2))
+        print(f"\nwritten: {out}")
+        return 0
     if args.stripe:
         res = stripe_throughput(**({"n_nanocrystals": 500, "slices": 2, "channels": 8,
                                     "t_end": 20.0} if args.smoke else {}))
         print(json.dumps(res, indent=2))
+        return 0
+    if args.cavity and args.cavity_sizes:
+        kw = {"t_end": args.cavity_t_end} if args.cavity_t_end is not None else {}
+        res = cavity_scaling(args.cavity_sizes, **kw)
+        for r in res:
+            print(f"{r['n_nanocrystals']:>10d} NCs, {r['threads']} threads: {r['steps']} steps, "
+                  f"{r['seconds']:.2f} s wall, {r['cpu_seconds']:.2f} s CPU, "
+                  f"{r['ns_per_nc_step_wall']:.1f} / {r['ns_per_nc_step_cpu']:.1f} ns per "
+                  f"NC-step (wall / CPU), field step {r['kernel_seconds']:.2f} s, load "
+                  f"{r['load_average'][0]:.2f}")
+        out = "benchmark_cavity_scaling.json" if args.out == "benchmark.json" else args.out
+        from ncgain.fileio import write_text
+        write_text(out, json.dumps(res, indent=2))
+        print(f"\nwritten: {out}")
         return 0
     if args.cavity:
         kw = ({"n_nanocrystals": 20_000, "t_end": 2.0, "memory_nanocrystals": 20_000}

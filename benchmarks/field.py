@@ -8,7 +8,7 @@ import time
 
 from .workload import MIB, _spawn
 
-__all__ = ["cavity_throughput", "cavity_report", "stripe_throughput"]
+__all__ = ["cavity_throughput", "cavity_report", "cavity_scaling", "stripe_throughput"]
 
 
 def cavity_throughput(n_nanocrystals: int = 1_000_000, channels: int = 64,
@@ -84,6 +84,69 @@ def cavity_throughput(n_nanocrystals: int = 1_000_000, channels: int = 64,
             "cores": os.cpu_count(), "load_average_before": load_before,
             "load_average_after_monte_carlo": load_after_mc,
             "target_nc_steps_per_s": 1e8}
+
+
+def cavity_scaling(sizes=(100_000, 300_000, 1_000_000), *, channels: int = 64,
+                   t_end: float = 20.0, generation_rate: float = 0.02) -> list:
+    """Wall and CPU time per NC-step of the cavity Monte Carlo at several ensemble sizes.
+
+    The workload of :func:`cavity_throughput` (compiling call excluded), one run per size,
+    in this process with Numba's current threads; the field kernel's own time is read by
+    wrapping it.
+
+    Parameters
+    ----------
+    sizes : sequence of int, default (1e5, 3e5, 1e6)
+        Ensemble sizes.
+    channels : int, default 64
+    t_end : float, default 20.0
+        Simulated time (ps).
+    generation_rate : float, default 0.02
+
+    Returns
+    -------
+    list of dict
+        Per size: ``steps``, ``seconds``, ``cpu_seconds``, ``ns_per_nc_step_wall`` /
+        ``_cpu``, ``kernel_seconds`` (the field step), ``threads``, ``load_average``.
+    """
+    import numba
+    from ncgain import kinetics
+    from ncgain.kinetics.field import cavity_monte_carlo as cmc
+    film, cav = _cavity_setup(channels)
+    kw = dict(generation_rate=[generation_rate])
+    kinetics.simulate_cavity("type-ii", film, cav, [0.0, 1.0], n_nanocrystals=1000, **kw)
+    kernels = cmc._field_kernels
+    spent = [0.0]
+
+    class _Timed:                       # the kernels module with a timed field step
+        def __getattr__(self, name):
+            return getattr(kernels, name)
+
+        @staticmethod
+        def _field_step(*args):
+            t0 = time.perf_counter()
+            kernels._field_step(*args)
+            spent[0] += time.perf_counter() - t0
+
+    out = []
+    cmc._field_kernels = _Timed()
+    try:
+        for n in sizes:
+            spent[0] = 0.0
+            load = list(os.getloadavg())
+            t0, c0 = time.perf_counter(), time.process_time()
+            ds = kinetics.simulate_cavity("type-ii", film, cav, [0.0, t_end],
+                                          n_nanocrystals=int(n), **kw)
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            steps = json.loads(ds.attrs["n_steps"])[0]
+            out.append({"n_nanocrystals": int(n), "steps": steps, "seconds": wall,
+                        "cpu_seconds": cpu, "ns_per_nc_step_wall": wall / (n * steps) * 1e9,
+                        "ns_per_nc_step_cpu": cpu / (n * steps) * 1e9,
+                        "kernel_seconds": spent[0], "threads": numba.get_num_threads(),
+                        "load_average": load})
+    finally:
+        cmc._field_kernels = kernels
+    return out
 
 
 def _cavity_setup(channels: int):

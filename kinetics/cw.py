@@ -40,6 +40,7 @@ from .inputs import (CHUNK_SIZE, check_progress, MAX_NANOCRYSTALS, METHODS,  # n
                      validate_times)
 from .pulsed import validate_energies
 from .threshold import ThresholdResult
+from .threads import with_blas_thread_policy
 
 __all__ = ["simulate_cw", "cw_threshold", "pump_intensity", "generation_rate_from_intensity",
            "steady_state", "burn_in_time", "max_generation_rate", "NoGainError",
@@ -461,6 +462,7 @@ class CwProblem:
 
 # ----------------------------------------------------------------------------- public API
 
+@with_blas_thread_policy
 def simulate_cw(sample, generation_rate, times=None, *, energies=None, method="master-equation",
                 n_nanocrystals=200_000, seed=0, n_max=None, energy_bins=16,
                 progress=False) -> xr.Dataset:
@@ -574,6 +576,7 @@ def _mean_excitons_rate(sample: Sample, target: float, g_cap: float) -> float:
     return float(optimize.brentq(lambda g: mean(g) - target, 0.0, g_cap, rtol=1e-10))
 
 
+@with_blas_thread_policy
 def cw_threshold(sample, *, energy=None, loss=0.0, film=None,
                  max_generation_rate=None) -> ThresholdResult:
     """Smallest c.w. generation rate G at which the steady state amplifies light.

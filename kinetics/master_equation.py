@@ -40,6 +40,8 @@ import math
 
 import numpy as np
 
+from .threads import with_blas_thread_policy
+
 __all__ = ["generator", "propagate", "propagators", "apply_propagators"]
 
 #: Largest |a_nn| t / 2^s of the scaled generator fed to the Taylor series.
@@ -161,6 +163,7 @@ def _expm_birth_death(a: np.ndarray, leak: float, times: np.ndarray) -> np.ndarr
     return p[:, :n, :n]
 
 
+@with_blas_thread_policy
 def propagators(up_rate: np.ndarray, down_rate: np.ndarray, times: np.ndarray) -> np.ndarray:
     """Transition matrices exp(A_c t) of the chains at ``times``.
 
@@ -199,6 +202,7 @@ def propagators(up_rate: np.ndarray, down_rate: np.ndarray, times: np.ndarray) -
     return out
 
 
+@with_blas_thread_policy
 def propagate(initial: np.ndarray, up_rate: np.ndarray, down_rate: np.ndarray,
               times: np.ndarray) -> np.ndarray:
     """Exact probabilities of the exciton-number chains at ``times``.
@@ -243,6 +247,7 @@ def propagate(initial: np.ndarray, up_rate: np.ndarray, down_rate: np.ndarray,
     return apply_propagators(propagators(up_rate, down_rate, times), initial)
 
 
+@with_blas_thread_policy
 def apply_propagators(prop: np.ndarray, initial: np.ndarray) -> np.ndarray:
     """p[m, t, c, n] from precomputed :func:`propagators` and initial probabilities.
 

@@ -18,6 +18,7 @@ from ncgain.models import Sample
 from ncgain.models.state_table import StateTable, build_state_table
 
 from . import _kernels, excitation, master_equation, memory, observables
+from .threads import with_blas_thread_policy
 from .inputs import (CHUNK_SIZE, check_progress, MAX_GRID_POINTS, MAX_NANOCRYSTALS, METHODS,  # noqa: F401 (re-exported)
                      PHOTON_ENERGY_J_PER_EV, _as_1d, _check_choice, _check_int, _mean_sigma_pump,
                      mean_excitons_from_fluence, pump_fluence, resolve_sample, validate_fluence,
@@ -280,6 +281,7 @@ def estimate_memory(n_levels, n_times, n_energies, n_classes, n_states, n_bins,
 
 # ----------------------------------------------------------------------------- public API
 
+@with_blas_thread_policy
 def simulate_pulsed(sample, mean_excitons=None, times=None, *, fluence=None, energies=None,
                     n_nanocrystals=200_000, seed=0, statistics="poisson", method="monte-carlo",
                     n_max=None, energy_bins=16, progress=False) -> xr.Dataset:

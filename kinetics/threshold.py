@@ -15,6 +15,7 @@ from ncgain.models.state_table import build_state_table
 from . import excitation, observables
 from .inputs import METHODS, _check_choice, check_progress, resolve_sample
 from .pulsed import PulsedProblem
+from .threads import with_blas_thread_policy
 
 __all__ = ["gain_threshold", "ThresholdResult"]
 
@@ -118,6 +119,7 @@ def _monte_carlo_stderr(problem, found: float, i_energy: int) -> float:
     return float(se[0, 0, i_energy]) / slope if slope > 0 else math.inf
 
 
+@with_blas_thread_policy
 def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poisson",
                    method="master-equation", n_nanocrystals=200_000, seed=0,
                    max_mean_excitons=None, energy_bins=1, progress=False) -> ThresholdResult:

@@ -44,6 +44,7 @@ import xarray as xr
 
 from ncgain import kinetics, models
 
+from ._progress import study_progress
 from ._common import STUDY_FILM, attach, distinct_colours, figure, gain_criterion_text
 from ._stripe import ASE_AMPLIFICATION, STRIPE_LENGTH, band_threshold, first_gain_fluence
 
@@ -72,6 +73,17 @@ def _setup(quick: bool):
     return fluence, times, stripe
 
 
+def _per_fluence(bar, key, fluence, t_end):
+    """simulate_stripe's per-pump callback (simulated ps) as fluences done on ``bar``."""
+    done = [0]
+
+    def step(ps):
+        done[0] += 1
+        bar.advance(ps / t_end, label=f"{key} {fluence[min(done[0], fluence.size) - 1]:.3g} "
+                                      "mJ/cm2")
+    return step
+
+
 def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     """Stripe ASE of both presets vs fluence (see the module docstring).
 
@@ -79,8 +91,9 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     ----------
     quick : bool, default False
         Coarse grids (7 fluences, 6 slices, 16 channels, 1 ns): a smoke run, not a result.
-    progress : bool, default False
-        Print a line per preset.
+    progress : bool, "always" or callable, default False
+        Progress over the fluences of both presets (:mod:`studies._progress`: a bar on
+        a terminal, or ``progress(done, total, label)`` after each fluence).
 
     Returns
     -------
@@ -90,9 +103,11 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     """
     fluence, times, stripe = _setup(quick)
     out = []
+    bar = study_progress(progress, len(PRESETS) * fluence.size, NAME, unit="fluence")
     for key in PRESETS:
         sample = models.presets.get(key)
-        ds = kinetics.simulate_stripe(sample, FILM, stripe, times, fluence=fluence)
+        ds = kinetics.simulate_stripe(sample, FILM, stripe, times, fluence=fluence,
+                                      progress=_per_fluence(bar, key, fluence, float(times[-1])))
         amp = ds.edge_emission_integrated / ds.edge_emission_unamplified
         e = ds.channel_energy.values
         split = sample.exciton_energy + sample.delta_xx / 2
@@ -112,8 +127,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
             "energy": e,
         }
         out.append(rec)
-        if progress:
-            print(f"  {NAME}: {key} done")
+    bar.close()
     # channel grids differ per preset only if Delta differs: store on a per-preset axis
     nch = max(r["energy"].size for r in out)
     def pad(arrs, shape_tail):

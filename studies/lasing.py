@@ -21,6 +21,7 @@ from ncgain import kinetics, models
 from ncgain.kinetics import cavity as kcav
 
 from ._common import attach, figure, schema
+from ._progress import study_progress
 from ._analysis import kink, oscillation, two_rate_estimate
 from ._spectra import widths
 
@@ -62,7 +63,13 @@ def _cavity() -> models.Cavity:
     return models.Cavity(quality_factor=Q, spontaneous_coupling=BETA, channels=CHANNELS)
 
 
-def _preset(key: str, quick: bool) -> dict:
+def _stages() -> int:
+    """Progress stages of one preset: threshold, steady states, turn-on, one small-signal
+    analysis per STABILITY_PUMPS entry, pulsed."""
+    return 4 + len(STABILITY_PUMPS)
+
+
+def _preset(key: str, quick: bool, step=lambda label: None) -> dict:
     sample = models.presets.get(key)
     cav = _cavity()
     n_cw = 41 if quick else 81
@@ -79,7 +86,9 @@ def _preset(key: str, quick: bool) -> dict:
     k_las = int(np.argmin(np.abs(base.channels - e_th)))
     # 0.25 ... 8 x threshold: 0.5 and 2 x threshold (spectra, turn-on) are grid points
     rates = g_th * np.geomspace(0.25, 8.0, n_cw)
+    step(f"{key} threshold")
     ss = kcav.cavity_steady_state(base, rates)
+    step(f"{key} {n_cw} c.w. steady states")
     out = ss["output"].sum(axis=1)
     n = np.arange(base.table.n_max + 1)
     mean_n = (ss["occupation"].sum(axis=(1, 3)) @ n)
@@ -115,6 +124,7 @@ def _preset(key: str, quick: bool) -> dict:
     on = kinetics.simulate_cavity(sample, FILM, cav, t_on, generation_rate=[rates[i_above]],
                                   method="rate-equations", energy_bins=ENERGY_BINS)
     on_rate = on.output_rate.isel(pump=0).values
+    step(f"{key} turn-on")
     period, damping, n_peaks = oscillation(t_on, on_rate, out[i_above])
     est_period, est_damping = two_rate_estimate(base, g_th, k_las,
                                                 float(ss["photons"][i_above].sum()))
@@ -129,6 +139,7 @@ def _preset(key: str, quick: bool) -> dict:
         j = int(np.argmin(np.abs(rates - x * g_th)))
         small = kcav.cavity_small_signal(base, rates[j], {k: v[j:j + 1] for k, v in ss.items()})
         growth.append(small["growth_rate"])
+        step(f"{key} small signal at {x:g} x threshold")
         if j == i_above:
             modes = small["modes"]
             n_modes = int(modes.size)
@@ -139,6 +150,7 @@ def _preset(key: str, quick: bool) -> dict:
     mean = float(n_gain) * np.geomspace(0.6, 3.0, 5 if quick else 11)
     pulsed = kinetics.simulate_cavity(sample, FILM, cav, PULSE_TIMES, mean_excitons=mean,
                                       method="rate-equations", energy_bins=ENERGY_BINS)
+    step(f"{key} {mean.size} pulses")
     cum = pulsed.cumulative_output.isel(time=-1).values          # (pump, channel)
     pulse_out = cum.sum(axis=1)
     p_kink, p_slope, p_half = kink(mean, np.maximum(pulse_out, 1e-300))
@@ -183,8 +195,9 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     quick : bool, default False
         41 instead of 81 c.w. pump levels, 5 instead of 11 pulse energies and
         a 40 % shorter turn-on window; the same cavity, channels and bins.
-    progress : bool, default False
-        Print a line per preset.
+    progress : bool, "always" or callable, default False
+        Progress over the stages of both presets (threshold, c.w. steady states,
+        turn-on, small-signal analyses, pulses; :mod:`studies._progress`).
 
     Returns
     -------
@@ -192,10 +205,9 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         The study's data with units and long names (module docstring).
     """
     res = {}
-    for key in PRESETS:
-        res[key] = _preset(key, quick)
-        if progress:
-            print(f"  {NAME}: {key} done")
+    with study_progress(progress, len(PRESETS) * _stages(), NAME, unit="stage") as bar:
+        for key in PRESETS:
+            res[key] = _preset(key, quick, step=lambda label: bar.advance(1, label))
     st = lambda f: np.array([f(res[k]) for k in PRESETS])  # noqa: E731
     intens = lambda name: st(lambda r: r["intensity"](r[name]))  # noqa: E731
     p_ = ("preset",)

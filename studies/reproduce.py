@@ -9,7 +9,7 @@ reproduce. The text is in Jinja2 templates (``studies/templates``,
 :mod:`ncgain.studies._report`).
 
 Reliability: every file is written atomically (:mod:`ncgain.fileio`); the
-manifest ``DIR/manifest.json`` (options, version, every file with its size and
+manifest ``DIR/manifest.json`` (options, version, seconds per study, every file with its size and
 SHA-256) is written *last*, so a folder without it holds an unfinished run.
 A new run into a folder holding an earlier run's files first removes the
 manifest and those files (saying so), so a folder never mixes two runs; a
@@ -241,6 +241,8 @@ def _run_locked(out: Path, *, quick: bool, progress: bool, report: Path, studies
         "quick": bool(quick),
         "ncgain_version": models.package_version(),
         "studies": list(timings),
+        # wall seconds of each study (run, netCDF, figure): read by the benchmark
+        "seconds": {name: round(sec, 3) for name, sec in timings.items()},
         "files": {os.path.relpath(f, out): {"bytes": f.stat().st_size, "sha256": _sha256(f)}
                   for f in files},
     }

@@ -260,6 +260,12 @@ def _point_task(compute, sample, options, seed, numba_threads):
     return {k: np.asarray(v, dtype=float) for k, v in result.items()}
 
 
+def _batch_task(compute, samples, options, seeds, numba_threads):
+    """Worker side: several points in one task (one round trip for all of them)."""
+    return [_point_task(compute, sample, options, seed, numba_threads)
+            for sample, seed in zip(samples, seeds)]
+
+
 def compute_point(sweep: Sweep, index: int) -> dict[str, np.ndarray]:
     """Compute point ``index`` in this process, without a store (the serial reference).
 

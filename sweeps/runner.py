@@ -14,11 +14,26 @@ import xarray as xr
 from ncgain import fileio as _io
 
 from .checks import available_cores, point_seed, _positive_int
-from .definition import Sweep, _point_task
+from .definition import Sweep, _batch_task, _point_task
 from .observables import OBSERVABLES
 from .store import _Store, _assemble
 
 __all__ = ["run", "local_cluster"]
+
+#: Tasks per worker a sweep's missing points are split into (load balance) ...
+TASKS_PER_WORKER = 4
+#: ... with at most this many points per task (what an interruption can lose in flight).
+MAX_BATCH = 16
+
+
+def _batches(missing: list, n_workers: int) -> list:
+    """Consecutive runs of ``missing`` of equal size, TASKS_PER_WORKER per worker.
+
+    A task per point costs a scheduler round trip and a result message each (~6 ms
+    per point measured on 2 cores, against 41 ms of work): batching amortises it.
+    """
+    size = max(1, min(MAX_BATCH, len(missing) // (TASKS_PER_WORKER * max(n_workers, 1))))
+    return [missing[i:i + size] for i in range(0, len(missing), size)]
 
 
 # ============================================================================ running
@@ -312,23 +327,29 @@ def _run_distributed(client, threads, sweep, store, samples, missing, seeds, obs
     # A fresh token per run: keys of a cancelled (interrupted) run are never reused.
     prefix = f"ncgain-sweep-{sweep.hash[:12]}-{uuid.uuid4().hex[:8]}"
     futures = {}
-    for i in missing:
-        fut = client.submit(_point_task, obs.compute, samples[i], sweep.options, seeds[i],
-                            threads, key=f"{prefix}-{i}", retries=retries, pure=False)
-        futures[fut.key] = (i, fut)
+    n_workers = len(client.scheduler_info().get("workers", {})) or 1
+    for batch in _batches(missing, n_workers):
+        fut = client.submit(_batch_task, obs.compute, [samples[i] for i in batch],
+                            sweep.options, [seeds[i] for i in batch], threads,
+                            key=f"{prefix}-{batch[0]}-{batch[-1]}", retries=retries, pure=False)
+        futures[fut.key] = (batch, fut)
     try:
         for fut in as_completed([f for _, f in futures.values()]):
-            i = futures[fut.key][0]
+            batch = futures[fut.key][0]
             if fut.status != "finished":
                 exc = fut.exception()
-                raise RuntimeError(f"{sweep._where(i)} failed on the cluster: "
+                where = sweep._where(batch[0]) if len(batch) == 1 else (
+                    f"one of points {batch[0]} ... {batch[-1]} (from {sweep._where(batch[0])})")
+                raise RuntimeError(f"{where} failed on the cluster: "
                                    f"{type(exc).__name__}: {exc}") from exc
-            store.write_point(i, fut.result())
+            for i, result in zip(batch, fut.result()):
+                store.write_point(i, result)     # the whole batch stored before any hook
             fut.release()
             if bar is not None:
-                bar.update(1)
+                bar.update(len(batch))
             if after_point is not None:
-                after_point(i)
+                for i in batch:
+                    after_point(i)
     except BaseException:
         client.cancel([f for _, f in futures.values()])
         raise

@@ -46,12 +46,14 @@ from .cavity_small_signal import cavity_small_signal
 from .cavity_steady import cavity_steady_state
 from .cavity_threshold import cavity_gain_threshold
 from .cavity_twin import rate_equations
+from ..threads import with_blas_thread_policy
 
 __all__ = ["simulate_cavity", "cavity_gain_threshold", "CAVITY_METHODS", "BYTES_PER_NC",
            "generation_rate_from_intensity", "intensity_from_generation_rate",
            "cavity_steady_state", "cavity_small_signal"]
 
 
+@with_blas_thread_policy
 def simulate_cavity(sample, film, cavity, times, *, generation_rate=None, mean_excitons=None,
                     n_nanocrystals=100_000, seed=0, method="monte-carlo", dt=None, field=True,
                     n_max=None, average_from=None, progress=False,

@@ -17,10 +17,15 @@ from . import _kernels as _field_kernels
 from ._cavity_problem import CavityProblem
 from ._common import MAX_GROWTH_STEP, MAX_TURNOVER_STEP
 from ._rates import StimulatedRates, spontaneous_bound, uniform_step
+from ..threads import with_blas_thread_policy
 
 __all__ = ["monte_carlo"]
 
+#: Shortenings of one step by the per-NC stimulated-rate guard before giving up.
+_GUARD_ITERATIONS = 50
 
+
+@with_blas_thread_policy
 def monte_carlo(problem: CavityProblem, k: int, progress=None):
     """Run the Monte Carlo for pump value k; returns a dict of records at ``times``.
 
@@ -37,7 +42,10 @@ def monte_carlo(problem: CavityProblem, k: int, progress=None):
     -------
     dict
         Records at ``problem.times`` (occupation, photons, cumulative counts, output, the
-        field's books, ...), read by :func:`.cavity_dataset._dataset`.
+        field's books, ...), read by :func:`.cavity_dataset._dataset`, and
+        ``max_stimulated_turnover``: the largest stimulated rate (emission + absorption)
+        of a NC of an occupied (class, n, energy bin) cell times the step, over the run
+        (at most MAX_TURNOVER_STEP by the step guard).
     """
     tab, cp = problem.table, problem.coupling
     n = problem.n_nanocrystals
@@ -75,6 +83,7 @@ def monte_carlo(problem: CavityProblem, k: int, progress=None):
     ch_step = uniform_step(problem.channels)
     em2, ab2, sp2 = (np.ascontiguousarray(m.reshape(kk * s * b, nch))
                      for m in (cp.em, cp.absorb, cp.spont))
+    turnover = em2 + ab2           # a cell's stimulated rate per NC = kappa turnover @ q
     sums = np.zeros((3, nch))
     hist = np.zeros((parts, kk, s, b), np.int64)
     _field_kernels._field_histogram(nc_class, nc_e, nc_n, problem.bins.lo, problem.bins.inv_width,
@@ -91,6 +100,7 @@ def monte_carlo(problem: CavityProblem, k: int, progress=None):
     steps = 0
     j = 0
     kap = problem.kappa
+    max_turnover = 0.0             # largest stimulated rate of an occupied cell x dt
     while j < problem.times.size:
         if t >= problem.times[j] - 1e-12 * max(1.0, problem.times[j]):
             rec["occupation"].append(counts / float(n))
@@ -110,7 +120,21 @@ def monte_carlo(problem: CavityProblem, k: int, progress=None):
             growth = float(np.max(kap * gain - problem.loss_rate))
             dt = min(dt, MAX_TURNOVER_STEP / max(gross, 1e-300),
                      MAX_GROWTH_STEP / max(growth, 1e-300))
-            q_bar = (q + feed * dt) / (1.0 + (problem.loss_rate - kap * gain) * dt)
+            # ... and, as in the stripe, a NC's stimulated turnover (emission + absorption)
+            # in the step's field stays below MAX_TURNOVER_STEP: under a frozen field a
+            # faster NC would cycle emission and absorption inside one step, off the
+            # field's books. The step's field q_bar depends on dt: shorten until it holds.
+            occupied = turnover[counts.ravel() > 0]
+            for _ in range(_GUARD_ITERATIONS):
+                q_bar = (q + feed * dt) / (1.0 + (problem.loss_rate - kap * gain) * dt)
+                r_stim = kap * float((occupied @ q_bar).max()) if occupied.size else 0.0
+                if r_stim * dt <= MAX_TURNOVER_STEP * (1.0 + 1e-9):
+                    break
+                dt = MAX_TURNOVER_STEP / r_stim
+            else:  # pragma: no cover - q_bar shrinks with dt: a few iterations suffice
+                raise RuntimeError("cavity Monte Carlo: the per-NC stimulated-rate step "
+                                   f"guard did not settle (dt = {dt:.3g} ps)")
+            max_turnover = max(max_turnover, r_stim * dt)
             ledger[0] += kap * em_k * q_bar * dt
             ledger[1] += kap * ab_k * q_bar * dt
             ledger[2] += feed * dt
@@ -152,4 +176,5 @@ def monte_carlo(problem: CavityProblem, k: int, progress=None):
         "initial_excitons": initial_excitons / n,
         "n_steps": steps,
         "n_events": int(cum.sum()),
+        "max_stimulated_turnover": max_turnover,
     }

@@ -7,14 +7,15 @@ and diagonalises its exact Jacobian.
 from __future__ import annotations
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ._cavity_problem import CavityProblem
 from .cavity_steady import _chain_steady, _check_rates, cavity_steady_state
+from ..threads import with_blas_thread_policy
 
 __all__ = ["cavity_small_signal"]
 
 
+@with_blas_thread_policy
 def cavity_small_signal(problem: CavityProblem, rate: float, steady: dict | None = None) -> dict:
     """Small-signal dynamics of the twin about a c.w. steady state: stability and ringing.
 
@@ -92,10 +93,9 @@ def cavity_small_signal(problem: CavityProblem, rate: float, steady: dict | None
     net = (cp.em - cp.absorb).reshape(n_p, nch)
     jm[n_p:, :n_p] = (kap * q[None, :] * net + cp.spont.reshape(n_p, nch)).T
     jm[n_p + np.arange(nch), n_p + np.arange(nch)] = kap * (p.ravel() @ net) - problem.loss_rate
-    # A few hundred rows: one BLAS thread is fastest, and several threads on a shared
-    # machine spin-wait (measured: 0.1 s with one thread, 6 s with two under load).
-    with threadpool_limits(limits=1, user_api="blas"):
-        lam = np.linalg.eigvals(jm)
+    # A few hundred rows: BLAS threads follow kinetics.threads (one by default; two
+    # spin-waiting threads under load took 6 s here instead of 0.1 s).
+    lam = np.linalg.eigvals(jm)
     lam = lam[np.abs(lam) > 1e-9 * float(np.abs(lam).max())]
     modes = lam[(lam.imag > 0) & (lam.imag > np.abs(lam.real))]
     return {"growth_rate": float(lam.real.max()), "modes": modes[np.argsort(modes.imag)]}

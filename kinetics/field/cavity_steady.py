@@ -13,6 +13,7 @@ from scipy import optimize
 from ._cavity_problem import CavityProblem
 from ._common import _cw_steady
 from .cavity_threshold import cavity_gain_threshold
+from ..threads import with_blas_thread_policy
 
 __all__ = ["cavity_steady_state", "STEADY_RTOL"]
 
@@ -63,6 +64,7 @@ def _check_rates(problem: CavityProblem, rates, name: str) -> np.ndarray:
     return arr
 
 
+@with_blas_thread_policy
 def cavity_steady_state(problem: CavityProblem, rates=None) -> dict:
     """c.w. steady states of the rate-equation twin, by a root solve (no transient).
 

@@ -13,6 +13,7 @@ import numpy as np
 from scipy import integrate, sparse
 
 from ._cavity_problem import CavityProblem
+from ..threads import with_blas_thread_policy
 
 __all__ = ["rate_equations"]
 
@@ -24,6 +25,7 @@ def _initial_only(y0, times):
                            success=True, message="", nfev=0)
 
 
+@with_blas_thread_policy
 def rate_equations(problem: CavityProblem, k: int, rtol=1e-7):
     """Solve the twin for pump value k; returns a dict of records at ``times``.
 

@@ -66,10 +66,12 @@ from ._stripe_problem import (STRIPE_ENERGY_BINS, STRIPE_METHODS, _StripeProblem
 from .stripe_dataset import _dataset
 from .stripe_monte_carlo import monte_carlo
 from .stripe_twin import rate_equations
+from ..threads import with_blas_thread_policy
 
 __all__ = ["simulate_stripe", "mean_excitons_from_fluence", "STRIPE_ENERGY_BINS", "STRIPE_METHODS"]
 
 
+@with_blas_thread_policy
 def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=None,
                     generation_rate=None, method="rate-equations", n_max=None, rtol=1e-5,
                     n_nanocrystals=20_000, seed=0, dt=None, field=True,
@@ -118,8 +120,10 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
         Bins of E_i per class, in [8, 1024] (the twin's states; the Monte Carlo's
         histograms). At 32 the twin's stimulated emission in strong ASE lies ~5 % above
         its 96-bin value (measured for a type-II stripe; docs/theory.md, section 10).
-    progress : bool or None, default False
-        Progress bar over simulated time (None: none).
+    progress : bool, callable or None, default False
+        Progress bar over simulated time (False or None: none); a callable is
+        called instead with the simulated time (ps) of each pump value advanced
+        since its last call.
 
     Returns
     -------
@@ -153,25 +157,29 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
     >>> counts.sum("excitons").round().values.tolist()   # NCs per slice at each time
     [[2000.0, 2000.0], [2000.0, 2000.0]]
     """
-    progress = check_progress(progress)
+    if not callable(progress):          # a callback is the studies' own progress report
+        progress = check_progress(progress)
     # scipy clips rtol below 100 eps and accepts nonsense above 1
     rtol = check_range("rtol", rtol, 1e-12, 0.1)
     problem = _StripeProblem.build(sample, film, stripe, times, mean_excitons=mean_excitons,
                                    fluence=fluence, generation_rate=generation_rate,
                                    method=method, n_max=n_max, n_nanocrystals=n_nanocrystals,
                                    seed=seed, dt=dt, field_on=field, energy_bins=energy_bins)
-    bar = None
-    if progress:
+    bar, step = None, None
+    if callable(progress):
+        step = progress                 # the caller's callback: simulated ps advanced
+    elif progress:
         from tqdm.auto import tqdm
         bar = tqdm(total=float(problem.times[-1]) * problem.pump.size, unit="ps", desc=method)
+        step = bar.update
     records = []
     for k in range(problem.pump.size):
         if method == "monte-carlo":
-            records.append(monte_carlo(problem, k, progress=None if bar is None else bar.update))
+            records.append(monte_carlo(problem, k, progress=step))
         else:
             records.append(rate_equations(problem, k, rtol))
-            if bar is not None:
-                bar.update(float(problem.times[-1]))
+            if step is not None:
+                step(float(problem.times[-1]))
     if bar is not None:
         bar.close()
     # index coordinates, Conventions and what a paper reports (ASE thresholds per band)

@@ -17,6 +17,7 @@ from . import _kernels as _field_kernels
 from ._common import MAX_TURNOVER_STEP
 from ._rates import StimulatedRates, spontaneous_bound, uniform_step
 from ._stripe_problem import _StripeProblem
+from ..threads import with_blas_thread_policy
 
 __all__ = ["monte_carlo", "MAX_LIGHT_STEP", "LIGHT_RELEVANCE", "STALL_STEPS", "STALL_FRACTION"]
 
@@ -31,6 +32,7 @@ STALL_STEPS = 2_000
 STALL_FRACTION = 1e-6
 
 
+@with_blas_thread_policy
 def monte_carlo(problem: _StripeProblem, k: int, progress=None) -> dict:
     """Run the Monte Carlo for pump value k; returns a dict of records at ``times``.
 

@@ -13,10 +13,12 @@ from scipy import integrate, sparse
 
 from ._stripe_problem import _StripeProblem
 from .cavity_twin import _initial_only
+from ..threads import with_blas_thread_policy
 
 __all__ = ["rate_equations"]
 
 
+@with_blas_thread_policy
 def rate_equations(problem: _StripeProblem, k: int, rtol: float) -> dict:
     """Solve the twin for pump value k; returns a dict of records at ``times``.
 

@@ -116,3 +116,51 @@ def test_stripe_throughput_smoke():
     """The Monte Carlo stripe row: counts steps and events (numbers, not timings, asserted)."""
     res = field.stripe_throughput(n_nanocrystals=300, slices=2, channels=8, t_end=10.0)
     assert res["steps"] >= 2 and res["nc_steps_per_s"] > 0 and res["events_per_s"] >= 0
+
+
+def test_competing_load_is_always_stopped():
+    """The --reproduce benchmark's busy processes run inside the context and never after,
+    also when the measured command fails."""
+    from ncgain.benchmarks.reproduce import competing_load
+    with pytest.raises(RuntimeError, match="measured command failed"):
+        with competing_load(2) as load:
+            procs = list(load._procs)
+            assert len(procs) == 2 and all(p.poll() is None for p in procs)   # running
+            raise RuntimeError("measured command failed")
+    assert all(p.poll() is not None for p in procs)                           # stopped
+    with pytest.raises(ValueError, match="processes = -1"):
+        competing_load(-1)
+
+
+def test_reproduce_report_lists_every_study_and_the_load():
+    from ncgain.benchmarks.reproduce import TARGETS, reproduce_report
+    run = lambda load, s: {"competing_processes": load, "seconds": s,  # noqa: E731
+                           "load_before": [1.0, 1.0, 1.0], "load_after": [3.0, 2.0, 1.0],
+                           "studies": {"fig5abc_ase": s / 2, "lasing": s / 4}}
+    text = reproduce_report({"quick": False, "cores": 2, "blas_threads": 1,
+                             "runs": [run(0, 100.0), run(2, 400.0)], "targets": TARGETS})
+    assert "fig5abc_ase" in text and "lasing" in text and "1.00 -> 3.00" in text
+    assert "under load <= 360 s: MISS (400.0 s)" in text
+    assert "no extra load <= 180 s: PASS (100.0 s)" in text
+
+
+def test_competing_load_ends_with_its_parent_even_without_cleanup():
+    import time
+    code = ("import os\nfrom ncgain.benchmarks.reproduce import competing_load\n"
+            "c = competing_load(1).__enter__()\nprint(c._procs[0].pid, flush=True)\n"
+            "os._exit(0)\n")                                  # no __exit__: as after SIGKILL
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    pid = int(res.stdout.split()[0])
+    for _ in range(600):                                       # up to a minute on a busy box
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                state = fh.read().rsplit(")", 1)[1].split()[0]
+            if state == "Z":
+                break
+        except FileNotFoundError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        pytest.fail(f"busy process {pid} outlived its parent")

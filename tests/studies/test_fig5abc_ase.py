@@ -17,7 +17,14 @@ def test_band_threshold_interpolates():
 
 
 def test_quick_run_reports_the_order_with_numbers():
-    ds = study.run(quick=True)
+    calls = []
+    ds = study.run(quick=True, progress=lambda *call: calls.append(call))
+    # progress: a call at the start and one per fluence of each preset, up to the total
+    n_fluence = ds.sizes["fluence"]
+    total = 2 * n_fluence
+    assert len(calls) == total + 1 and calls[0] == (0.0, total, "start")
+    np.testing.assert_allclose([c[0] for c in calls], np.arange(total + 1), rtol=1e-12)
+    assert calls[-1][2].startswith("type-i ")
     # the film of every study (the pulsed studies' gain criterion is its loss)
     assert models.Film.from_dict(json.loads(ds.attrs["film"])) == models.Film.close_packed()
     assert json.loads(ds.attrs["stripe"])["length"] == study.STRIPE_LENGTH

@@ -13,9 +13,21 @@ from ncgain.studies._common import PROVENANCE
 matplotlib.use("Agg")
 
 
+PROGRESS_CALLS = []
+
+
 @pytest.fixture(scope="module")
 def ds():
-    return study.run(quick=True)
+    return study.run(quick=True, progress=lambda *call: PROGRESS_CALLS.append(call))
+
+
+def test_progress_callback_fires_per_stage(ds):
+    """Nothing sits silent: one call at the start, one per stage, ending at the total."""
+    total = 2 * study._stages()
+    assert PROGRESS_CALLS[0] == (0.0, total, "start")
+    assert [c[0] for c in PROGRESS_CALLS] == list(range(total + 1))
+    assert all(c[1] == total for c in PROGRESS_CALLS)
+    assert any("steady states" in c[2] for c in PROGRESS_CALLS)
 
 
 def test_schema_units_long_names_and_provenance(ds):

@@ -437,3 +437,11 @@ def test_sweep_on_an_external_scheduler_equals_serial(tmp_path, capsys):
                                  options={"time": [3.0, 300.0]}), tmp_path / "ser",
                         scheduler="serial")
         np.testing.assert_array_equal(ds.threshold.values, serial.threshold.values)
+@pytest.mark.parametrize("n_missing, workers, size", [(64, 2, 8), (6, 2, 1), (1000, 2, 16),
+                                                      (9, 1, 2), (0, 2, 1)])
+def test_points_are_batched_into_a_few_tasks_per_worker(n_missing, workers, size):
+    from ncgain.sweeps.runner import _batches
+    missing = list(range(3, 3 + n_missing))
+    batches = _batches(missing, workers)
+    assert [i for b in batches for i in b] == missing       # every point once, in order
+    assert all(len(b) == size for b in batches[:-1]) and all(len(b) <= size for b in batches)
