@@ -254,7 +254,7 @@ def plot(ds: xr.Dataset):
         ax.set_xlim(-8, 8)
         ax.set_xlabel("pull (model - paper) / sigma (clipped at 8)")
         chi = float(ds.chisqr.sel(fit=key))
-        ax.set_title(f"{key}: chi2 = {chi:.3g} ({int(ds.ndof.sel(fit=key))} dof)", fontsize=9)
+        ax.set_title(f"{key}\nchi2 = {chi:.3g} ({int(ds.ndof.sel(fit=key))} dof)", fontsize=9)
     return fig
 
 

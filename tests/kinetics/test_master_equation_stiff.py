@@ -116,7 +116,8 @@ def test_birth_death_top_state_leak_is_exact():
 @pytest.mark.parametrize("tau_x, tau_xx", [(1e9, 1e-6), (1e-6, 1e9), (1e3, 1e3)])
 def test_stiff_sample_master_equation_against_monte_carlo(tau_x, tau_xx):
     s = Sample(name="stiff", exciton_energy=2.0, delta_xx=0.1, linewidth=0.05, tau_x=tau_x,
-               tau_xx=tau_xx, sigma_pump=1e-15, pump_energy=3.0)
+               tau_xx=tau_xx, sigma_pump=1e-15, pump_energy=3.0,
+               tau_xx_meaning="auger")   # the rates as given: tau_xx is the Auger time
     times = [0.0, 1e-6, 1e-3, 1.0, 1e3, 1e9, 1e12]
     n_nc = 20_000
     kw = dict(energies=[2.0], n_nanocrystals=n_nc, seed=3)
