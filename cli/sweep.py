@@ -90,7 +90,17 @@ def _cmd_sweep(args) -> int:
             value = [v.strip() for v in value.split(",") if v.strip()]
         options[key] = value
     if any(getattr(args, k) is not None for k in ("loss", "loss_fraction", "film")):
-        options["loss"], _, loss_note = _threshold_loss(args, many=True)
+        # Checked (and described) as ncgain threshold does; the sweep keeps the unit given:
+        # a loss dimension in cm^-1 (with the film) or loss_fraction in alpha_0(peak).
+        _, film, loss_note = _threshold_loss(args, many=True)
+        if args.loss_fraction is not None:
+            options["loss_fraction"] = parse_values(args.loss_fraction,
+                                                    "--loss-fraction").tolist()
+        else:
+            import dataclasses
+            options["film"] = dataclasses.asdict(film)
+            if args.loss is not None:
+                options["loss"] = parse_values(args.loss, "--loss").tolist()
         print(f"sweep: loss: {loss_note}", flush=True)
     definition = sweeps.Sweep(base, _parse_vary(args.vary), args.observable, options=options,
                               grid="points" if args.points else "product", seed=args.seed)

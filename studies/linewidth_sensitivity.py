@@ -134,7 +134,7 @@ def definition(preset: str, quick: bool = False) -> sweeps.Sweep:
     """
     return sweeps.Sweep(base_sample(preset), _vary(preset, quick), "threshold", grid="points",
                         options={"time": [PROBE_TIME, T_AFTER], "energy": ["E_X", "any"],
-                                 "loss": [0.0, DETECTABLE_GAIN],
+                                 "loss_fraction": [0.0, DETECTABLE_GAIN],
                                  "max_mean_excitons": SEARCH_LIMIT},
                         seed=2007)
 
@@ -165,7 +165,7 @@ def cw_definition(preset: str, quick: bool = False) -> sweeps.Sweep:
     """
     return sweeps.Sweep(base_sample(preset), _vary(preset, quick), "cw-threshold",
                         grid="points",
-                        options={"energy": ["E_X", "any"], "loss": [0.0, DETECTABLE_GAIN]})
+                        options={"energy": ["E_X", "any"], "loss_fraction": [0.0, DETECTABLE_GAIN]})
 
 
 def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Dataset:
@@ -223,7 +223,7 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
         [cutoff_linewidth(s) for s in samples], dims="sample").assign_attrs(
         units="eV", long_name=f"two-population estimate of the largest Gamma with gain at E_X "
         f"at {T_AFTER:g} ps")
-    after = ds.threshold.sel(time=T_AFTER, probe="E_X", loss=0.0)
+    after = ds.threshold.sel(time=T_AFTER, probe="E_X", loss_fraction=0.0)
     ds["last_linewidth_with_gain"] = xr.DataArray(
         [_last_finite(gamma.values, after.sel(sample=s).values) for s in labels],
         dims="sample").assign_attrs(
@@ -315,7 +315,7 @@ def plot(ds: xr.Dataset):
     for ax, label in zip(axes, ds.sample.values):
         sel = ds.sel(sample=label)
         for (t, probe, loss), (col, ls, name) in _STYLES.items():
-            y = sel.threshold.sel(time=t, probe=probe, loss=loss).values
+            y = sel.threshold.sel(time=t, probe=probe, loss_fraction=loss).values
             ax.plot(g, np.where(np.isfinite(y), y, np.nan), ls, color=col, marker="o", ms=3,
                     label=name)
         ax.plot(g, sel.threshold_formula.values, ":", color="k",
@@ -336,7 +336,7 @@ def plot(ds: xr.Dataset):
 
 
 def _th(ds, label, t, probe, loss, gamma):
-    return _at(ds.threshold.sel(sample=label, time=t, probe=probe, loss=loss), gamma)
+    return _at(ds.threshold.sel(sample=label, time=t, probe=probe, loss_fraction=loss), gamma)
 
 
 def _at(da, gamma) -> float:
@@ -364,22 +364,23 @@ def context(ds: xr.Dataset) -> dict:
     for label in ds.sample.values.tolist():
         sel = ds.sel(sample=label)
         preset_gamma = models.presets.get(label.lower()).linewidth
-        band = sel.threshold.sel(time=PROBE_TIME, probe="any", loss=DETECTABLE_GAIN)
-        energy = sel.threshold_energy.sel(time=PROBE_TIME, probe="any", loss=DETECTABLE_GAIN)
+        band = sel.threshold.sel(time=PROBE_TIME, probe="any", loss_fraction=DETECTABLE_GAIN)
+        energy = sel.threshold_energy.sel(time=PROBE_TIME, probe="any",
+                                          loss_fraction=DETECTABLE_GAIN)
         row = {"sel": sel, "dg": abs(float(sel.delta_xx)), "preset_gamma": preset_gamma,
                "ex_lo": _th(ds, label, PROBE_TIME, "E_X", 0.0, lo),
                "ex_hi": _th(ds, label, PROBE_TIME, "E_X", 0.0, hi),
                "band_preset": _at(band, preset_gamma), "energy_preset": _at(energy, preset_gamma),
                "band_hi": _at(band, hi), "energy_hi": _at(energy, hi)}
         if "cw_threshold" in ds:
-            gt = sel.cw_threshold_x_tau_x.sel(probe="E_X", loss=0.0)
+            gt = sel.cw_threshold_x_tau_x.sel(probe="E_X", loss_fraction=0.0)
             finite = np.isfinite(gt.values)
             row["cw"] = {"first": float(gt[0]), "last": float(gt[-1]),
                          "reach": 1e3 * ds.linewidth.values[finite][-1] if finite.any() else None,
                          "none_from": 1e3 * ds.linewidth.values[~finite][0]
                          if finite.any() and not finite.all() else None}
         samples[label] = row
-    band = ds.threshold.sel(time=PROBE_TIME, probe="any", loss=DETECTABLE_GAIN)
+    band = ds.threshold.sel(time=PROBE_TIME, probe="any", loss_fraction=DETECTABLE_GAIN)
     ratio = band.sel(sample="type-I") / band.sel(sample="type-II")
     ok = np.isfinite(ratio.values) & (ratio.values > 0)
     preset = models.presets.TYPE_II_CDS_ZNSE.linewidth

@@ -6,6 +6,7 @@ Built in: ``threshold``, ``spectra``, ``lifetime`` and ``cw``; a new observable 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import numpy as np
 
 from ncgain import kinetics, models
 
+from ._loss import LOSS_DEFAULTS, loss_coords, loss_dim, loss_fractions, loss_label, normalize_loss
 from .checks import MC_NCS_PER_SECOND, _choice, _float_list, _positive_int, _real
 
 __all__ = ["Observable", "OBSERVABLES", "register_observable", "gain_lifetime", "lifetime_times"]
@@ -56,6 +58,9 @@ class Observable:
         ``work(options) -> float``: estimated core-seconds of one point, for the
         sweep's work limit (:data:`ncgain.sweeps.checks.MAX_CORE_HOURS`); default:
         none (only the point limit applies).
+    coords : callable, optional
+        ``coords(options) -> {name: (dim, values, attrs)}``: non-index coordinates along
+        the observable's own dimensions (e.g. ``loss_fraction`` along ``loss``).
     """
 
     name: str
@@ -68,6 +73,7 @@ class Observable:
     compute: Callable
     stochastic: Callable
     work: Callable | None = None
+    coords: Callable | None = None
 
 
 #: The observable registry: name -> :class:`Observable`.
@@ -167,7 +173,7 @@ def _common_mc(o: dict) -> dict:
 
 # ---------------------------------------------------------------- pulsed gain threshold
 
-_THRESHOLD_DEFAULTS = {"time": [3.0], "energy": ["E_X"], "loss": [0.0],
+_THRESHOLD_DEFAULTS = {"time": [3.0], "energy": ["E_X"], **LOSS_DEFAULTS,
                        "statistics": "poisson", "method": "master-equation",
                        "n_nanocrystals": 200_000, "energy_bins": 1,
                        "max_mean_excitons": None}
@@ -180,10 +186,7 @@ def _threshold_normalize(options):
         raise ValueError(f"time = {o['time']} must be distinct delays in the allowed range "
                          "[0, 1e12] ps")
     o["energy"] = _probes("energy", o["energy"])
-    o["loss"] = _float_list("loss", o["loss"], unit="(units of alpha_0(peak))")
-    if min(o["loss"]) < 0 or max(o["loss"]) > 10 or len(set(o["loss"])) != len(o["loss"]):
-        raise ValueError(f"loss = {o['loss']} must be distinct values in [0, 10] "
-                         "(units of alpha_0(peak))")
+    normalize_loss(o)
     if o["max_mean_excitons"] is not None:
         # Upper bound as kinetics.gain_threshold's; the single-statistics limit is per point.
         o["max_mean_excitons"] = _real("max_mean_excitons", o["max_mean_excitons"], 1e-6,
@@ -191,28 +194,48 @@ def _threshold_normalize(options):
     return _common_mc(o)
 
 
+def _probe_dim(o):
+    return {"probe": ([_probe_label(p) for p in o["energy"]], {
+        "units": "1", "long_name": "probe energy",
+        "description": "E_X (the point's single-exciton line), any (anywhere in the band) "
+                       "or a photon energy"})}
+
+
 def _threshold_dims(o):
-    return {
-        "time": (o["time"], {"units": "ps", "long_name": "time after the pump pulse"}),
-        "probe": ([_probe_label(p) for p in o["energy"]],
-                  {"units": "1", "long_name": "probe energy: E_X (the point's single-exciton "
-                   "line), any (anywhere in the band) or a photon energy"}),
-        "loss": (o["loss"], {"units": "1", "long_name": "net gain required, in units of "
-                             "alpha_0(peak)"}),
-    }
+    return {"time": (o["time"], {"units": "ps", "long_name": "time after the pump pulse"}),
+            **_probe_dim(o), **loss_dim(o)}
+
+
+#: What the threshold observables' standard errors are (kinetics.gain_threshold ``stderr``).
+_SE_TEXT = ("delta-method standard error of the Monte Carlo estimate, SE(alpha_hat(E_th)) / "
+            "abs(d alpha / d<N>) at the threshold (kinetics.gain_threshold's stderr: the exact "
+            "multinomial error of the n_nanocrystals-NC absorption over the slope of the exact "
+            "absorption); 0 for the master equation (exact)")
+_NO_GAIN = "does not exist: no gain up to the search limit (threshold inf)"
 
 
 def _threshold_variables(o):
-    d = ("time", "probe", "loss")
+    d = ("time", "probe", loss_label(o))
     return {
-        "threshold": (d, {"units": "1", "long_name": "pulsed gain threshold <N> (excitons per "
-                          "NC after the pulse; inf: no gain up to the search limit)"}),
-        "threshold_energy": (d, {"units": "eV", "long_name": "photon energy where gain first "
-                                 "appears at threshold (NaN where threshold is inf)",
-                                 "nan_meaning": "does not exist: no gain up to the search limit "
-                                 "(threshold inf)"}),
-        "threshold_fluence": (d, {"units": "mJ cm-2", "long_name": "pump fluence at threshold "
-                                  "(inf: no gain)"}),
+        "threshold": (d, {"units": "1", "long_name": "pulsed gain threshold <N>",
+                          "description": "excitons per NC after the pulse at which gain "
+                          "appears (kinetics.gain_threshold); inf: no gain up to the search "
+                          "limit"}),
+        "threshold_stderr": (d, {"units": "1", "long_name": "standard error of threshold <N>",
+                                 "description": _SE_TEXT + "; NaN where threshold is inf",
+                                 "nan_meaning": _NO_GAIN}),
+        "threshold_energy": (d, {"units": "eV", "long_name": "photon energy of first gain",
+                                 "description": "photon energy where gain first appears at "
+                                 "threshold; NaN where threshold is inf",
+                                 "nan_meaning": _NO_GAIN}),
+        "threshold_fluence": (d, {"units": "mJ cm-2", "long_name": "pump fluence at threshold",
+                                  "description": "sigma_pump-converted threshold <N> "
+                                  "(kinetics.pump_fluence); inf: no gain"}),
+        "threshold_fluence_stderr": (d, {
+            "units": "mJ cm-2", "long_name": "standard error of threshold fluence",
+            "description": "threshold_stderr converted as the threshold (the fluence is "
+                           "proportional to <N>); NaN where threshold is inf",
+            "nan_meaning": _NO_GAIN}),
     }
 
 
@@ -260,38 +283,54 @@ def _threshold_check(sample, o):
 
 
 def _threshold_work(o):
-    searches = len(o["time"]) * len(o["energy"]) * len(o["loss"])
+    searches = len(o["time"]) * len(o["energy"]) * len(loss_fractions(o))
     if o["method"] == "monte-carlo":
         # ~200 grid levels plus ~40 bisection steps, each n_nanocrystals histories.
         return searches * 240 * o["n_nanocrystals"] / MC_NCS_PER_SECOND
     return searches * 0.15   # measured 0.05 s (E_X) to 0.15 s ('any') per search
 
 
-def _threshold_compute(sample, o, seed):
-    shape = (len(o["time"]), len(o["energy"]), len(o["loss"]))
-    th, en, fl = np.empty(shape), np.empty(shape), np.empty(shape)
-    for i, t in enumerate(o["time"]):
-        for j, p in enumerate(o["energy"]):
-            for k, loss in enumerate(o["loss"]):
-                r = kinetics.gain_threshold(
-                    sample, time=t, energy=_probe_energy(sample, p), loss=loss,
-                    statistics=o["statistics"], method=o["method"],
-                    n_nanocrystals=o["n_nanocrystals"], seed=seed,
-                    energy_bins=o["energy_bins"], max_mean_excitons=o["max_mean_excitons"])
-                th[i, j, k] = float(r)
-                en[i, j, k] = np.nan if r.energy is None else r.energy
-                fl[i, j, k] = (math.inf if math.isinf(r)
-                               else float(kinetics.pump_fluence(float(r), sample)))
-    return {"threshold": th, "threshold_energy": en, "threshold_fluence": fl}
+def _over_probes_and_losses(sample, o, search) -> dict:
+    """``search(energy, loss_fraction) -> {name: float}`` at every (probe, loss), as arrays."""
+    rows = [[search(_probe_energy(sample, p), f) for f in loss_fractions(o)]
+            for p in o["energy"]]
+    return {k: np.array([[cell[k] for cell in row] for row in rows]) for k in rows[0][0]}
 
+
+def _pulsed_search(sample, o, time, seed, energy, loss):
+    r = kinetics.gain_threshold(
+        sample, time=time, energy=energy, loss=loss, statistics=o["statistics"],
+        method=o["method"], n_nanocrystals=o["n_nanocrystals"], seed=seed,
+        energy_bins=o["energy_bins"], max_mean_excitons=o["max_mean_excitons"])
+    if math.isinf(r):
+        return {"threshold": math.inf, "threshold_stderr": np.nan, "threshold_energy": np.nan,
+                "threshold_fluence": math.inf, "threshold_fluence_stderr": np.nan}
+    # The fluence is proportional to <N>: its standard error converts the same way.
+    return {"threshold": float(r), "threshold_stderr": r.stderr,
+            "threshold_energy": np.nan if r.energy is None else r.energy,
+            "threshold_fluence": float(kinetics.pump_fluence(float(r), sample)),
+            "threshold_fluence_stderr": float(kinetics.pump_fluence(r.stderr, sample))}
+
+
+def _threshold_compute(sample, o, seed):
+    parts = [_over_probes_and_losses(sample, o, functools.partial(_pulsed_search, sample, o,
+                                                                  t, seed))
+             for t in o["time"]]
+    return {k: np.stack([part[k] for part in parts]) for k in parts[0]}
+
+
+#: How the threshold observables' help names the loss options.
+_LOSS_OPTIONS = ("loss (--loss in cm^-1, in the close-packed film or --film's; or "
+                 "--loss-fraction in units of alpha_0(peak))")
 
 register_observable(Observable(
     name="threshold",
-    description="pulsed gain threshold <N> (kinetics.gain_threshold) at each delay (--time), "
-                "probe (--energy E_X|any|eV) and loss (--loss)",
+    description="pulsed gain threshold <N> with its standard error (kinetics.gain_threshold) "
+                "at each delay (--time), probe (--energy E_X|any|eV) and " + _LOSS_OPTIONS,
     defaults=_THRESHOLD_DEFAULTS, normalize=_threshold_normalize, dims=_threshold_dims,
     variables=_threshold_variables, check_point=_threshold_check, compute=_threshold_compute,
-    stochastic=lambda o: o["method"] == "monte-carlo", work=_threshold_work))
+    stochastic=lambda o: o["method"] == "monte-carlo", work=_threshold_work,
+    coords=loss_coords))
 
 
 # ---------------------------------------------------------------- spectra and populations
@@ -494,16 +533,13 @@ register_observable(Observable(
 
 # ---------------------------------------------------------------- c.w. gain threshold
 
-_CW_DEFAULTS = {"energy": ["E_X"], "loss": [0.0], "max_generation_rate": None}
+_CW_DEFAULTS = {"energy": ["E_X"], **LOSS_DEFAULTS, "max_generation_rate": None}
 
 
 def _cw_normalize(options):
     o = _merge_options("cw-threshold", _CW_DEFAULTS, options)
     o["energy"] = _probes("energy", o["energy"])
-    o["loss"] = _float_list("loss", o["loss"], unit="(units of alpha_0(peak))")
-    if min(o["loss"]) < 0 or max(o["loss"]) > 10 or len(set(o["loss"])) != len(o["loss"]):
-        raise ValueError(f"loss = {o['loss']} must be distinct values in [0, 10] "
-                         "(units of alpha_0(peak))")
+    normalize_loss(o)
     if o["max_generation_rate"] is not None:
         # The upper end depends on the sample: checked per point (_cw_check).
         o["max_generation_rate"] = _real("max_generation_rate", o["max_generation_rate"],
@@ -523,46 +559,51 @@ def _cw_check(sample, o):
 
 
 def _cw_dims(o):
-    dims = _threshold_dims({"time": [0.0], "energy": o["energy"], "loss": o["loss"]})
-    del dims["time"]
-    return dims
+    return {**_probe_dim(o), **loss_dim(o)}
 
 
 def _cw_variables(o):
-    d = ("probe", "loss")
+    d = ("probe", loss_label(o))
     return {
-        "cw_threshold": (d, {"units": "ps-1", "long_name": "c.w. gain threshold: generation "
-                             "rate G per NC (inf: no gain in the searched range)"}),
-        "cw_threshold_intensity": (d, {"units": "W cm-2", "long_name": "pump intensity at "
-                                       "the c.w. threshold (inf: no gain)"}),
-        "cw_threshold_energy": (d, {"units": "eV", "long_name": "photon energy where c.w. "
-                                    "gain first appears (NaN where cw_threshold is inf)"}),
+        "cw_threshold": (d, {"units": "ps-1", "long_name": "c.w. gain threshold G",
+                             "description": "generation rate G per NC at which c.w. gain "
+                             "appears (kinetics.cw_threshold; deterministic, no standard "
+                             "error); inf: no gain in the searched range"}),
+        "cw_threshold_intensity": (d, {"units": "W cm-2",
+                                       "long_name": "pump intensity at c.w. threshold",
+                                       "description": "kinetics.pump_intensity of "
+                                       "cw_threshold; inf: no gain"}),
+        "cw_threshold_energy": (d, {"units": "eV", "long_name": "photon energy of c.w. gain",
+                                    "description": "photon energy where c.w. gain first "
+                                    "appears; NaN where cw_threshold is inf",
+                                    "nan_meaning": "does not exist: no gain in the searched "
+                                    "range (cw_threshold inf)"}),
     }
 
 
+def _cw_search(sample, o, energy, loss):
+    try:
+        r = kinetics.cw_threshold(sample, energy=energy, loss=loss,
+                                  max_generation_rate=o["max_generation_rate"])
+    except kinetics.NoGainError:
+        return {"cw_threshold": math.inf, "cw_threshold_intensity": math.inf,
+                "cw_threshold_energy": np.nan}
+    return {"cw_threshold": float(r),
+            "cw_threshold_intensity": float(np.ravel(kinetics.pump_intensity(float(r),
+                                                                             sample))[0]),
+            "cw_threshold_energy": np.nan if r.energy is None else r.energy}
+
+
 def _cw_compute(sample, o, seed):
-    shape = (len(o["energy"]), len(o["loss"]))
-    g, i_, e = np.empty(shape), np.empty(shape), np.empty(shape)
-    for j, p in enumerate(o["energy"]):
-        for k, loss in enumerate(o["loss"]):
-            try:
-                r = kinetics.cw_threshold(sample, energy=_probe_energy(sample, p), loss=loss,
-                                          max_generation_rate=o["max_generation_rate"])
-            except kinetics.NoGainError:
-                g[j, k], i_[j, k], e[j, k] = math.inf, math.inf, np.nan
-                continue
-            g[j, k] = float(r)
-            i_[j, k] = float(np.ravel(kinetics.pump_intensity(float(r), sample))[0])
-            e[j, k] = np.nan if r.energy is None else r.energy
-    return {"cw_threshold": g, "cw_threshold_intensity": i_, "cw_threshold_energy": e}
+    return _over_probes_and_losses(sample, o, functools.partial(_cw_search, sample, o))
 
 
 # The c.w. threshold observable (kinetics.cw_threshold).
 register_observable(Observable(
     name="cw-threshold",
     description="c.w. gain threshold (kinetics.cw_threshold): generation rate and pump "
-                "intensity at each probe (--energy E_X|any|eV) and loss (--loss)",
+                "intensity at each probe (--energy E_X|any|eV) and " + _LOSS_OPTIONS,
     defaults=_CW_DEFAULTS, normalize=_cw_normalize, dims=_cw_dims,
     variables=_cw_variables, check_point=_cw_check, compute=_cw_compute,
-    stochastic=lambda o: False,
-    work=lambda o: 0.05 * len(o["energy"]) * len(o["loss"])))   # measured ~0.02 s per search
+    stochastic=lambda o: False, coords=loss_coords,
+    work=lambda o: 0.05 * len(o["energy"]) * len(loss_fractions(o))))   # ~0.02 s a search

@@ -76,10 +76,26 @@ class _Store:
             diff.remove("options")
             diff += sorted(f"options.{k}" for k in set(old["options"]) | set(new["options"])
                            if old["options"].get(k) != new["options"].get(k))
-        return (f"store {self.path} holds a different sweep (hash {str(stored.get('hash'))[:12]}, "
+        return (self._old_loss_note(old) + f"store {self.path} holds a different sweep "
+                f"(hash {str(stored.get('hash'))[:12]}, "
                 f"this definition {self.sweep.hash[:12]}; differing: {', '.join(diff) or '?'}). "
                 "Refusing to mix results: use another output folder, or delete this one to "
                 "start over")
+
+    def _old_loss_note(self, old: dict) -> str:
+        """Why a threshold store of ncgain before the loss units change is refused."""
+        options = old.get("options")
+        if (old.get("observable") not in ("threshold", "cw-threshold")
+                or not isinstance(options, dict) or "loss_fraction" in options):
+            return ""
+        what = " and has no threshold_stderr" if old.get("observable") == "threshold" else ""
+        return (f"store {self.path} was written by an earlier ncgain whose {old['observable']} "
+                f"option loss = {options.get('loss')!r} was in units of alpha_0(peak) (now "
+                "loss_fraction; loss is cm^-1 with a film)" + what + ": its points cannot "
+                "join this definition. Its sweep.nc, if complete, stays readable with xarray "
+                "(its loss dimension is that fraction); to recompute, rerun with "
+                f"loss_fraction = {options.get('loss')!r} (--loss-fraction) into a new "
+                "folder. ")
 
     @contextlib.contextmanager
     def lock(self):
@@ -178,6 +194,8 @@ def _assemble(store: _Store) -> xr.Dataset:
         coords[name] = (along, np.asarray(values), {"units": units, "long_name": long_name})
     for d, (values, attrs) in dims.items():
         coords[d] = (d, np.arange(pad[d]) if values is None else np.asarray(values), dict(attrs))
+    for c, (along, values, attrs) in (obs.coords(sweep.options) if obs.coords else {}).items():
+        coords[c] = (along, np.asarray(values), dict(attrs))
     if sweep.grid == "points":
         coords["point"] = ("point", np.arange(sweep.n_points),
                            {"units": "1", "long_name": "point index"})
@@ -204,4 +222,5 @@ def _assemble(store: _Store) -> xr.Dataset:
     })
     if isinstance(sweep.base, models.Sample):
         ds.attrs["sample_0"] = sweep.base.to_json()
-    return ds
+    from ncgain.kinetics.output import short_long_names
+    return short_long_names(ds)   # <= 40 characters for plot labels; the rest: description

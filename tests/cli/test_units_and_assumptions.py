@@ -116,7 +116,10 @@ def test_sweep_takes_film_and_loss_in_cm1(tmp_path, capsys):
                             "--no-progress"]) == 0
     assert "loss: film" in capsys.readouterr().out
     with xr.open_dataset(tmp_path / "s" / "sweep.nc") as ds:
-        assert ds.loss.values.tolist() == [0.05]   # 100 / (0.5 * 4000)
+        # The loss as given (cm^-1), and the net gain it needs: 100 / (0.5 * 4000).
+        assert ds.loss.values.tolist() == [100.0] and ds.loss.attrs["units"] == "cm-1"
+        assert ds.loss_fraction.values.tolist() == [0.05]
+        assert ds.loss_fraction.dims == ("loss",) and ds.loss_fraction.attrs["units"] == "1"
         direct = kinetics.gain_threshold(dataclasses.replace(TYPE_II, linewidth=0.05), time=3.0, loss=0.05)
         np.testing.assert_allclose(float(ds.threshold.squeeze()), float(direct), rtol=1e-12)
 

@@ -31,7 +31,7 @@ def test_dataset_comes_from_the_sweep_machinery(ds):
                                   loss=study.DETECTABLE_GAIN, max_mean_excitons=10.0,
                                   energy_bins=1)
     got = ds.threshold.sel(sample="type-II", linewidth=gamma, time=study.T_AFTER, probe="any",
-                           loss=study.DETECTABLE_GAIN)
+                           loss_fraction=study.DETECTABLE_GAIN)
     assert float(got) == float(ref)
     for name in ("threshold", "threshold_energy", "cutoff_linewidth", "delta_over_gamma"):
         assert ds[name].attrs["units"] and ds[name].attrs["long_name"]
@@ -51,7 +51,7 @@ def test_formula_column_and_early_limit(ds):
     # Delta >> Gamma, t -> 0: gain at E_X needs p1/2 > p0, i.e. <N> > 2 (Poisson); at 3 ps
     # a little decay lowers it.
     early = float(ds.threshold.sel(sample="type-II", time=study.PROBE_TIME, probe="E_X",
-                                   loss=0.0)[0])
+                                   loss_fraction=0.0)[0])
     assert 1.9 < early < 2.0
 
 
@@ -69,7 +69,7 @@ def test_single_exciton_gain_is_lost_where_the_formula_says(ds):
     assert "Gamma_c" in _report.study_notes(study, ds)
     if study.has_cw():
         # The c.w. sweep ran through the machinery too, one value per (sample, Gamma, probe, loss).
-        assert ds.cw_threshold.dims == ("sample", "linewidth", "probe", "loss")
+        assert ds.cw_threshold.dims == ("sample", "linewidth", "probe", "loss_fraction")
         assert int(ds.attrs["cw"]) == 1
 
 

@@ -96,9 +96,10 @@ def test_monte_carlo_threshold_sweep_is_bit_identical(client, tmp_path):
         ref = kinetics.gain_threshold(dataclasses.replace(TYPE_II, delta_xx=d), time=3.0,
                                       method="monte-carlo", n_nanocrystals=1000,
                                       seed=sw.point_seed(3, i), energy_bins=1)
-        got = ds.sel(delta_xx=d, time=3.0, probe="E_X", loss=0.0)
+        got = ds.sel(delta_xx=d, time=3.0, probe="E_X", loss_fraction=0.0)
         assert float(got.threshold) == float(ref)
         assert float(got.threshold_energy) == ref.energy
+        assert float(got.threshold_stderr) == ref.stderr > 0
 
 
 def test_resume_after_interruption_gives_the_identical_dataset(client, tmp_path):
@@ -167,7 +168,9 @@ def test_killing_a_worker_mid_sweep_loses_nothing(client, tmp_path):
     ({"linewidth": [0.05, np.nan]}, {}, "finite"),
     ({"linewidth": [0.05, 0.05]}, {}, "repeated"),
     ({"linewidth": [0.05]}, {"mean_excitons": [1.0]}, "takes no option"),
-    ({"linewidth": [0.05]}, {"loss": [-1.0]}, "loss"),
+    ({"linewidth": [0.05]}, {"loss_fraction": [-1.0]}, r"loss_fraction = \[-1.0\]"),
+    ({"linewidth": [0.05]}, {"loss": [50.0]}, r"loss = \[50.0\] is a modal loss in cm\^-1 "
+                                              "and needs film"),
     ({"degeneracy": [2.5]}, {}, "integers"),
 ])
 def test_bad_definitions_are_refused(vary, options, message):
@@ -247,7 +250,7 @@ def test_cli_sweep_on_a_scheduler_address_and_resume(client, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "3 points (0 already stored)" in text and "sweep.nc" in text
     with xr.open_dataset(tmp_path / "out" / "sweep.nc") as ds:
-        assert ds.threshold.dims == ("linewidth", "time", "probe", "loss")
+        assert ds.threshold.dims == ("linewidth", "time", "probe", "loss_fraction")
         assert list(ds.probe.values) == ["E_X", "any"]
     assert cli.main(args + ["--scheduler", "serial"]) == 0
     assert "3 points (3 already stored)" in capsys.readouterr().out
@@ -266,7 +269,7 @@ def test_cw_threshold_observable_equals_direct_calls(tmp_path):
     for d in sweep.vary["delta_xx"]:
         sample = dataclasses.replace(TYPE_II, delta_xx=d)
         for probe, energy in (("E_X", None), ("any", "any")):
-            got = ds.sel(delta_xx=d, probe=probe, loss=0.0)
+            got = ds.sel(delta_xx=d, probe=probe, loss_fraction=0.0)
             try:
                 ref = kinetics.cw_threshold(sample, energy=energy)
             except kinetics.NoGainError:
