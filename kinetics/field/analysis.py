@@ -19,7 +19,12 @@ Definitions (the numbers ``simulate_stripe`` and ``simulate_cavity`` add to thei
 * **L-L kink threshold** of a cavity: the pump at the steepest point of the log-log L-L curve
   (c.w.: time-averaged output vs generation rate; pulsed: output photons per NC per pulse vs
   <N>), the geometric midpoint of the pump interval with the largest d ln L / d ln P,
-  provided that slope exceeds 1 (superlinear: the laser's S-curve); NaN otherwise. It is the
+  provided that slope exceeds 1 (superlinear: the laser's S-curve); NaN otherwise. Its
+  uncertainty is stated as what it is: the two pump points of that interval (``*_bounds``,
+  the pump grid's bracket; the threshold is their geometric midpoint, ``kink_threshold_factor``
+  their half-ratio), a resolution interval, not a standard error (a Monte Carlo run's noise
+  can move the kink to a neighbouring interval, which no shot-noise error covers: near
+  threshold the stochastic turn-on moves L by far more than its photon-count noise). It is the
   threshold of the run as simulated: near threshold the turn-on is slow, so a c.w. run whose
   averaging window ends before the field builds up puts the kink above the steady-state
   threshold (compare ``gain_threshold_generation_rate_per_ps``, the no-field gain threshold);
@@ -234,7 +239,9 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
         Scalars: ``kink_threshold_generation_rate`` (ps-1) and ``kink_threshold_intensity``
         (W cm-2) for c.w., ``kink_threshold_mean_excitons`` and ``kink_threshold_fluence``
         (mJ cm-2) for pulsed; ``slope_efficiency`` (1), ``slope_efficiency_power`` (1),
-        ``kink_threshold_factor`` (1, the pump grid's resolution of the kink),
+        ``kink_threshold_factor`` (1, the pump grid's resolution of the kink), and for each
+        kink threshold its ``*_bounds`` (dimension ``bound``: lower, upper; the pump grid's
+        bracket, in the threshold's units; CF ``bounds`` attribute on the threshold),
         ``lasing_energy`` and ``lasing_fwhm`` (eV), ``channel_spacing`` (eV),
         ``photon_lifetime`` (ps), ``quality_factor`` (1), ``spontaneous_coupling`` (1).
         NaN where a quantity does not exist (no superlinear kink; fewer than two pump
@@ -257,6 +264,7 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
     order = np.argsort(pump, kind="stable")
     p, l, q = pump[order], ll[order], other[order]
     kink = kink_other = slope = factor = float("nan")
+    bracket = bracket_other = np.full(2, np.nan)   # the steepest segment's pump interval
     ok = (p > 0) & (l > 0)
     if ok.sum() >= 2:
         lp, lq, ll_ = np.log(p[ok]), np.log(q[ok]), np.log(l[ok])
@@ -266,6 +274,7 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
             kink = float(np.exp(0.5 * (lp[i] + lp[i + 1])))
             factor = float(np.exp(0.5 * (lp[i + 1] - lp[i])))
             kink_other = float(np.exp(0.5 * (lq[i] + lq[i + 1])))
+            bracket, bracket_other = p[ok][i:i + 2].copy(), q[ok][i:i + 2].copy()
             pk, lk = p[ok], l[ok]
             if pk[-1] > kink and pk.size >= 2:
                 slope = float((lk[-1] - lk[-2]) / (pk[-1] - pk[-2]))
@@ -278,6 +287,8 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
     thr_desc = ("pump at the steepest point of the log-log L-L curve (geometric midpoint of the "
                 "pump interval with the largest d ln L / d ln P), when that slope exceeds 1; "
                 "NaN: no superlinear kink on the pump grid")
+    names = (("kink_threshold_generation_rate", "kink_threshold_intensity") if cw
+             else ("kink_threshold_mean_excitons", "kink_threshold_fluence"))
     if cw:
         tv = {"kink_threshold_generation_rate": ((), kink, _attrs(
                   "ps-1", "L-L kink threshold, generation rate", thr_desc)),
@@ -292,6 +303,16 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
                   "mJ cm-2", "L-L kink threshold fluence", thr_desc))}
         s_desc = ("d(output photons per NC per pulse)/d<N> over the highest pump interval "
                   "above the kink; NaN: no kink below the top pump")
+    bounds_desc = ("the pump grid's bracket of the kink: the two pump points of the steepest "
+                   "log-log segment, between which the kink threshold lies (its geometric "
+                   "midpoint). A resolution interval of the grid, not a statistical error: "
+                   "exact for the rate equations; a Monte Carlo run's noise can move the "
+                   "kink to a neighbouring segment, which this does not include; NaN: no kink")
+    for name, values in zip(names, (bracket, bracket_other)):
+        units = tv[name][2]["units"]
+        tv[name][2]["bounds"] = f"{name}_bounds"      # CF: the cell boundaries of the value
+        tv[f"{name}_bounds"] = (("bound",), values, _attrs(
+            units, "pump-grid bracket of the L-L kink", bounds_desc))
     out = xr.Dataset({
         **tv,
         "kink_threshold_factor": ((), factor, _attrs(
@@ -320,7 +341,8 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
         "spontaneous_coupling": ((), float(cav["spontaneous_coupling"]), _attrs(
             "1", "spontaneous coupling beta",
             "fraction of a single exciton's radiative rate emitted into the channels")),
-    })
+    }, coords={"bound": ("bound", ["lower", "upper"], _attrs(
+        "1", "bound of an interval", "lower and upper end of a *_bounds interval"))})
     return out
 
 

@@ -98,6 +98,17 @@ def test_lasing_summary(lase):
     assert np.all(np.diff(np.log(out)) / np.log(step) <= np.log(out[i] / out[i - 1]) / np.log(step))
     assert float(lase.kink_threshold_intensity) == pytest.approx(
         kink * float(lase.pump_intensity[0] / lase.generation_rate[0]), rel=1e-9)
+    # its uncertainty: the pump grid's bracket, the two pump points of the steepest segment
+    bounds = lase.kink_threshold_generation_rate_bounds
+    assert bounds.dims == ("bound",) and list(lase.bound.values) == ["lower", "upper"]
+    np.testing.assert_array_equal(bounds.values, RATES[i - 1:i + 1])
+    assert bounds.attrs["units"] == "ps-1" and len(bounds.attrs["long_name"]) <= 40
+    assert lase.kink_threshold_generation_rate.attrs["bounds"] == bounds.name
+    assert kink == pytest.approx(np.sqrt(bounds.values.prod()), rel=1e-12)
+    f = float(lase.kink_threshold_factor)
+    np.testing.assert_allclose(bounds.values, [kink / f, kink * f], rtol=1e-12)
+    np.testing.assert_array_equal(lase.kink_threshold_intensity_bounds.values,
+                                  lase.pump_intensity.values[i - 1:i + 1])
     # slope efficiency: a photon fraction, and the top of the L-L curve's slope
     eta = float(lase.slope_efficiency)
     assert 0 < eta < 1
@@ -113,6 +124,13 @@ def test_pulsed_lasing_reports_in_mean_excitons_and_fluence():
                                   method="rate-equations")
     assert "kink_threshold_mean_excitons" in ds and "kink_threshold_fluence" in ds
     k = float(ds.kink_threshold_mean_excitons)
+    bounds = ds.kink_threshold_mean_excitons_bounds.values
     if np.isfinite(k):
         assert float(ds.kink_threshold_fluence) == pytest.approx(
             k * float(ds.pump_fluence[0] / ds.mean_excitons[0]), rel=1e-9)
+        assert bounds[0] < k < bounds[1] and set(bounds) <= set(ds.mean_excitons.values)
+    else:   # no kink: no bracket either, and the description says so
+        assert np.isnan(bounds).all()
+    for name in ("kink_threshold_mean_excitons_bounds", "kink_threshold_fluence_bounds"):
+        assert "NaN: no kink" in ds[name].attrs["description"]
+    assert ds.kink_threshold_fluence_bounds.attrs["units"] == "mJ cm-2"
