@@ -94,7 +94,7 @@ def run(sweep: Sweep, store, *, scheduler=None, workers: int | None = None,
     >>> sw = Sweep("type-ii", {"delta_xx": [0.05, 0.1]}, "threshold", options={"time": [3.0]})
     >>> ds = run(sw, tempfile.mkdtemp(), scheduler="serial")
     >>> ds.threshold.dims
-    ('delta_xx', 'time', 'probe', 'loss')
+    ('delta_xx', 'time', 'probe', 'loss_fraction')
     """
     if not isinstance(sweep, Sweep):
         raise ValueError(f"sweep must be a sweeps.Sweep, got {sweep!r}")
