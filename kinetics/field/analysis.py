@@ -130,9 +130,15 @@ def _bands(sample, energy):
 
 
 def _attrs(units, long_name, description=""):
+    # One NaN convention for every dataset ncgain writes (docs/reliability.md, "NaN"): what
+    # a NaN means goes into ``nan_meaning`` ("does not exist: ..."), not the description.
     out = {"units": units, "long_name": long_name}
+    description, _, nan = description.partition("NaN: ")
+    description = description.strip().rstrip(";").strip()
     if description:
         out["description"] = description
+    if nan:
+        out["nan_meaning"] = f"does not exist: {nan.strip()}"
     return out
 
 
@@ -195,14 +201,14 @@ def ase_summary(ds: xr.Dataset, amplification: float = ASE_AMPLIFICATION) -> xr.
         tv = {"ase_threshold_fluence": (("band",), np.array(thr), _attrs(
                   "mJ cm-2", "ASE threshold fluence", crit)),
               "ase_threshold_mean_excitons": (("band",), np.array(thr2), _attrs(
-                  "1", "ASE threshold <N>", "<N> at the ASE threshold fluence (sigma_pump F); NaN: as the fluence"))}
+                  "1", "ASE threshold <N>", "<N> at the ASE threshold fluence (sigma_pump F); NaN: no ASE threshold fluence"))}
     else:
         tv = {"ase_threshold_intensity": (("band",), np.array(thr), _attrs(
                   "W cm-2", "ASE threshold intensity", crit)),
               "ase_threshold_generation_rate": (("band",), np.array(thr2), _attrs(
                   "ps-1", "ASE threshold generation rate",
-                  "excitons per NC per ps at the ASE threshold intensity; NaN: as the "
-                  "intensity"))}
+                  "excitons per NC per ps at the ASE threshold intensity; NaN: no ASE "
+                  "threshold intensity"))}
     out = xr.Dataset(
         {**tv,
          "ase_amplification": (("pump", "band"), np.array(band_amp).T, _attrs(
@@ -333,7 +339,8 @@ def lasing_summary(ds: xr.Dataset) -> xr.Dataset:
                                          "at the highest pump; resolution: channel_spacing; "
                                          "NaN: no output")),
         "channel_spacing": ((), float(energy[1] - energy[0]) if energy.size > 1 else np.nan,
-                            _attrs("eV", "channel spacing")),
+                            _attrs("eV", "channel spacing",
+                                   "NaN: a single channel")),
         "photon_lifetime": ((), tau_c, _attrs("ps", "photon lifetime tau_c")),
         "quality_factor": ((), q_factor, _attrs("1", "quality factor Q",
                                                 "Q = E_c tau_c / hbar at the channel "
