@@ -7,13 +7,20 @@ these functions give the largest Gamma that satisfies it, for the linewidth stud
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ncgain import models
 
-__all__ = ["cutoff_linewidth", "cutoff_from_p1", "cutoff_from_p"]
+__all__ = ["cutoff_linewidth", "cutoff_from_p1", "cutoff_from_p", "probe_grid_ranges",
+           "OUTSIDE_ATTRS"]
+
+#: The computed criterion of an unresolved gain-band point (docs/reliability.md, "Grids").
+OUTSIDE_ATTRS = {"units": "1", "long_name": "XX line outside the 'any' probe grid",
+                 "description": "1 where E_X + Delta_XX lies outside the default probe grid "
+                 "(alpha_0 >= 1e-12 of its peak): the gain-band threshold is then an upper bound"}
 
 
 def cutoff_linewidth(sample: models.Sample, time: float = 650.0) -> float:
@@ -49,3 +56,41 @@ def cutoff_from_p(delta, p1, p2) -> float:
     """Gamma where p0 = p1 (1 - y)/2 + p2 y, y = exp(-Delta^2/Gamma^2) (g = 2 band edge)."""
     y = (1.0 - 1.5 * p1 - p2) / (p2 - 0.5 * p1)
     return abs(delta) / math.sqrt(-math.log(y)) if 0 < y < 1 else 0.0
+
+
+def probe_grid_ranges(samples, gammas, widths):
+    """The 'any' probe grid's range and whether it holds the XX line, per sample and Gamma.
+
+    The default grid (``observables.default_energies``) stops where alpha_0 < 1e-12 of its
+    peak, about 5.3 Gamma from the band edge: for Delta_XX > 5.3 Gamma the biexciton line
+    E_X + Delta_XX, where the gain band of a repulsive sample lies, falls outside it, and a
+    gain-band threshold there is only an upper bound (scripts/linewidth_probe_range.py
+    reruns such points on a grid widened to the XX line and on a 4x finer one).
+
+    Parameters
+    ----------
+    samples : list of models.Sample
+        The base samples.
+    gammas : array_like
+        Ensemble widths Gamma (eV).
+    widths : list of array_like
+        Homogeneous widths (eV), one array per sample, one value per Gamma.
+
+    Returns
+    -------
+    top : list of list of float
+        Highest grid energy (eV), per sample and Gamma.
+    outside : list of list of int
+        1 where E_X + Delta_XX lies outside the grid, else 0.
+    """
+    from ncgain import models
+    from ncgain.kinetics import observables
+    top, outside = [], []
+    for s, hs in zip(samples, widths):
+        grids = [observables.default_energies(models.build_state_table(dataclasses.replace(
+            s, linewidth=float(g), homogeneous_linewidth=float(h)), s.degeneracy))
+            for g, h in zip(gammas, hs)]
+        xx = s.exciton_energy + s.delta_xx
+        top.append([float(e.max()) for e in grids])
+        outside.append([int(not e.min() <= xx <= e.max()) for e in grids])
+    return top, outside

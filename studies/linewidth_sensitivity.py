@@ -43,13 +43,13 @@ import numpy as np
 import xarray as xr
 
 from ncgain import kinetics, models
-from ncgain.kinetics import observables
 
 from ncgain import sweeps
 from ._common import DETECTABLE_GAIN, STUDY_FILM, attach, figure, gain_criterion_text
 from ._analysis import first_infinite as _first_infinite, last_finite as _last_finite
 from ._gain_condition import (cutoff_from_p as _cutoff_from_p,  # noqa: F401 (public)
-                              cutoff_from_p1 as _cutoff_from_p1, cutoff_linewidth)
+                              cutoff_from_p1 as _cutoff_from_p1, cutoff_linewidth,
+                              OUTSIDE_ATTRS, probe_grid_ranges)
 
 NAME = "linewidth_sensitivity"
 TITLE = "Linewidth sensitivity - gain thresholds versus Gamma (sweep on dask.distributed)"
@@ -59,7 +59,6 @@ T_AFTER = 650.0        # ps: after Auger decay, 5 tau_XX of the type-II preset
 GAMMA_RANGE = (0.010, 0.150)   # eV
 SEARCH_LIMIT = 10.0    # <N>: gain_threshold's default upper end (Poisson)
 PRESETS = (("type-II", "type-ii"), ("type-I", "type-i"))
-ARTEFACT_BELOW_MEV = 20.0   #: Gamma (meV) up to which the figure marks a grid artefact
 
 
 def linewidths(quick: bool) -> np.ndarray:
@@ -264,14 +263,11 @@ def run(quick: bool = False, progress: bool = False, *, scheduler=None) -> xr.Da
         [_cutoff_from_p1(s.delta_xx, p) for s, p in zip(samples, p1)], dims="sample"
     ).assign_attrs(units="eV", long_name="largest Gamma with 2/(3 - exp(-Delta^2/Gamma^2)) < "
                    "p1_at_search_limit")
-    # Top of the default probe grid ("any"): it stops where alpha_0 < 1e-12 of its peak.
-    tops = [[float(observables.default_energies(models.build_state_table(
-        dataclasses.replace(s, linewidth=float(g), homogeneous_linewidth=float(h)),
-        s.degeneracy)).max())
-        for g, h in zip(gamma.values, homogeneous_widths(gamma.values, p))]
-        for s, (_, p) in zip(samples, PRESETS)]
+    tops, outside = probe_grid_ranges(samples, gamma.values,
+                                      [homogeneous_widths(gamma.values, p) for _, p in PRESETS])
     ds["probe_grid_top"] = xr.DataArray(tops, dims=("sample", "linewidth")).assign_attrs(
         units="eV", long_name="highest photon energy of the 'any' probe grid")
+    ds["xx_line_outside_probe_grid"] = (("sample", "linewidth"), outside, OUTSIDE_ATTRS)
     narrowest = dataclasses.replace(
         samples[0], linewidth=float(gamma.values[0]),
         homogeneous_linewidth=float(homogeneous_widths(gamma.values[:1], PRESETS[0][1])[0]))
@@ -324,14 +320,17 @@ def plot(ds: xr.Dataset):
                    label=f"cut-off of X gain at {T_AFTER:g} ps (exact p1, p2)")
         ax.axvline(1e3 * models.presets.get(label.lower()).linewidth, color="0.5", lw=0.8,
                    ls="-.", label="preset Gamma")
-        ax.axvspan(g.min() - 2.0, ARTEFACT_BELOW_MEV, color="0.88", hatch="//", zorder=0,
-                   label=f"Gamma <= {ARTEFACT_BELOW_MEV:g} meV: grid artefact, not physics")
+        out = g[sel.xx_line_outside_probe_grid.values.astype(bool)]
+        if out.size:    # computed: the XX line lies beyond the probe grid at these Gamma
+            ax.axvspan(g.min() - 2.0, out.max() + 2.5, color="0.88", zorder=0,
+                       label="XX line outside probe grid: gain band <N> an upper bound")
         ax.set_yscale("log")
         ax.set_xlabel("ensemble line width Gamma (meV)")
         ax.set_title(f"{label}: Delta_XX = {1e3 * float(sel.delta_xx):+.0f} meV (missing "
                      "points: no gain up to <N> = 10)", fontsize=9)
-        ax.legend(fontsize=7, loc="upper left")
     axes[0].set_ylabel("gain threshold <N> (Poisson pumping)")
+    handles = {lab: h for ax in axes for h, lab in zip(*ax.get_legend_handles_labels())}
+    fig.legend(handles.values(), handles.keys(), loc="outside lower center", ncol=4, fontsize=8)
     return fig
 
 
@@ -387,7 +386,7 @@ def context(ds: xr.Dataset) -> dict:
     s2 = models.Sample.from_json(a["sample_0"])
     s1 = models.Sample.from_json(a["sample_1"])
     t2 = ds.sel(sample="type-II")
-    blind = ds.linewidth.values[~np.isfinite(band.sel(sample="type-II").values)]
+    blind = ds.linewidth.values[t2.xx_line_outside_probe_grid.values.astype(bool)]
     return {
         "SEARCH_LIMIT": SEARCH_LIMIT, "T_AFTER": T_AFTER, "lo": lo, "hi": hi, "samples": samples,
         "ratio": {"r": ratio.values[ok], "g": 1e3 * ds.linewidth.values[ok],
