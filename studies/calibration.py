@@ -238,8 +238,12 @@ def plot(ds: xr.Dataset):
     matplotlib.figure.Figure
     """
     fits = list(ds.fit.values)
-    fig = figure(figsize=(4.2 * len(fits), 4.0), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, len(fits)))
+    cols = min(3, len(fits))    # rows of three panels: a one-row strip is unreadable when scaled
+    rows = -(-len(fits) // cols)
+    fig = figure(figsize=(4.2 * cols, 3.6 * rows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
+    for ax in axes[len(fits):]:
+        ax.set_visible(False)
     for ax, key in zip(axes, fits):
         sel = ds.target_fit.values == key
         names = [str(t).split(": ", 1)[1] for t in ds.target.values[sel]]
@@ -249,6 +253,7 @@ def plot(ds: xr.Dataset):
         ax.axvspan(-PULL_OK, PULL_OK, color="0.82")
         ax.barh(y, pulls, color=["C3" if abs(p) > PULL_PARTLY else "C1" if abs(p) > PULL_OK
                                  else "C2" for p in pulls])
+        ax.plot(pulls, y, "k|", ms=10)    # a pull near 0 shows as a tick, not as nothing
         ax.set_yticks(y, names, fontsize=8)
         ax.axvline(0, color="k", lw=0.8)
         ax.set_xlim(-8, 8)
