@@ -148,6 +148,32 @@ def schema(study: str, **constants) -> dict:
             for name, entry in table.items()}
 
 
+def short_names(study: str) -> dict:
+    """Long names chosen by hand for a study's variables whose full name is too long.
+
+    Parameters
+    ----------
+    study : str
+        The study's ``NAME``.
+
+    Returns
+    -------
+    dict
+        Variable name -> long name of at most 40 characters, from the ``[study]`` table of
+        ``schemas/short_names.toml`` (empty if the study has none).
+
+    Examples
+    --------
+    >>> from ncgain.studies._common import short_names
+    >>> short_names("fig4_xx_repulsion")["biexciton_lifetime"]
+    'model biexciton lifetime'
+    """
+    import tomllib
+    from pathlib import Path
+    path = Path(__file__).parent / "schemas" / "short_names.toml"
+    return dict(tomllib.loads(path.read_text()).get(study, {}))
+
+
 #: Provenance attributes every study dataset carries (set by :func:`attach`).
 PROVENANCE = ("Conventions", "study", "ncgain_version", "source", "quick")
 
@@ -181,7 +207,9 @@ def attach(ds: xr.Dataset, *, study: str, quick: bool, samples=(), **attrs) -> x
         "source": "Klimov et al., Nature 447, 441 (2007)",
         "quick": int(bool(quick)),
     })
-    kinetics.output.short_long_names(ds)   # <= 40 characters for plot labels; rest: description
+    # <= 40 characters for plot labels (hand-chosen in schemas/short_names.toml); the rest
+    # of a longer name goes into the description
+    kinetics.output.short_long_names(ds, names=short_names(study))
     for i, sample in enumerate(samples):
         ds.attrs[f"sample_{i}"] = sample.to_json()
     for key, value in attrs.items():

@@ -173,7 +173,8 @@ def test_templates_are_package_data():
 
 def test_every_long_name_fits_a_plot_label(out):
     """Every variable of every output: long_name <= 40 characters (xarray's axis labels),
-    the full text of a shortened one in its ``description``."""
+    the full text of a shortened one in its ``description``; no two variables of a
+    dataset share a long name (a plot could not tell them apart)."""
     from ncgain.kinetics.output import MAX_LONG_NAME
     for path in sorted(out.glob("*.nc")):
         with xr.open_dataset(path) as ds:
@@ -181,6 +182,8 @@ def test_every_long_name_fits_a_plot_label(out):
             for key, var in ds.variables.items():
                 assert len(var.attrs.get("long_name", "")) <= MAX_LONG_NAME, (path.name, key)
             assert names, path.name
+            repeated = sorted({n for n in names if names.count(n) > 1})
+            assert not repeated, (path.name, repeated)
 
 
 def _declared(v) -> bool:
