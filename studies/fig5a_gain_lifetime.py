@@ -267,7 +267,8 @@ def plot(ds: xr.Dataset):
         lo, hi = axis.get_ylim()
         axis.axhspan(1.0, max(hi, 1.2), color="0.88", zorder=0)
         axis.set_ylim(lo, max(hi, 1.2))
-        axis.legend(fontsize=6.5, loc="lower left")
+        # below the panel: inside, a readable font would cover the curves
+        axis.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
     ax.set_title("Fig. 5a inset: bleach at the gain onset (grey: gain; dashed: fits)")
     bx.set_title("type-II gain band (XX band): XX gain, then X->XX absorption")
     return fig
