@@ -100,3 +100,41 @@ def test_quick_sweep_is_serial_and_full_uses_a_cluster(monkeypatch):
     calls.clear()
     study.run(quick=False)
     assert calls == [("cluster", min(2, sw.available_cores()))] + ["client"] * n
+
+
+def test_points_whose_xx_line_lies_beyond_the_probe_grid_are_flagged_and_why(ds):
+    # The criterion: E_X + Delta_XX outside the default 'any' grid (alpha_0 >= 1e-12 peak).
+    flag = ds.xx_line_outside_probe_grid
+    assert flag.attrs["units"] == "1" and "upper bound" in flag.attrs["description"]
+    xx = ds.delta_xx + np.array([models.presets.get(p).exciton_energy for _, p in study.PRESETS])
+    assert (flag.values == (xx > ds.probe_grid_top).values.astype(int)).all()
+    assert flag.sel(sample="type-II", linewidth=0.010) == 1
+    assert flag.sel(sample="type-I").sum() == 0 and flag.sel(sample="type-II").sum() == 1
+    # The cause, computed (scripts/linewidth_probe_range.py): on a grid widened to the XX
+    # line the flagged type-II point falls to the gain-band plateau of wider lines; a 4x
+    # finer grid of the default range does not move it.
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[2] / "scripts" / "linewidth_probe_range.py"
+    spec = importlib.util.spec_from_file_location("linewidth_probe_range", path)
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    from ncgain.kinetics import observables
+    from ncgain.kinetics.pulsed import PulsedProblem
+    s = dataclasses.replace(study.base_sample("type-ii"), linewidth=0.010,
+                            homogeneous_linewidth=0.005)
+    default = observables.default_energies(models.build_state_table(s, s.degeneracy))
+    problem = PulsedProblem.build(s, [study.PROBE_TIME], energies=[s.exciton_energy],
+                                  max_mean_excitons=study.SEARCH_LIMIT,
+                                  method="master-equation", energies_name="energy",
+                                  need_bleach=False, n_levels=200)
+    at = ds.threshold.sel(sample="type-II", time=study.PROBE_TIME, probe="any",
+                          loss=study.DETECTABLE_GAIN)
+    here, plateau = float(at.sel(linewidth=0.010)), float(at.sel(linewidth=0.030))
+    n_default, _ = probe.threshold(problem, default, 0)
+    n_finer, _ = probe.threshold(problem, np.linspace(default[0], default[-1], 4 * default.size), 0)
+    widened = np.arange(default[0], s.exciton_energy + s.delta_xx + 0.05, default[1] - default[0])
+    n_wide, e_wide = probe.threshold(problem, widened, 0)
+    assert abs(n_default - here) < 1e-4 and abs(n_finer - here) < 1e-3
+    assert here > 2 * plateau and abs(n_wide - plateau) < 1e-3
+    assert abs(e_wide - (s.exciton_energy + s.delta_xx)) < 0.005
