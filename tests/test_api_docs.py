@@ -78,3 +78,21 @@ def test_reference_covers_every_public_function_and_class(built_reference):
     assert len(expected) > 40
     missing = sorted(set(expected) - ids)
     assert not missing, f"public objects missing from the API reference: {missing}"
+
+
+def test_gallery_renders_every_example_with_its_figure(built_reference):
+    # every examples/plot_*.py ran (abort_on_example_error) and has a page with its figure
+    # in the gallery's index; its run time stays small (sphinx-gallery's own timing)
+    gallery = built_reference / "auto_examples"
+    index = (gallery / "index.html").read_text(encoding="utf-8")
+    scripts = sorted(EXAMPLES.glob("plot_*.py"))
+    assert len(scripts) >= 6
+    for script in scripts:
+        page = gallery / f"{script.stem}.html"
+        assert page.is_file(), script.name
+        assert f"{script.stem}.html" in index, script.name
+        assert list((built_reference / "_images").glob(f"sphx_glr_{script.stem}_0*.png")), \
+            script.name
+        seconds = re.search(r"Total running time of the script:.*?(\d+) minutes\s*([\d.]+)"
+                            r" seconds", page.read_text(encoding="utf-8"), re.S)
+        assert seconds and 60 * int(seconds[1]) + float(seconds[2]) < 60, script.name
