@@ -166,6 +166,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         out.append((e, th, slope, coef))
     params, out = np.array(params), np.array(out)
     one = {"units": "1"}
+    no_gain = "does not exist: no gain band, no gain up to <N> = 10 (threshold inf)"
     v = "variant"
     ds = xr.Dataset(
         {
@@ -186,15 +187,18 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                                       "nan_meaning": "does not exist: the variant uses the "
                                       "two-channel model, which has no hole sublevels"}),
             "gain_band": (v, out[:, 0], {"units": "eV", "long_name":
-                          f"type-I gain band at {PROBE_TIME:g} ps"}),
+                          f"type-I gain band at {PROBE_TIME:g} ps", "nan_meaning": no_gain}),
             "threshold": (v, out[:, 1], {**one, "long_name": "type-I threshold <N> at its gain "
                           f"band (modal gain >= film loss, net gain >= {DETECTABLE_GAIN:.4f} "
                           "alpha_0(peak)); inf: no "
                           "gain up to <N> = 10"}),
             "slope": (v, out[:, 2], {**one, "long_name": "log-log slope of the bleach at the "
-                      "gain band, 0.01 <= <N> <= 0.1 (nan: induced absorption)"}),
+                      "gain band, 0.01 <= <N> <= 0.1 (nan: induced absorption)", "nan_meaning":
+                      "does not exist: the bleach is negative (induced absorption) somewhere "
+                      "in 0.01 <= <N> <= 0.1, or no gain band (gain_band NaN)"}),
             "linear_coefficient": (v, out[:, 3], {**one, "long_name":
-                                   "d(-dalpha/alpha_0)/d<N> at <N> -> 0 at the gain band"}),
+                                   "d(-dalpha/alpha_0)/d<N> at <N> -> 0 at the gain band",
+                                   "nan_meaning": no_gain}),
             "ratio_to_type_ii_gain_band": (v, out[:, 1] / th2, {**one, "long_name":
                                            "type-I threshold / type-II gain-band threshold"}),
             "ratio_to_type_ii_x_band": (v, out[:, 1] / th2x, {**one, "long_name":
