@@ -129,7 +129,7 @@ def test_points_whose_xx_line_lies_beyond_the_probe_grid_are_flagged_and_why(ds)
                                   method="master-equation", energies_name="energy",
                                   need_bleach=False, n_levels=200)
     at = ds.threshold.sel(sample="type-II", time=study.PROBE_TIME, probe="any",
-                          loss=study.DETECTABLE_GAIN)
+                          loss_fraction=study.DETECTABLE_GAIN)
     here, plateau = float(at.sel(linewidth=0.010)), float(at.sel(linewidth=0.030))
     n_default, _ = probe.threshold(problem, default, 0)
     n_finer, _ = probe.threshold(problem, np.linspace(default[0], default[-1], 4 * default.size), 0)
