@@ -129,8 +129,9 @@ def test_pulsed_lasing_reports_in_mean_excitons_and_fluence():
         assert float(ds.kink_threshold_fluence) == pytest.approx(
             k * float(ds.pump_fluence[0] / ds.mean_excitons[0]), rel=1e-9)
         assert bounds[0] < k < bounds[1] and set(bounds) <= set(ds.mean_excitons.values)
-    else:   # no kink: no bracket either, and the description says so
+    else:   # no kink: no bracket either, and nan_meaning says so
         assert np.isnan(bounds).all()
     for name in ("kink_threshold_mean_excitons_bounds", "kink_threshold_fluence_bounds"):
-        assert "NaN: no kink" in ds[name].attrs["description"]
+        assert ds[name].attrs["nan_meaning"] == "does not exist: no kink"
+        assert "NaN" not in ds[name].attrs["description"]
     assert ds.kink_threshold_fluence_bounds.attrs["units"] == "mJ cm-2"
