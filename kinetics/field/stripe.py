@@ -38,7 +38,13 @@ Two methods with one Dataset schema:
   of a channel carrying >= 1e-3 of the events would change by more than 0.1.
   The light of a step is that of the populations predicted at its midpoint
   from the master-equation drift (:meth:`_StripeProblem.drift`, shared with
-  the twin); the time-integrated edge emission is the midpoint sum.
+  the twin); the time-integrated edge emission is the midpoint sum. A slice whose
+  gain-length product (Gamma_c alpha_0 g - alpha_loss) dz at the run's largest unlit
+  excitation exceeds 8 is cut into ceil(a dz / 8) equal sub-slices for the run (its NCs
+  split among them, the same random streams); the records are on the requested slices
+  (attribute ``sub_slices``). Its centre light misses its edges' by e^(a dz / 2), and the
+  explicit step would have to follow a saturated slice held at transparency by its
+  neighbour's light (the stall below); the rate equations keep the requested slices.
 
 Limits of the Monte Carlo. The light is computed from the sampled histograms,
 so its noise is the populations' sampling noise amplified by the gain (at
@@ -64,7 +70,8 @@ from . import analysis
 from ._stripe_problem import (STRIPE_ENERGY_BINS, STRIPE_METHODS, _StripeProblem,
                              mean_excitons_from_fluence)
 from .stripe_dataset import _dataset
-from .stripe_monte_carlo import monte_carlo
+from .. import memory
+from .stripe_monte_carlo import monte_carlo, sub_slice_bytes, sub_slices
 from .stripe_twin import rate_equations
 from ..threads import with_blas_thread_policy
 
@@ -165,6 +172,13 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
                                    fluence=fluence, generation_rate=generation_rate,
                                    method=method, n_max=n_max, n_nanocrystals=n_nanocrystals,
                                    seed=seed, dt=dt, field_on=field, energy_bins=energy_bins)
+    refine = [1] * problem.pump.size
+    if method == "monte-carlo":
+        # slices of a large gain-length product are cut for the run (stripe_monte_carlo)
+        refine = [sub_slices(problem, k) for k in range(problem.pump.size)]
+        memory.check_fits(sub_slice_bytes(problem, max(refine)),
+                          {"slices": problem.stripe.slices, "sub-slices": max(refine),
+                           "energy_bins": energy_bins}, what="simulate_stripe")
     bar, step = None, None
     if callable(progress):
         step = progress                 # the caller's callback: simulated ps advanced
@@ -175,7 +189,7 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
     records = []
     for k in range(problem.pump.size):
         if method == "monte-carlo":
-            records.append(monte_carlo(problem, k, progress=step))
+            records.append(monte_carlo(problem, k, progress=step, refine=refine[k]))
         else:
             records.append(rate_equations(problem, k, rtol))
             if step is not None:

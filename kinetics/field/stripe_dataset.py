@@ -120,6 +120,7 @@ def _dataset(problem: _StripeProblem, records: list[dict]) -> xr.Dataset:
     if mc:
         attrs["n_steps"] = json.dumps([r["n_steps"] for r in records])
         attrs["n_events"] = json.dumps([r["n_events"] for r in records])
+        attrs["sub_slices"] = json.dumps([r["sub_slices"] for r in records])
         attrs["random_streams"] = ("counter-based SplitMix64, one stream per NC (seed, global "
                                    "NC index slice * n_nanocrystals + i)")
     else:

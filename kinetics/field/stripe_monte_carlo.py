@@ -4,9 +4,23 @@
 (:func:`_advance_slice`, the one call site of the field kernel), then recomputes the
 light from the new populations; the step is bounded by the light's drift and by the
 stimulated turnover, and a stalled run raises.
+
+A slice is one light value (its centre's): a slice whose gain-length product a dz is
+large sees, at its centre, a light e^(a dz / 2) weaker than its own edges and its
+neighbour's centre. Where one slice has saturated to transparency in the light of its
+neighbour while that neighbour still holds its gain, the explicit step must follow the
+saturated slice's stimulated turnover (rates ~ e^(a dz / 2) times those that deplete the
+neighbour): the run stalls (measured on a 2-slice type-II stripe, a dz = 29 at t = 0: the
+neighbour's gain-length stayed at 32 for 2000 steps of 1e-9 ps while the saturated slice
+hovered near 0). :func:`sub_slices` therefore cuts every slice whose a dz exceeds
+:data:`MAX_SLICE_GAIN` into equal sub-slices for the run (the slice's NCs, their random
+streams unchanged, split among them in index order); the records are on the requested
+slices.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numba
 import numpy as np
@@ -14,12 +28,13 @@ import numpy as np
 from .. import _kernels
 from . import _coupling as field
 from . import _kernels as _field_kernels
-from ._common import MAX_TURNOVER_STEP
+from ._common import MAX_TURNOVER_STEP, _cw_steady
 from ._rates import StimulatedRates, spontaneous_bound, uniform_step
 from ._stripe_problem import _StripeProblem
 from ..threads import with_blas_thread_policy
 
-__all__ = ["monte_carlo", "MAX_LIGHT_STEP", "LIGHT_RELEVANCE", "STALL_STEPS", "STALL_FRACTION"]
+__all__ = ["monte_carlo", "sub_slices", "MAX_LIGHT_STEP", "LIGHT_RELEVANCE", "STALL_STEPS",
+           "STALL_FRACTION", "MAX_SLICE_GAIN"]
 
 
 #: Largest change of the light's log-amplification per Monte Carlo step (from the drift).
@@ -30,10 +45,56 @@ LIGHT_RELEVANCE = 1e-3
 #: record time it must have advanced by then (else RuntimeError: a stalled run).
 STALL_STEPS = 2_000
 STALL_FRACTION = 1e-6
+#: Largest gain-length product (Gamma_c alpha_0 g - alpha_loss) dz of one slice the Monte
+#: Carlo runs on unrefined, at t = 0 (pulsed) or in the unlit c.w. steady state. The steps
+#: a saturating run needs grow like e^(a dz / 2); measured on the 2-slice type-II stripe
+#: of the module docstring cut into 4, 6, 8, 16 slices (a dz = 15, 10, 7.3, 3.6): 5700,
+#: 3100, 2700, 1800 steps; 2 slices (a dz = 29) stalled. Below 8 the existing stripes
+#: (a dz <= 5) keep the requested slices, i.e. the rate equations' discretization.
+MAX_SLICE_GAIN = 8.0
+
+
+def sub_slices(problem: _StripeProblem, k: int) -> int:
+    """Sub-slices per requested slice for pump value k (1: the slices as requested).
+
+    The largest gain-length product of one slice over the channels, a dz with
+    a = Gamma_c alpha_0 max_k g_k - alpha_loss, is taken at the largest excitation of a
+    run without light (pulsed: t = 0; c.w.: the no-field steady state; the light only
+    depletes the gain); a slice with a dz > :data:`MAX_SLICE_GAIN` is cut into
+    ceil(a dz / MAX_SLICE_GAIN) equal parts, at most one per NC of the slice.
+
+    Parameters
+    ----------
+    problem : _StripeProblem
+        The validated stripe problem.
+    k : int
+        Index of the pump value.
+
+    Returns
+    -------
+    int
+        Sub-slices per requested slice, in [1, n_nanocrystals].
+    """
+    if not problem.field_on:
+        return 1
+    p_cn = problem.initial(k) if problem.kind != "cw" else _cw_steady(problem.table,
+                                                                       float(problem.pump[k]))
+    p = (p_cn[:, :, None] * problem.bins.mass[:, None, :]
+         * problem.table.class_weight[:, None, None]).reshape(-1)
+    a_dz = (problem.gam_a0 * float((p @ problem.net).max()) - problem.film.loss) * problem.dz
+    if not a_dz > MAX_SLICE_GAIN:
+        return 1
+    return int(min(np.ceil(a_dz / MAX_SLICE_GAIN), problem.n_nanocrystals))
+
+
+def sub_slice_bytes(problem: _StripeProblem, m: int) -> float:
+    """Extra memory (bytes) of ``m`` sub-slices per slice: (J m, states) work arrays."""
+    kk, s, b, nch = problem.shape
+    return 8.0 * problem.stripe.slices * (m - 1) * (14 * kk * s * b + 8 * nch)
 
 
 @with_blas_thread_policy
-def monte_carlo(problem: _StripeProblem, k: int, progress=None) -> dict:
+def monte_carlo(problem: _StripeProblem, k: int, progress=None, refine: int = 1) -> dict:
     """Run the Monte Carlo for pump value k; returns a dict of records at ``times``.
 
     Parameters
@@ -44,6 +105,9 @@ def monte_carlo(problem: _StripeProblem, k: int, progress=None) -> dict:
         Index of the pump value (``problem.pump[k]``).
     progress : callable or None
         Called with the length (ps) of each step taken, to advance a progress bar.
+    refine : int, default 1
+        Sub-slices per requested slice (:func:`sub_slices`), in [1, n_nanocrystals]: the
+        light and the NCs' steps run on the sub-slices, the records on the slices.
 
     Returns
     -------
@@ -54,9 +118,15 @@ def monte_carlo(problem: _StripeProblem, k: int, progress=None) -> dict:
     tab = problem.table
     kk, s, b, nch = problem.shape
     n_p = kk * s * b
-    n_sl = problem.stripe.slices
     n = problem.n_nanocrystals
-    n_all = n * n_sl
+    n_req = problem.stripe.slices
+    n_all = n * n_req
+    # sub-slice q of slice j holds the slice's NCs [j n + edges[q], j n + edges[q + 1])
+    fine = problem if refine == 1 else replace(problem, dz=problem.dz / refine)
+    edges = (np.arange(refine + 1) * n) // refine
+    first = (np.arange(n_req)[:, None] * n + edges[None, :-1]).ravel()
+    size = np.tile(np.diff(edges), n_req).astype(float)
+    n_sl = n_req * refine
     parts = numba.get_num_threads()
     key = np.uint64(_kernels.seed_key(problem.seed))
     nc_class = np.empty(n_all, np.uint8)
@@ -74,16 +144,25 @@ def monte_carlo(problem: _StripeProblem, k: int, progress=None) -> dict:
                            "excitons; rerun with a larger n_max")
     field.energies_from_uniforms(tab, nc_class, nc_e)
     initial_excitons = int(nc_n.sum(dtype=np.int64))
-    ncs = [tuple(a[j * n:(j + 1) * n] for a in (nc_class, nc_e, nc_n, nc_clock, nc_counter))
-           for j in range(n_sl)]
+    ncs = [tuple(a[first[j]:first[j] + int(size[j])]
+                 for a in (nc_class, nc_e, nc_n, nc_clock, nc_counter)) for j in range(n_sl)]
 
     def histograms():
-        """(J, K, S, B) counts of every slice's NCs, from their states."""
-        h = np.zeros((n_sl, parts, kk, s, b), np.int64)
+        """(J, K, S, B) counts of every (sub-)slice's NCs, from their states."""
+        out = np.zeros((n_sl, kk, s, b), np.int64)
+        h = np.zeros((parts, kk, s, b), np.int64)
         for j in range(n_sl):
+            h[...] = 0
             _field_kernels._field_histogram(ncs[j][0], ncs[j][1], ncs[j][2], problem.bins.lo,
-                                            problem.bins.inv_width, h[j])
-        return h.sum(axis=1)
+                                            problem.bins.inv_width, h)
+            out[j] = h.sum(axis=0)
+        return out
+
+    def requested(p_fine):
+        """Occupations (J_requested, n_p) of the requested slices from the sub-slices'."""
+        if refine == 1:
+            return p_fine
+        return (p_fine * size[:, None]).reshape(n_req, refine, n_p).sum(axis=1) / float(n)
 
     counts = histograms()
     hist = np.zeros((parts, kk, s, b), np.int64)   # one slice's step deltas
@@ -108,11 +187,12 @@ def monte_carlo(problem: _StripeProblem, k: int, progress=None) -> dict:
     edge_int = np.zeros(nch)
     unamp_int = np.zeros(nch)
     zero_light = np.zeros((n_sl, nch))
-    p = counts.reshape(n_sl, n_p) / float(n)
+    p = counts.reshape(n_sl, n_p) / size[:, None]
     t, steps, i_rec, t_check = 0.0, 0, 0, 0.0
     while i_rec < problem.times.size:
         if t >= problem.times[i_rec] - 1e-12 * max(1.0, problem.times[i_rec]):
-            e, gn, sl_pop = problem.observe(p)
+            e, _, _ = fine.observe(p)                  # the edge: the light of the run
+            _, gn, sl_pop = problem.observe(requested(p))
             rec["edge"].append(e)
             rec["gain"].append(gn)
             rec["slice_population"].append(sl_pop)
@@ -123,25 +203,25 @@ def monte_carlo(problem: _StripeProblem, k: int, progress=None) -> dict:
         dt = min(problem.dt, float(problem.times[i_rec]) - t)
         light = zero_light
         if problem.field_on:
-            u, _ = problem.light(p)
+            u, _ = fine.light(p)
             # a NC's stimulated turnover stays below 0.25 per step ...
             rate = problem.kappa * (u @ turnover.T)               # (J, n_p), 1/ps
             r_stim = float(rate[p > 0].max()) if (p > 0).any() else 0.0
             # ... and the log-amplification of every channel that carries a share
             # >= LIGHT_RELEVANCE of the NCs' events changes by at most MAX_LIGHT_STEP
-            drift, _, _ = problem.drift(p, u, up_flat)
+            drift, _, _ = fine.drift(p, u, up_flat)
             stim_k = problem.kappa * (u * (p @ turnover)).sum(axis=0)       # (C,) per NC
             total = float((p @ (problem.dn + up_flat)).sum()) + float(stim_k.sum())
-            r_ln = np.abs(problem.gam_a0 * problem.dz * (drift @ problem.net).sum(axis=0))
+            r_ln = np.abs(fine.gam_a0 * fine.dz * (drift @ problem.net).sum(axis=0))
             relevant = stim_k >= LIGHT_RELEVANCE * total
             r_light = float(r_ln[relevant].max()) if relevant.any() else 0.0
             dt = min(dt, MAX_TURNOVER_STEP / max(r_stim, 1e-300),
                      MAX_LIGHT_STEP / max(r_light, 1e-300))
             # the light of the step: that of the populations predicted at its midpoint
             p_mid = np.maximum(p + 0.5 * dt * drift, 0.0)
-            light, u_end = problem.light(p_mid)
+            light, u_end = fine.light(p_mid)
             edge_int += dt * problem.v_g * u_end
-            unamp_int += dt * problem.unamplified_edge_rate(p_mid)
+            unamp_int += dt * fine.unamplified_edge_rate(p_mid)
             ledger += dt / n_sl * np.array([
                 problem.kappa * float(((light @ problem.em.T) * p_mid).sum()),
                 problem.kappa * float(((light @ problem.ab.T) * p_mid).sum()),
@@ -152,11 +232,11 @@ def monte_carlo(problem: _StripeProblem, k: int, progress=None) -> dict:
             if problem.field_on:
                 rates.update(photons)
             hist[...] = 0
-            _advance_slice(problem, key, j * n, dt, ncs[j], up, rates, spont_bound, ch_step,
-                           photons, ch_width, n_ev, ph, hist)
+            _advance_slice(problem, key, int(first[j]), dt, ncs[j], up, rates, spont_bound,
+                           ch_step, photons, ch_width, n_ev, ph, hist)
             counts[j] += hist.sum(axis=0)      # the slice's histogram moves by its deltas
         cum += n_ev.sum(axis=0)
-        p = counts.reshape(n_sl, n_p) / float(n)
+        p = counts.reshape(n_sl, n_p) / size[:, None]
         t += dt
         steps += 1
         if progress is not None:
@@ -181,7 +261,7 @@ def monte_carlo(problem: _StripeProblem, k: int, progress=None) -> dict:
             "edge_integrated": edge_int, "unamplified": unamp_int,
             "books": np.array(rec["books"]), "field_books": np.array(rec["field_books"]),
             "initial_excitons": initial_excitons / n_all,
-            "n_steps": steps, "n_events": int(cum.sum())}
+            "n_steps": steps, "n_events": int(cum.sum()), "sub_slices": refine}
 
 
 def _advance_slice(problem: _StripeProblem, key, first_index, dt, ncs, up, rates,
