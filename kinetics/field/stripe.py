@@ -40,7 +40,7 @@ Two methods with one Dataset schema:
   from the master-equation drift (:meth:`_StripeProblem.drift`, shared with
   the twin); the time-integrated edge emission is the midpoint sum. A slice whose
   gain-length product (Gamma_c alpha_0 g - alpha_loss) dz at the run's largest unlit
-  excitation exceeds 8 is cut into ceil(a dz / 8) equal sub-slices for the run (its NCs
+  excitation exceeds 4 is cut into ceil(a dz / 4) equal sub-slices for the run (its NCs
   split among them, the same random streams); the records are on the requested slices
   (attribute ``sub_slices``). Its centre light misses its edges' by e^(a dz / 2), and the
   explicit step would have to follow a saturated slice held at transparency by its

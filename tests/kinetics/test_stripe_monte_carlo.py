@@ -10,6 +10,9 @@ The twin runs at 96 energy bins: at the default 32 its binning error in the stim
 quantities of this regime is ~5 % (96 vs 192 bins: 0.5 %), larger than the noise.
 """
 
+import dataclasses
+import json
+
 import numba
 import numpy as np
 import pytest
@@ -289,3 +292,65 @@ def test_stalled_run_far_beyond_saturation_stops(monkeypatch):
     with pytest.raises(RuntimeError, match="method='rate-equations'"):
         kinetics.simulate_stripe("type-ii", FILM, hot, [0.0, 5.0], method="monte-carlo",
                                  mean_excitons=[3.0], n_nanocrystals=100, seed=1)
+
+
+# -------------------------------------------------------------------- sub-slices (issue 20)
+# A 2-slice stripe of a from-scratch gamma = 0 sample at 4 mJ cm^-2 (the issue's "ncgain ase
+# --method monte-carlo with few slices"): a dz = 29 per slice at t = 0; unrefined, one slice
+# saturated to transparency in its neighbour's light held the step at ~1e-9 ps (stall).
+FEW = models.Stripe(length=0.04, slices=2, channels=8, spontaneous_coupling=1e-4)
+G0 = models.Sample(name="g0", exciton_energy=2.05, delta_xx=0.08, linewidth=0.05,
+                   tau_x=2000.0, tau_xx=100.0, sigma_pump=3e-16, pump_energy=3.0)
+
+
+def _gain_length(film, stripe, **pump):
+    """(Gamma_c alpha_0 max_k g_k - alpha_loss) dz of one slice at t = 0 (pulsed)."""
+    kw = dict(mean_excitons=None, fluence=None, generation_rate=None)
+    kw.update(pump)
+    pr = stripe_mod._StripeProblem.build(
+        G0, film, stripe, [0.0, 1.0], method="monte-carlo", n_max=None, n_nanocrystals=500,
+        seed=0, dt=None, field_on=True, energy_bins=32, **kw)
+    p0 = (pr.initial(0)[:, :, None] * pr.bins.mass[:, None, :]
+          * pr.table.class_weight[:, None, None]).reshape(-1)
+    return pr, (pr.gam_a0 * float((p0 @ pr.net).max()) - pr.film.loss) * pr.dz
+
+
+def test_sub_slices_start_just_above_the_limit():
+    film = models.Film.close_packed()
+    _, a_dz = _gain_length(film, FEW, mean_excitons=[1.0])
+    a = a_dz / FEW.length * FEW.slices                       # cm^-1
+    limit = stripe_monte_carlo.MAX_SLICE_GAIN
+    for factor, expected in [(0.99, 1), (1.01, 2), (2.99, 3)]:
+        st = models.Stripe(length=factor * limit / a * FEW.slices, slices=FEW.slices,
+                           channels=8, spontaneous_coupling=1e-4)
+        pr, got = _gain_length(film, st, mean_excitons=[1.0])
+        assert got == pytest.approx(factor * limit, rel=1e-9)
+        assert stripe_monte_carlo.sub_slices(pr, 0) == expected
+    # the field off never refines; at most one sub-slice per NC
+    pr, a_dz = _gain_length(film, FEW, fluence=[4.0])
+    assert stripe_monte_carlo.sub_slices(pr, 0) == np.ceil(a_dz / limit) > 2
+    off = dataclasses.replace(pr, field_on=False)
+    assert stripe_monte_carlo.sub_slices(off, 0) == 1
+    few_ncs = dataclasses.replace(pr, n_nanocrystals=2)
+    assert stripe_monte_carlo.sub_slices(few_ncs, 0) == 2
+
+
+def test_few_slices_run_on_sub_slices_and_report_the_requested_ones():
+    film = models.Film.close_packed()
+    _, a_dz = _gain_length(film, FEW, fluence=[4.0])
+    assert 28 < a_dz <= 32                                   # 8 sub-slices of a dz <= 4
+    kw = dict(fluence=[4.0], method="monte-carlo", seed=3)
+    ds = kinetics.simulate_stripe(G0, film, FEW, [0.0, 30.0], n_nanocrystals=480, **kw)
+    assert json.loads(ds.attrs["sub_slices"]) == [8]
+    assert ds.sizes["slice"] == 2
+    # the same NCs (global indices, streams) on 16 requested slices of 480 / 8: the same run
+    fine = dataclasses.replace(FEW, slices=16)
+    ref = kinetics.simulate_stripe(G0, film, fine, [0.0, 30.0], n_nanocrystals=60, **kw)
+    assert json.loads(ref.attrs["sub_slices"]) == [1]
+    assert np.array_equal(ds.edge_emission.values, ref.edge_emission.values)
+    assert np.array_equal(ds.edge_emission_integrated.values,
+                          ref.edge_emission_integrated.values)
+    assert ds.attrs["n_steps"] == ref.attrs["n_steps"]
+    coarse = ref.slice_population.values.reshape(1, 2, 2, 8, -1).mean(axis=3)
+    assert np.allclose(ds.slice_population.values, coarse, rtol=0, atol=1e-15)
+    assert np.allclose(ds.population.values, ref.population.values, rtol=0, atol=1e-15)
