@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import signal
 import threading
 import warnings
 from collections.abc import Callable
@@ -240,60 +239,47 @@ def _client(scheduler, workers, n_missing, numba_threads):
     env = {"NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "OPENBLAS_NUM_THREADS": "1"}
     # Ctrl-C in a terminal signals the whole process group: the worker processes must leave
-    # it to this process, which cancels the points and closes the cluster. While the
-    # cluster starts, SIGINT is blocked in this thread -- the threads dask creates now, and
-    # the worker processes they spawn, inherit the blocked mask, so the workers never see
-    # it (restarted workers also get SIG_IGN from the plugin) -- and SIGINT/SIGTERM are
-    # deferred here: raised once the cluster and its client exist, so both are closed.
-    main = threading.current_thread() is threading.main_thread()
-    pending = []
-    cluster = client = None
+    # it to this process, which cancels the points and closes the cluster. The cluster
+    # starts in a helper thread with SIGINT blocked (the threads and worker processes it
+    # creates inherit the mask; restarted workers also get SIG_IGN from the plugin); a
+    # SIGINT/SIGTERM meanwhile ends the start-up at once (sweeps._startup).
     import dask
-    try:
-        if main:
-            # The resource tracker is started now, not by dask's first queue: starting it
-            # unblocks SIGINT in the calling thread (multiprocessing, bpo-33613), which
-            # would undo the mask below in dask's IO-loop thread.
-            from multiprocessing import resource_tracker
-            resource_tracker.ensure_running()
-            handlers = {s: signal.signal(s, lambda signum, _: pending.append(signum))
-                        for s in (signal.SIGINT, signal.SIGTERM)}
-            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    from . import _startup
+
+    def make():
+        # No statistical profiler in the workers (it samples every 10 ms: CPU taken from
+        # the points, and nobody looks at the dashboard of an embedded cluster).
+        with dask.config.set({"distributed.worker.profile.enabled": False}), \
+                warnings.catch_warnings():
+            # The scheduler's HTTP routes move to a free port when 8787 is taken (another
+            # cluster on this machine); the embedded cluster has no dashboard to find.
+            warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, env=env,
+                                   # A point that fails reaches the client through its
+                                   # future; dask's own messages (e.g. a worker's
+                                   # heartbeat failing while the cluster closes after
+                                   # Ctrl-C) would be noise.
+                                   silence_logs=logging.CRITICAL)
         try:
-            # No statistical profiler in the workers (it samples every 10 ms: CPU taken from
-            # the points, and nobody looks at the dashboard of an embedded cluster).
-            with dask.config.set({"distributed.worker.profile.enabled": False}), \
-                    warnings.catch_warnings():
-                # The scheduler's HTTP routes move to a free port when 8787 is taken (another
-                # cluster on this machine); the embedded cluster has no dashboard to find.
-                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
-                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, env=env,
-                                       # A point that fails reaches the client through its
-                                       # future; dask's own messages (e.g. a worker's
-                                       # heartbeat failing while the cluster closes after
-                                       # Ctrl-C) would be noise.
-                                       silence_logs=logging.CRITICAL)
-            # Deferred too: a broadcast cut short by closing the cluster would print
-            # "Future exception was never retrieved".
             client = Client(cluster)
             from ._dask_plugins import IgnoreInterrupt
             client.register_plugin(IgnoreInterrupt())
-        finally:
-            if main:
-                for s, h in handlers.items():
-                    signal.signal(s, h)
-                # A SIGINT held by the mask reaches the restored handler here.
-                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-                if pending:
-                    signal.raise_signal(pending[0])
+        except BaseException:
+            cluster.close()
+            raise
+        return cluster, client
+
+    if threading.current_thread() is threading.main_thread():
+        cluster, client = _startup.start_in_thread(make)
+    else:   # no signal reaches this thread: start here
+        cluster, client = make()
+    try:
         yield client, threads
     finally:
         with _io.critical():   # a further signal waits until the workers are gone
-            if client is not None:
-                client.close()
-            if cluster is not None:
-                cluster.close()
+            client.close()
+            cluster.close()
 
 
 @contextlib.contextmanager

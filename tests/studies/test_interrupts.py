@@ -185,8 +185,13 @@ def _sweep_command(out: Path) -> list[str]:
 @pytest.mark.parametrize("children, delay", [(1, 0.0), (2, 0.0), (3, 0.3)],
                          ids=["first-child", "first-worker", "workers-up"])
 def test_sigint_during_cluster_start_up(tmp_path, children, delay):
-    """At three moments of the start-up (counted in child processes): exit 130, one line,
-    no leaked-semaphore warning, and no child process outlives the command."""
+    """At three moments of the start-up (counted in child processes): exit 130 promptly,
+    one line, no leaked-semaphore warning, and no child process outlives the command.
+
+    The start-up is abandoned at once (sweeps._startup): measured 0.23-0.43 s from the
+    signal to the exit at load average 4-5 on 2 cores (the old deferral waited 4-19 s for
+    the cluster); the bound, 1.5 s, leaves room for a busier machine.
+    """
     psutil = pytest.importorskip("psutil")
     proc = subprocess.Popen(_sweep_command(tmp_path / "out"), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -209,10 +214,13 @@ def test_sigint_during_cluster_start_up(tmp_path, children, delay):
         time.sleep(0.01)
     assert proc.poll() is None, "the sweep ended before the signal"
     assert len(seen) >= children, f"only {len(seen)} child processes appeared"
+    sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
+    latency = time.monotonic() - sent
     lines = [line for line in err.splitlines() if line.strip()]
     assert proc.returncode == 130, err
+    assert latency < 1.5, f"exit {latency:.2f} s after the signal"
     assert len(lines) == 1 and "interrupted" in lines[0], err
     assert "semaphore" not in err and "Traceback" not in err, err
     _, alive = psutil.wait_procs(list(seen.values()), timeout=5)
