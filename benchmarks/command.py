@@ -117,8 +117,8 @@ def main(argv=None) -> int:
         res = sweep_benchmark(n_points=args.sweep_points, n_nanocrystals=args.sweep_nanocrystals)
         print(sweep_report(res))
         out = "benchmark_sweep.json" if args.out == "benchmark.json" else args.out
-        with open(out, "w") as fh:
-            json.dump(res, fh, indent=2)
+        from ncgain.fileio import write_text
+        write_text(out, json.dumps(res, indent=2))
         print(f"\nwritten: {out}")
         return 0
     if args.worker:

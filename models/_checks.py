@@ -71,17 +71,19 @@ def check_range(name: str, value: Any, lo: float | None, hi: float | None,
     >>> check_range("tau_x", 2, 0.0, None, lo_open=True, unit=" ps")
     2.0
     """
-    value = check_finite(name, value)
+    left = "(" if lo_open else "["
+    lo_s = "-inf" if lo is None else f"{lo:g}"
+    hi_s = "inf)" if hi is None else f"{hi:g}]"
+    allowed = f"{left}{lo_s}, {hi_s}" + (f" {unit.strip()}" if unit else "")
+    try:
+        value = check_finite(name, value)
+    except ValueError as exc:   # NaN and infinities: say what is allowed instead
+        raise ValueError(f"{exc}; allowed range {allowed}") from None
     ok = True
     if lo is not None:
         ok &= value > lo if lo_open else value >= lo
     if hi is not None:
         ok &= value <= hi
     if not ok:
-        left = "(" if lo_open else "["
-        lo_s = "-inf" if lo is None else f"{lo:g}"
-        hi_s = "inf)" if hi is None else f"{hi:g}]"
-        raise ValueError(
-            f"{name} = {value!r}{unit} is outside the allowed range {left}{lo_s}, {hi_s}"
-            + (f" {unit.strip()}" if unit else ""))
+        raise ValueError(f"{name} = {value!r}{unit} is outside the allowed range {allowed}")
     return value

@@ -146,7 +146,7 @@ class Film:
         return self.confinement_factor * self.absorption_coefficient * gain - self.loss
 
     @classmethod
-    def close_packed(cls, **changes) -> "Film":
+    def close_packed(cls, *positional, **changes) -> "Film":
         """The default close-packed NC film (:data:`CLOSE_PACKED`), optionally changed.
 
         alpha_0 = 5,300 cm^-1 (derived from Leatherdale et al. 2002 with two stated
@@ -155,6 +155,8 @@ class Film:
 
         Parameters
         ----------
+        *positional
+            None allowed: a change needs its field's name (a bare value has no meaning).
         **changes
             Fields to replace, e.g. ``loss=20.0``.
 
@@ -162,12 +164,24 @@ class Film:
         -------
         Film
 
+        Raises
+        ------
+        ValueError
+            For a positional value, naming it and the fields that can be changed; for
+            a bad field or value, as :meth:`from_dict`.
+
         Examples
         --------
         >>> from ncgain.models import Film
         >>> round(Film.close_packed().loss_fraction(), 4)
         0.0189
         """
+        if positional:
+            shown = ", ".join(repr(v) for v in positional[:3]) + (", ..." if len(positional) > 3
+                                                                   else "")
+            raise ValueError(f"Film.close_packed({shown}): positional values are outside the "
+                             "allowed arguments: changes by field name only, of "
+                             f"{', '.join(CLOSE_PACKED)} (e.g. loss=20.0)")
         return cls.from_dict({**CLOSE_PACKED, **changes})
 
     # -- serialisation ------------------------------------------------------------------

@@ -35,7 +35,12 @@ def _nested(tmp_path, suffix, text):
 CASES = [
     # (id, call, parameter named in the message)
     ("stripe rtol -1", lambda: _stripe(rtol=-1), r"rtol = -1\.0 is outside the allowed range"),
-    ("stripe rtol nan", lambda: _stripe(rtol=float("nan")), r"rtol .*nan"),
+    ("stripe rtol nan", lambda: _stripe(rtol=float("nan")),
+     r"rtol must be finite, got nan; allowed range \[1e-12, 0\.1\]"),
+    ("stripe rtol inf", lambda: _stripe(rtol=float("inf")), r"inf; allowed range \[1e-12, 0\.1\]"),
+    ("Film.close_packed(5)", lambda: models.Film.close_packed(5),
+     r"Film\.close_packed\(5\): positional values are outside the allowed arguments: "
+     r"changes by field name only, of absorption_coefficient, confinement_factor, loss"),
     ("stripe rtol 0 (scipy would clip)", lambda: _stripe(rtol=0), r"rtol = 0\.0 .*\[1e-12, 0\.1\]"),
     ("stripe rtol 10", lambda: _stripe(rtol=10), r"rtol = 10\.0 .*allowed range"),
     ("stripe rtol str", lambda: _stripe(rtol="1e-5"), r"rtol"),

@@ -164,3 +164,22 @@ def test_competing_load_ends_with_its_parent_even_without_cleanup():
     else:
         os.kill(pid, 9)
         pytest.fail(f"busy process {pid} outlived its parent")
+
+
+def test_benchmark_outputs_are_written_atomically():
+    """Every benchmark JSON goes through ncgain.fileio (atomic): no open(..., 'w') in
+    benchmarks/ (``--sweep`` used one; a reader could see half a file)."""
+    import ast
+    from pathlib import Path
+
+    import ncgain.benchmarks as bench
+    offenders = []
+    for path in sorted(Path(bench.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "open":
+                modes = [a.value for a in node.args[1:2] + [k.value for k in node.keywords
+                                                            if k.arg == "mode"]
+                         if isinstance(a, ast.Constant)]
+                if any(set(m) & set("wax") for m in modes):
+                    offenders.append(f"{path.name}:{node.lineno}")
+    assert not offenders, offenders
