@@ -130,15 +130,18 @@ class ElectronHole(BandEdgeModel):
         occ = np.zeros(gh)
         if n_holes == 0:
             return occ
-        kt = K_BOLTZMANN * self.sample.temperature
+        temperature = float(self.sample.temperature)
         z = 0.0
-        ground = np.sort(energy)[:n_holes].sum()
+        ground = float(np.sort(energy)[:n_holes].sum())
         for config in itertools.combinations(range(gh), n_holes):
             idx = list(config)
             # relative to the ground configuration (weight 1, also at T -> 0, where the
             # other weights underflow to 0: the ground-state occupation); rounding of
-            # the sums never makes an excitation energy negative
-            w = math.exp(-max(energy[idx].sum() - ground, 0.0) / kt)
+            # the sums never makes an excitation energy negative. (E / k) / T in Python
+            # floats: k T underflows to 0 below ~1e-319 K, and a huge quotient is inf,
+            # whose weight is exactly 0, without a warning.
+            excess = float(energy[idx].sum()) - ground
+            w = 1.0 if excess <= 0.0 else math.exp(-(excess / K_BOLTZMANN) / temperature)
             occ[idx] += w
             z += w
         return occ / z
@@ -179,7 +182,9 @@ class ElectronHole(BandEdgeModel):
                 f"and the bright one lies {gap:g} eV above it, so the single exciton's "
                 "emission strength exp(-gap / kT) is below 1e-250 and, with tau_x fixed, the "
                 "Einstein radiative rates of the other states have no finite T -> 0 limit; "
-                "raise the temperature or give the lowest level a non-zero strength")
+                "raise the temperature or give the dark level its own (small) strength, its "
+                "radiative rate relative to the bright level's, whose T -> 0 limit is finite "
+                "(docs/theory.md, section 8.4)")
         return self.emission_strength(n, electrons) / s1
 
     def carrier_lines(self, n: int, electrons: int) -> tuple[list, list]:
