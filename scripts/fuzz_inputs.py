@@ -127,7 +127,10 @@ CLI_CASES = [
      "--vary linewidth=0.03:0.2:10000 --scheduler serial".split()),
     ("--time 2e12", "time", _SWEEP + ["--time", "2e12"]),
     ("--time word", "--time", _SWEEP + ["--time", "soon"]),
-    ("--loss 11", "loss", _SWEEP + ["--loss", "11"]),
+    # --loss is cm^-1 since the merge of a04c0a5 (11 cm^-1 is valid): the out-of-range
+    # values of both units
+    ("--loss 2e6 (cm^-1)", "loss", _SWEEP + ["--loss", "2e6"]),
+    ("--loss-fraction 11", "loss", _SWEEP + ["--loss-fraction", "11"]),
     ("--energy word", "energy", _SWEEP + ["--energy", "peak"]),
     ("--max-mean-excitons 100", "max_mean_excitons", _SWEEP + ["--max-mean-excitons", "100"]),
     ("--max-mean-excitons word", "--max-mean-excitons", _SWEEP + ["--max-mean-excitons", "x"]),
