@@ -89,7 +89,22 @@ def sub_slices(problem: _StripeProblem, k: int) -> int:
 
 
 def sub_slice_bytes(problem: _StripeProblem, m: int) -> float:
-    """Extra memory (bytes) of ``m`` sub-slices per slice: (J m, states) work arrays."""
+    """Extra memory of ``m`` sub-slices per slice, beyond the requested slices' estimate.
+
+    Parameters
+    ----------
+    problem : _StripeProblem
+        The validated stripe problem.
+    m : int
+        Sub-slices per slice (:func:`sub_slices`).
+
+    Returns
+    -------
+    float
+        Bytes: ~14 (sub-slice, state) doubles (counts, occupations, the drift's and the
+        light's temporaries; counted from the code, not calibrated by a peak-RSS run) and
+        8 per channel, for each of the J (m - 1) extra sub-slices.
+    """
     kk, s, b, nch = problem.shape
     return 8.0 * problem.stripe.slices * (m - 1) * (14 * kk * s * b + 8 * nch)
 
