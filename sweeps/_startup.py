@@ -5,8 +5,8 @@ its worker processes. It runs here in a helper thread with SIGINT blocked -- the
 threads dask creates from it, and the worker processes they spawn, inherit the blocked
 mask, so a terminal's Ctrl-C to the process group never reaches the workers -- while the
 main thread waits in short joins with its own handlers in place. A signal then raises in
-the main thread within ~50 ms; :func:`abandon` kills every worker process of this
-process (SIGKILL: there is nothing to save during a start-up) and releases the
+the main thread within ~50 ms; :func:`abandon` kills every process the start-up
+spawned (SIGKILL: there is nothing to save during a start-up) and releases the
 semaphores the start-up created (else multiprocessing's resource tracker warns about
 "leaked semaphore objects" when the process ends), and the exception propagates.
 """
@@ -57,14 +57,26 @@ class _AbandonedComms:
 _FILTER = _AbandonedComms()
 
 
-def abandon(before) -> None:
-    """Kill this process's worker processes and release the start-up's semaphores.
+def _child_pids() -> set:
+    """Process ids of this process's children and their descendants, now."""
+    import psutil
+    try:
+        return {c.pid for c in psutil.Process().children(recursive=True)}
+    except psutil.Error:   # pragma: no cover
+        return set()
+
+
+def abandon(before, children_before=frozenset()) -> None:
+    """Kill the start-up's worker processes and release the start-up's semaphores.
 
     Parameters
     ----------
     before : collection
         Keys of the semaphore finalizers that existed before the start-up
         (:func:`start_in_thread` takes them); only newer ones are released.
+    children_before : collection of int, optional
+        Child processes that existed before the start-up (a session's own pool, say):
+        left alone, as is multiprocessing's resource tracker.
     """
     import logging
 
@@ -77,7 +89,8 @@ def abandon(before) -> None:
     while True:
         now = time.monotonic()
         try:
-            kids = [c for c in me.children(recursive=True) if c.pid != tracker]
+            kids = [c for c in me.children(recursive=True)
+                    if c.pid != tracker and c.pid not in children_before]
         except psutil.Error:   # pragma: no cover
             kids = []
         for child in kids:
@@ -118,6 +131,7 @@ def start_in_thread(make):
     from multiprocessing import resource_tracker
     resource_tracker.ensure_running()
     before = set(_semaphore_finalizers())
+    children_before = _child_pids()
     box = {}
 
     def target():
@@ -133,7 +147,7 @@ def start_in_thread(make):
         while helper.is_alive():
             helper.join(0.05)     # the main thread's signal handlers run between joins
     except BaseException:
-        abandon(before)
+        abandon(before, children_before)
         raise
     if "error" in box:
         raise box["error"]
