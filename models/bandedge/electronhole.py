@@ -131,17 +131,24 @@ class ElectronHole(BandEdgeModel):
         if n_holes == 0:
             return occ
         temperature = float(self.sample.temperature)
+        kt = K_BOLTZMANN * temperature
         z = 0.0
         ground = float(np.sort(energy)[:n_holes].sum())
         for config in itertools.combinations(range(gh), n_holes):
             idx = list(config)
             # relative to the ground configuration (weight 1, also at T -> 0, where the
             # other weights underflow to 0: the ground-state occupation); rounding of
-            # the sums never makes an excitation energy negative. (E / k) / T in Python
-            # floats: k T underflows to 0 below ~1e-319 K, and a huge quotient is inf,
-            # whose weight is exactly 0, without a warning.
+            # the sums never makes an excitation energy negative. Where k T underflows
+            # (below ~1e-319 K; 0/0 before) (E / k) / T in Python floats: a huge
+            # quotient is inf, whose weight is exactly 0, without a warning; E / (k T)
+            # otherwise (the values as before, to the last bit).
             excess = float(energy[idx].sum()) - ground
-            w = 1.0 if excess <= 0.0 else math.exp(-(excess / K_BOLTZMANN) / temperature)
+            if excess <= 0.0:
+                w = 1.0
+            elif kt > 0.0:
+                w = math.exp(-excess / kt)
+            else:
+                w = math.exp(-(excess / K_BOLTZMANN) / temperature)
             occ[idx] += w
             z += w
         return occ / z
