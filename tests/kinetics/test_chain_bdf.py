@@ -42,11 +42,51 @@ def test_chain_bdf_takes_bdfs_steps_and_gives_its_values():
     np.testing.assert_allclose(got.y, ref.y, rtol=1e-10, atol=1e-15)
 
 
+def test_chain_bdf_with_a_dense_border_takes_bdfs_steps_and_gives_its_values():
+    """Chains bordered by two unknowns coupled to every state (as the cavity's photons)."""
+    q, y0, order = _chains(30, 10, seed=5)
+    n = y0.size
+    rng = np.random.default_rng(6)
+    w = rng.uniform(0.0, 1.0, (2, n))
+
+    def fun(t, y):      # the border feeds the chains' first state and reads all of them
+        p, u = y[:n], y[n:]
+        dp = q @ p
+        dp[:30] += 0.1 * u.sum() - 0.1 * p[:30] * u.sum()
+        return np.concatenate([dp, w @ p - 2.0 * u])
+
+    def jac(t, y):
+        p, u = y[:n], y[n:]
+        j = sparse.lil_matrix((n + 2, n + 2))
+        j[:n, :n] = q
+        for i in range(30):
+            j[i, i] += -0.1 * u.sum()
+            j[i, n:] = 0.1 - 0.1 * p[i]
+        j[n:, :n] = w
+        j[n, n] = j[n + 1, n + 1] = -2.0
+        return j.tocsc()
+
+    kw = dict(t_span=(0.0, 30.0), y0=np.concatenate([y0, [0.0, 0.0]]), t_eval=[0.1, 3.0, 30.0],
+              rtol=1e-6, atol=1e-12, jac=jac)
+    ref = integrate.solve_ivp(fun, method="BDF", **kw)
+    got = integrate.solve_ivp(fun, method=_chain_bdf.ChainBDF, border=2,
+                              chain_order=np.concatenate([order, [n, n + 1]]), **kw)
+    assert ref.success and got.success
+    assert (got.nfev, got.njev, got.nlu) == (ref.nfev, ref.njev, ref.nlu)
+    np.testing.assert_allclose(got.y, ref.y, rtol=1e-10, atol=1e-15)
+    with pytest.raises(ValueError, match="off the tridiagonal"):   # the border left out
+        integrate.solve_ivp(fun, method=_chain_bdf.ChainBDF,
+                            chain_order=np.concatenate([order, [n, n + 1]]), **kw)
+
+
 def test_chain_bdf_refuses_a_bad_order_and_a_matrix_off_its_tridiagonal():
     q, y0, order = _chains(4, 5, seed=0)
     with pytest.raises(ValueError, match="chain_order must be a permutation"):
         integrate.solve_ivp(lambda t, y: q @ y, (0.0, 1.0), y0, method=_chain_bdf.ChainBDF,
                             jac=q, chain_order=order[:-1])
+    with pytest.raises(ValueError, match=r"border = 20 must be an integer in \[0, 18\]"):
+        integrate.solve_ivp(lambda t, y: q @ y, (0.0, 1.0), y0, method=_chain_bdf.ChainBDF,
+                            jac=q, chain_order=order, border=y0.size)
     with pytest.raises(ValueError, match="off the tridiagonal"):   # natural order: stride 4
         integrate.solve_ivp(lambda t, y: q @ y, (0.0, 1.0), y0, method=_chain_bdf.ChainBDF,
                             jac=q, chain_order=np.arange(y0.size))
