@@ -1,7 +1,7 @@
 """One thread policy for the BLAS/LAPACK calls inside kinetics.
 
 Every dense or sparse linear-algebra call of the kinetics solvers (scipy's stiff
-BDF solves of the stripe and cavity twins with their SuperLU factorisations and
+BDF solves of the stripe and cavity twins with their LAPACK (tridiagonal) factorisations and
 error norms, the eigenvalues of the small-signal analysis, the root solves of the
 c.w. steady states, the matrix products of the master equation, ...) runs inside
 :func:`blas_thread_policy`, which limits the threads of every loaded BLAS library

@@ -98,6 +98,17 @@ class StudyProgress:
         if self._callback is not None:
             self._callback(self.done, self.total, label or "")
 
+    def show(self, label: str) -> None:
+        """Show ``label`` beside the bar (what is being done now) without counting an item.
+
+        Parameters
+        ----------
+        label : str
+            Shown beside the bar; not passed to the callback.
+        """
+        if self._bar is not None:
+            self._bar.set_postfix_str(label)
+
     def close(self) -> None:
         """Close the bar (if any)."""
         if self._bar is not None:

@@ -31,6 +31,7 @@ from ncgain.fit.joint import QuotedTarget, compare, fit_quoted
 
 from . import calibration_model as cm
 from ._common import attach, figure, schema
+from ._progress import study_progress
 from .calibration_targets import (AUGER_LAWS, MAX_NFEV, PARAMETERS, QUICK_PARAMETERS,
                                   STATE_MODELS, TARGETS, TYPE_I_HIGHER, build_type_i,
                                   build_type_ii)
@@ -81,8 +82,9 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     quick : bool, default False
         Coarse grids and fewer free parameters (type II: Stokes shift and sigma_pump;
         type I: Delta_XX), a few evaluations: a smoke run, not a result.
-    progress : bool, default False
-        Print a line per fit.
+    progress : bool, "always" or callable, default False
+        Progress over the fits (:mod:`studies._progress`: a bar on a terminal, or
+        ``progress(done, total, label)`` after each fit, the label its name and chi2).
 
     Returns
     -------
@@ -91,6 +93,14 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         ``target`` and ``parameter``; every variable with units and long name; the
         tensions and the undetermined parameters as JSON attributes.
     """
+    # type II, type I per state model, type II joint, both again per further Auger law
+    n_fits = 2 + len(STATE_MODELS) + 2 * (len(AUGER_LAWS) - 1)
+    with study_progress(progress, n_fits, NAME, unit="fit") as bar:
+        return _run(quick, bar)
+
+
+def _run(quick: bool, bar) -> xr.Dataset:
+    """:func:`run`'s work; ``bar`` (a :class:`~._progress.StudyProgress`) counts the fits."""
     fw = cm.Forward(quick)
     nfev = 12 if quick else MAX_NFEV
     fits, labels = {}, {}
@@ -98,9 +108,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     f2 = fit_quoted(build_type_ii, _spec("type-ii", quick), _targets("type-ii", fw),
                     max_nfev=nfev, derived={"threshold": fw.threshold})
     fits["type-ii"], labels["type-ii"] = f2, "type-ii"
-    if progress:
-        print(f"  {NAME}: type II chi2 {f2.chisqr:.3g} in {f2.elapsed:.1f} s, "
-              f"{f2.nfev} evaluations")
+    bar.advance(1, f"type-ii chi2 {f2.chisqr:.3g}")
     reference = f2.derived["threshold"]
     if not math.isfinite(reference[1]):
         reference = (reference[0], 0.0)   # stated in the template (ref_sigma_finite)
@@ -110,9 +118,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                         derived={"threshold": fw.threshold})
         key = f"type-i {model}"
         fits[key], labels[key] = f1, "type-i"
-        if progress:
-            print(f"  {NAME}: {key} chi2 {f1.chisqr:.3g} in {f1.elapsed:.1f} s, "
-                  f"{f1.nfev} evaluations")
+        bar.advance(1, f"{key} chi2 {f1.chisqr:.3g}")
     # second pass: type II with the ratio as well, against the better type-I fit
     best_i = compare({k: f for k, f in fits.items() if labels[k] == "type-i"})[0][0]
     ref_i = fits[best_i].derived["threshold"]
@@ -122,8 +128,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
     fj = fit_quoted(build_type_ii, spec, _targets("type-ii", fw, type_i_reference=ref_i),
                     max_nfev=nfev)
     fits["type-ii joint"], labels["type-ii joint"] = fj, "type-ii"
-    if progress:
-        print(f"  {NAME}: type II with the ratio chi2 {fj.chisqr:.3g} in {fj.elapsed:.1f} s")
+    bar.advance(1, f"type-ii joint chi2 {fj.chisqr:.3g}")
     # the Auger law (a discrete choice): both samples again under each other law
     model_i = best_i.split(" ", 1)[1]
     auger = {"type-ii": {AUGER_LAWS[0]: "type-ii"}, "type-i": {AUGER_LAWS[0]: best_i}}
@@ -138,8 +143,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         for kind, key, f in (("type-ii", f"type-ii {law} Auger", fa),
                              ("type-i", f"{best_i} {law} Auger", fb)):
             fits[key], labels[key], auger[kind][law] = f, f"{kind} {law}", key
-            if progress:
-                print(f"  {NAME}: {key} chi2 {f.chisqr:.3g} in {f.elapsed:.1f} s")
+            bar.advance(1, f"{key} chi2 {f.chisqr:.3g}")
     # the presets against the same targets (no fit): where today's numbers stand
     presets = {"type-ii": models.presets.TYPE_II_CDS_ZNSE}
     presets.update({f"type-i {m}": models.presets.get(p) for m, p in STATE_MODELS.items()})

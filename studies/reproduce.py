@@ -30,6 +30,7 @@ from ncgain import models
 
 from ncgain import fileio as _io
 from . import _report, _summary
+from ._progress import _wants_bar, study_progress
 
 __all__ = ["STUDIES", "run_all", "load_study", "MANIFEST", "read_manifest", "previous_outputs"]
 
@@ -171,8 +172,11 @@ def run_all(out: Path, *, quick: bool = False, progress: bool = True,
         Output folder (created).
     quick : bool
         Small ensembles and coarse grids (a smoke run, under a minute).
-    progress : bool
-        Show a progress bar over the studies.
+    progress : bool, "always" or callable, default True
+        Progress over the studies and inside the long ones (:mod:`studies._progress`):
+        True shows the bars only if stderr is a terminal, "always" shows them anyway,
+        False none; a callable gets ``progress(done, total, study)`` per study (the
+        studies then run without bars).
     report : Path, optional
         Where to write the report (default ``out / "report.md"``); figure links
         are relative to it.
@@ -199,7 +203,7 @@ def run_all(out: Path, *, quick: bool = False, progress: bool = True,
     _io.check_writable_dir(report.parent, "--report folder")
     with _io.exclusive_output(out, lock=out / LOCK):
         return _run_locked(out, quick=quick, progress=progress, report=report, studies=studies,
-                           summary=progress if summary is None else summary)
+                           summary=bool(progress) if summary is None else summary)
 
 
 def _run_locked(out: Path, *, quick: bool, progress: bool, report: Path, studies,
@@ -210,27 +214,16 @@ def _run_locked(out: Path, *, quick: bool, progress: bool, report: Path, studies
     files = []
     sections = []
     datasets = {}
-    iterator = list(studies)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(iterator, desc="ncgain reproduce", unit="study")
-        iterator = bar
+    studies = list(studies)
+    bar = study_progress(progress, max(len(studies), 1), "ncgain reproduce", unit="study")
+    # the studies' own bars: under the same terminal check (several studies take a bool)
+    inner = progress if _wants_bar(progress) else False
     timings = {}
-    for name in iterator:
-        if bar is not None:
-            bar.set_postfix_str(name)
-        module = load_study(name)
-        start = time.perf_counter()
-        ds = module.run(quick=quick, progress=progress)
-        files.append(_io.write_netcdf(ds, out / f"{name}.nc"))
-        fig = module.plot(ds)
-        files.append(_io.save_figure(fig, out / f"{name}.png", dpi=110))
-        timings[name] = time.perf_counter() - start
-        sections.append({"name": name, "title": module.TITLE,
-                         "figure": os.path.relpath(out / f"{name}.png", report.parent),
-                         "body": _report.render_study(module, ds)})
-        datasets[name] = ds
+    try:
+        _run_studies(out, quick, report, studies, bar, inner, files, sections, datasets,
+                     timings)
+    finally:
+        bar.close()
     text = _report.render_report(quick=bool(quick), version=models.package_version(),
                                  matched_presets=_matched_presets(), sections=sections,
                                  claims=_summary.claims(datasets), rules=_summary.RULES,
@@ -252,3 +245,21 @@ def _run_locked(out: Path, *, quick: bool, progress: bool, report: Path, studies
             print(f"  {name}: {seconds:.1f} s")
         print(f"wrote {report} and {len(timings)} datasets and figures in {out}")
     return report
+
+
+def _run_studies(out, quick, report, studies, bar, inner, files, sections, datasets, timings):
+    """Run each study, write its dataset and figure, and collect its report section."""
+    for name in studies:
+        bar.show(name)
+        module = load_study(name)
+        start = time.perf_counter()
+        ds = module.run(quick=quick, progress=inner)
+        files.append(_io.write_netcdf(ds, out / f"{name}.nc"))
+        fig = module.plot(ds)
+        files.append(_io.save_figure(fig, out / f"{name}.png", dpi=110))
+        timings[name] = time.perf_counter() - start
+        sections.append({"name": name, "title": module.TITLE,
+                         "figure": os.path.relpath(out / f"{name}.png", report.parent),
+                         "body": _report.render_study(module, ds)})
+        datasets[name] = ds
+        bar.advance(1, name)

@@ -10,6 +10,8 @@ emission). One concern a module, in the direction of their imports:
 * :mod:`._rates`: the stimulated-rate tables the kernels look up;
 * :mod:`._common`: step limits, pump units, input checks and start states that the
   cavity and the stripe share;
+* :mod:`._chain_bdf`: scipy's BDF with the twins' Newton systems solved chain by chain
+  (tridiagonal, LAPACK), bordered by the cavity's photons and books;
 * the cavity: :mod:`._cavity_problem` (the validated problem), :mod:`.cavity_twin`
   (rate equations), :mod:`.cavity_monte_carlo`, :mod:`.cavity_threshold` (no-field
   threshold), :mod:`.cavity_steady` (c.w. steady states), :mod:`.cavity_small_signal`

@@ -96,6 +96,31 @@ def _light_kernel(gain_coef, source, dz, both, edge):
                 edge[k] = u
 
 
+@njit(cache=True)
+def _drift_kernel(p, w_ab, w_em, up, dn, dp):
+    """Master-equation flow along n of every (slice, class, bin) chain (physics-free loop).
+
+    All arrays (J, K, S, B) but ``up``, ``dn`` (K, S, B): the flow up f_up = (up + w_ab) p
+    and down f_dn = (dn + w_em) p leave state n and enter n + 1 and n - 1. The sums are
+    formed in the order of the former NumPy expression -(f_up + f_dn) + f_up[n-1] +
+    f_dn[n+1], so the result is the same to the last bit (one pass, no temporaries: the
+    rate equations call it at every Newton iteration).
+    """
+    n_sl, kk, s, b = p.shape
+    for j in range(n_sl):
+        for c in range(kk):
+            for n in range(s):
+                for e in range(b):
+                    f_up = (up[c, n, e] + w_ab[j, c, n, e]) * p[j, c, n, e]
+                    f_dn = (dn[c, n, e] + w_em[j, c, n, e]) * p[j, c, n, e]
+                    x = -(f_up + f_dn)
+                    if n > 0:
+                        x += (up[c, n - 1, e] + w_ab[j, c, n - 1, e]) * p[j, c, n - 1, e]
+                    if n < s - 1:
+                        x += (dn[c, n + 1, e] + w_em[j, c, n + 1, e]) * p[j, c, n + 1, e]
+                    dp[j, c, n, e] = x
+
+
 # ----------------------------------------------------------------------------- the problem
 
 def _pump_name(kind, fluence):
@@ -263,11 +288,10 @@ class _StripeProblem:
         n_sl = p.shape[0]
         w_em = self.kappa * (u @ self.em.T)
         w_ab = self.kappa * (u @ self.ab.T)
-        f_up = ((up[None, :] + w_ab) * p).reshape(n_sl, kk, s, b)
-        f_dn = ((self.dn[None, :] + w_em) * p).reshape(n_sl, kk, s, b)
-        dp = -(f_up + f_dn)
-        dp[:, :, 1:] += f_up[:, :, :-1]
-        dp[:, :, :-1] += f_dn[:, :, 1:]
+        dp = np.empty((n_sl, kk, s, b))
+        _drift_kernel(np.ascontiguousarray(p).reshape(n_sl, kk, s, b),
+                      w_ab.reshape(n_sl, kk, s, b), w_em.reshape(n_sl, kk, s, b),
+                      up.reshape(kk, s, b), self.dn.reshape(kk, s, b), dp)
         return dp.reshape(n_sl, -1), w_em, w_ab
 
     def unamplified_edge_rate(self, p: np.ndarray) -> np.ndarray:

@@ -2,7 +2,9 @@
 
 The populations of every (class, n, energy bin of E_i) and the channel photon numbers
 Q_k, with the right-hand side and its exact sparse Jacobian, integrated by scipy's
-stiff BDF solver (:func:`rate_equations`, one pump value per call).
+stiff BDF solver (:func:`rate_equations`, one pump value per call); its Newton systems
+(the n-chains bordered by the photons and books) are solved by block elimination
+(:mod:`._chain_bdf`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 from scipy import integrate, sparse
 
 from ._cavity_problem import CavityProblem
+from ._chain_bdf import ChainBDF
 from ..threads import with_blas_thread_policy
 
 __all__ = ["rate_equations"]
@@ -105,6 +108,9 @@ def rate_equations(problem: CavityProblem, k: int, rtol=1e-7):
     order = np.lexsort((rows, cols))                                  # CSC order
     csc_indices = rows[order].astype(np.int32)
     csc_indptr = np.searchsorted(cols[order], np.arange(n_y + 1)).astype(np.int32)
+    # chain by chain (class, bin, then n): the population block is tridiagonal; photons,
+    # books and output (coupled to every population) are the dense border
+    chains = np.concatenate([idx.transpose(0, 2, 1).ravel(), np.arange(n_p, n_y)])
     books_q_out = np.full(nch, problem.output_rate)
     vloss_q = np.full(nch, vloss)
 
@@ -147,8 +153,9 @@ def rate_equations(problem: CavityProblem, k: int, rtol=1e-7):
     else:
         with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
-            sol = integrate.solve_ivp(rhs, (0.0, float(problem.times[-1])), y0, method="BDF",
-                                      t_eval=t_eval, rtol=rtol, atol=1e-14, jac=jac)
+            sol = integrate.solve_ivp(rhs, (0.0, float(problem.times[-1])), y0, method=ChainBDF,
+                                      t_eval=t_eval, rtol=rtol, atol=1e-14, jac=jac,
+                                      chain_order=chains, border=n_y - n_p)
     if not sol.success:  # pragma: no cover
         raise RuntimeError(f"rate equations failed: {sol.message}")
     if not np.all(np.isfinite(sol.y)):  # pragma: no cover

@@ -1,7 +1,9 @@
 """The stripe's deterministic twin: the slices' master equations in their shared light.
 
 :func:`rate_equations` integrates the populations of every slice with scipy's stiff
-BDF solver (exact sparse Jacobian), the light quasi-static at each instant.
+BDF solver (sparse Jacobian of the master equations at the current light; its Newton
+systems are tridiagonal chain by chain and solved so, :mod:`._chain_bdf`), the light
+quasi-static at each instant.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import warnings
 import numpy as np
 from scipy import integrate, sparse
 
+from ._chain_bdf import ChainBDF
 from ._stripe_problem import _StripeProblem
 from .cavity_twin import _initial_only
 from ..threads import with_blas_thread_policy
@@ -63,6 +66,9 @@ def rate_equations(problem: _StripeProblem, k: int, rtol: float) -> dict:
     n_y = y0.size
     idx = np.arange(n_pop).reshape(n_sl, kk, s, b)
     lo_i, hi_i = idx[:, :, :-1].ravel(), idx[:, :, 1:].ravel()
+    # the unknowns chain by chain (slice, class, bin, then n): the Newton matrix is then
+    # tridiagonal; the light, edge and book variables (no Jacobian entries) follow
+    chains = np.concatenate([idx.transpose(0, 1, 3, 2).ravel(), np.arange(n_pop, n_y)])
 
     def jac(_t, y):
         # The master equation of each slice at the current light (the light's own
@@ -84,8 +90,9 @@ def rate_equations(problem: _StripeProblem, k: int, rtol: float) -> dict:
     else:
         with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
-            sol = integrate.solve_ivp(rhs, (0.0, float(problem.times[-1])), y0, method="BDF",
-                                      t_eval=problem.times, rtol=rtol, atol=1e-12, jac=jac)
+            sol = integrate.solve_ivp(rhs, (0.0, float(problem.times[-1])), y0, method=ChainBDF,
+                                      t_eval=problem.times, rtol=rtol, atol=1e-12, jac=jac,
+                                      chain_order=chains)
     if not np.all(np.isfinite(sol.y)):  # pragma: no cover
         raise RuntimeError("stripe rate equations produced non-finite values")
     if not sol.success:  # pragma: no cover

@@ -14,9 +14,23 @@ from ncgain.studies import calibration as study
 from ncgain.studies import calibration_model as cm
 
 
+PROGRESS_CALLS = []
+
+
 @pytest.fixture(scope="module")
 def quick():
-    return study.run(quick=True)
+    return study.run(quick=True, progress=lambda *call: PROGRESS_CALLS.append(call))
+
+
+def test_progress_callback_fires_per_fit(quick):
+    """Nothing sits silent: one call at the start, one per fit (named), ending at the total."""
+    total = quick.sizes["fit"]
+    assert PROGRESS_CALLS[0] == (0.0, total, "start")
+    assert [c[0] for c in PROGRESS_CALLS] == list(range(total + 1))
+    assert all(c[1] == total for c in PROGRESS_CALLS)
+    labels = [c[2] for c in PROGRESS_CALLS[1:]]
+    assert sorted(label.split(" chi2 ")[0] for label in labels) == sorted(
+        str(f) for f in quick.fit.values)
 
 
 @pytest.mark.parametrize("pulls, expected", [
