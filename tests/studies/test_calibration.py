@@ -12,11 +12,12 @@ from ncgain.fit.joint import pull as quoted_pull
 from ncgain.studies import _report, _summary
 from ncgain.studies import calibration as study
 from ncgain.studies import calibration_model as cm
+from tests.studies.conftest import quick_run
 
 
 @pytest.fixture(scope="module")
 def quick():
-    return study.run(quick=True)
+    return quick_run("calibration")[0]   # run once per session (conftest.py)
 
 
 @pytest.mark.parametrize("pulls, expected", [
