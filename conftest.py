@@ -9,6 +9,10 @@ Two kinds of test are collected here besides ``tests/``:
   ``ds.to_netcdf("run.nc")``, write nothing into the repository) and with matplotlib's
   non-interactive Agg backend. A block that must not run in a test (installation, long
   benchmarks) is preceded by ``<!-- skip: next "reason" -->`` and shows as skipped.
+  A ``bash`` block that uses the documented dask scheduler address
+  (``tcp://scheduler-host:8786``, docs/sweeps.md) runs against the scheduler named by
+  ``NCGAIN_TEST_SCHEDULER`` (``.ci/run`` starts one with two workers), and is skipped,
+  saying so, when that variable is not set.
 * the docstring examples of the package (``--doctest-modules`` in pyproject.toml), imported
   under their installed names; see ``_InstalledDoctestModule`` below.
 """
@@ -20,6 +24,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import unittest
 from pathlib import Path
 
 # Before anything imports matplotlib: documentation snippets and doctests that plot must
@@ -43,12 +48,28 @@ collect_ignore = ["docs/quickstart.py", "docs/api/conf.py", "docs/api/_build",
 
 # --- documentation code blocks -------------------------------------------------------
 
+#: The placeholder scheduler address of the documentation's "existing cluster" commands.
+DOC_SCHEDULER = "tcp://scheduler-host:8786"
+
+
 def _run_bash_block(example) -> str | None:
-    """Sybil evaluator of a ```bash block: run it with ``bash -e``; a failure message or None."""
+    """Sybil evaluator of a ```bash block: run it with ``bash -e``; a failure message or None.
+
+    The documented scheduler address is replaced by ``NCGAIN_TEST_SCHEDULER``'s; without
+    that variable such a block is skipped.
+    """
+    script = example.parsed
+    if DOC_SCHEDULER in script:
+        address = os.environ.get("NCGAIN_TEST_SCHEDULER")
+        if not address:
+            raise unittest.SkipTest(
+                f"needs a running dask scheduler: NCGAIN_TEST_SCHEDULER is not set (the "
+                f"block's {DOC_SCHEDULER} is replaced by it; .ci/run starts one)")
+        script = script.replace(DOC_SCHEDULER, address)
     env = dict(os.environ)
     # The console script of the ncgain being tested (the one installed beside this Python).
     env["PATH"] = os.pathsep.join([sysconfig.get_path("scripts"), env.get("PATH", "")])
-    res = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", example.parsed],
+    res = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script],
                          capture_output=True, text=True, env=env, timeout=600)
     if res.returncode != 0:
         return (f"bash block exited with status {res.returncode}\n"

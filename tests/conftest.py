@@ -1,4 +1,5 @@
-"""Shared test helpers: tolerances derived from the Monte Carlo sample size."""
+"""Shared test helpers: tolerances derived from the Monte Carlo sample size; the API
+reference build started early (see pytest_collection_finish)."""
 
 import numpy as np
 from scipy import stats
@@ -38,3 +39,24 @@ def assert_binomial(fraction, p, n, *, what):
     assert not bad.any(), (f"{what}: {bad.sum()} counts outside the exact binomial interval, "
                            f"first at {tuple(where[0])}: {k[tuple(where[0])]} not in "
                            f"[{lo[tuple(where[0])]}, {hi[tuple(where[0])]}]")
+
+
+def pytest_collection_finish(session):
+    """Start the API reference build now, beside the tests, if a selected test needs it.
+
+    It is a subprocess of one core for ~20 s; the tests run mostly on one core of two,
+    so the build finishes, unseen, on the other before tests/test_api_docs.py checks it.
+    """
+    if session.config.option.collectonly:
+        return
+    if any("built_reference" in getattr(item, "fixturenames", ()) for item in session.items):
+        from tests import test_api_docs
+        test_api_docs.start_build()
+
+
+def pytest_sessionfinish(session):
+    """An interrupted session (-x, Ctrl-C) leaves no sphinx process behind."""
+    import sys
+    module = sys.modules.get("tests.test_api_docs")
+    if module is not None:
+        module.stop_build()

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -48,19 +49,58 @@ def _documented_objects(module_name):
             yield f"{module_name}.{name}", obj
 
 
-@pytest.fixture(scope="module")
-def built_reference(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("api")
+#: The one build of the session: {"tmp": folder, "proc": sphinx process, "log": its output}.
+_BUILD = {}
+
+
+def start_build():
+    """Start the sphinx build (a subprocess) of a copy of docs/api, once per session.
+
+    tests/conftest.py calls this when collection ends and a selected test needs the
+    reference, so the build (~20 s of one core, the gallery's examples included) runs
+    beside the other tests, on the core they leave idle, instead of after them.
+    """
+    if _BUILD:
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="ncgain-api-docs-"))
     # autosummary writes its generated pages into the source folder: build from a copy.
     src = tmp / "src"
     shutil.copytree(API_SOURCE, src, ignore=shutil.ignore_patterns("_build", "generated"))
-    out = tmp / "html"
     env = {**os.environ, "NCGAIN_EXAMPLES": str(EXAMPLES), "MPLBACKEND": "Agg"}
-    res = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q",
-                          "-b", "html", "-d", str(tmp / "doctrees"), str(src), str(out)],
-                         capture_output=True, text=True, timeout=600, env=env)
-    assert res.returncode == 0, f"sphinx-build failed:\n{res.stdout}\n{res.stderr}"
-    return out
+    log = tmp / "sphinx.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q",
+                                 "-b", "html", "-d", str(tmp / "doctrees"), str(src),
+                                 str(tmp / "html")], stdout=fh, stderr=subprocess.STDOUT,
+                                env=env)
+    _BUILD.update(tmp=tmp, proc=proc, log=log)
+
+
+def stop_build():
+    """Stop the build if it still runs (an interrupted session) and remove its folder."""
+    if not _BUILD:
+        return
+    proc = _BUILD["proc"]
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    shutil.rmtree(_BUILD["tmp"], ignore_errors=True)
+    _BUILD.clear()
+
+
+@pytest.fixture(scope="module")
+def built_reference():
+    start_build()                     # already running if tests/conftest.py started it
+    proc = _BUILD["proc"]
+    try:
+        returncode = proc.wait(timeout=600)
+    except subprocess.TimeoutExpired:
+        stop_build()
+        pytest.fail("sphinx-build did not finish in 600 s")
+    log = _BUILD["log"].read_text()
+    assert returncode == 0, f"sphinx-build failed:\n{log}"
+    yield _BUILD["tmp"] / "html"
+    stop_build()
 
 
 def test_reference_builds_without_warnings(built_reference):

@@ -12,25 +12,25 @@ from ncgain.fit.joint import pull as quoted_pull
 from ncgain.studies import _report, _summary
 from ncgain.studies import calibration as study
 from ncgain.studies import calibration_model as cm
+from tests.studies.conftest import quick_run
 
-
-PROGRESS_CALLS = []
 
 
 @pytest.fixture(scope="module")
 def quick():
-    return study.run(quick=True, progress=lambda *call: PROGRESS_CALLS.append(call))
+    return quick_run("calibration")[0]   # run once per session (conftest.py)
 
 
-def test_progress_callback_fires_per_fit(quick):
+def test_progress_callback_fires_per_fit():
     """Nothing sits silent: one call at the start, one per fit (named), ending at the total."""
-    total = quick.sizes["fit"]
-    assert PROGRESS_CALLS[0] == (0.0, total, "start")
-    assert [c[0] for c in PROGRESS_CALLS] == list(range(total + 1))
-    assert all(c[1] == total for c in PROGRESS_CALLS)
-    labels = [c[2] for c in PROGRESS_CALLS[1:]]
+    ds, calls = quick_run("calibration")
+    total = ds.sizes["fit"]
+    assert calls[0] == (0.0, total, "start")
+    assert [c[0] for c in calls] == list(range(total + 1))
+    assert all(c[1] == total for c in calls)
+    labels = [c[2] for c in calls[1:]]
     assert sorted(label.split(" chi2 ")[0] for label in labels) == sorted(
-        str(f) for f in quick.fit.values)
+        str(f) for f in ds.fit.values)
 
 
 @pytest.mark.parametrize("pulls, expected", [

@@ -7,11 +7,12 @@ import xarray as xr
 from ncgain import kinetics, models
 from ncgain.studies import charging as study
 from ncgain.studies import _report
+from tests.studies.conftest import quick_run
 
 
 @pytest.fixture(scope="module")
 def ds():
-    return study.run(quick=True)
+    return quick_run("charging")[0]   # run once per session (conftest.py)
 
 
 def test_schema_round_trip_and_report(ds, tmp_path):

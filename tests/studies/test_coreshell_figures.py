@@ -6,11 +6,12 @@ import xarray as xr
 
 from ncgain.studies import coreshell_figures as cf
 from ncgain.studies import _report
+from tests.studies.conftest import quick_run
 
 
 @pytest.fixture(scope="module")
 def ds():
-    return cf.run(quick=True)
+    return quick_run("coreshell_figures")[0]   # run once per session (conftest.py)
 
 
 def test_quick_run_schema(ds):

@@ -7,13 +7,14 @@ import pytest
 from ncgain import kinetics, models
 from ncgain.studies import cw_threshold as study
 from ncgain.studies import _report
+from tests.studies.conftest import quick_run
 
 matplotlib.use("Agg")
 
 
 @pytest.fixture(scope="module")
 def ds():
-    return study.run(quick=True)
+    return quick_run("cw_threshold")[0]   # run once per session (conftest.py)
 
 
 def test_thresholds_and_estimates_are_consistent(ds):

@@ -5,11 +5,12 @@ import xarray as xr
 from ncgain import models
 from ncgain.studies import fig1c_threshold as study
 from ncgain.studies import _report
+from tests.studies.conftest import quick_run
 
 
 @pytest.fixture(scope="module")
 def ds():
-    return study.run(quick=True)
+    return quick_run("fig1c_threshold")[0]   # run once per session (conftest.py)
 
 
 def test_exact_solver_is_the_formula(ds):

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from ncgain import models
 from ncgain.studies import fig4_xx_repulsion as fig4
 from ncgain.studies import _report
+from tests.studies.conftest import quick_run
 
 SAMPLE = models.presets.TYPE_II_CDS_ZNSE
 #: Biexciton lifetime of the model: 1/(k_rad(2) + k_A(2)) (= the preset's measured 130 ps).
@@ -16,7 +17,7 @@ TAU_XX_MODEL = 1.0 / (SAMPLE.radiative_rate(2) + SAMPLE.auger_rate(2))
 
 @pytest.fixture(scope="module")
 def ds():
-    return fig4.run(quick=True)
+    return quick_run("fig4_xx_repulsion")[0]   # run once per session (conftest.py)
 
 
 def test_schema_and_attrs(ds):

@@ -7,11 +7,12 @@ import xarray as xr
 from ncgain import kinetics, models
 from ncgain.studies import fig5_bandedge_sweep as study
 from ncgain.studies import _report
+from tests.studies.conftest import quick_run
 
 
 @pytest.fixture(scope="module")
 def ds():
-    return study.run(quick=True)
+    return quick_run("fig5_bandedge_sweep")[0]   # run once per session (conftest.py)
 
 
 def test_schema_and_round_trip(ds, tmp_path):

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from ncgain import models
 from ncgain.studies import fig5a_gain_lifetime as fig5a
 from ncgain.studies import _report
+from tests.studies.conftest import quick_run
 
 T1, T2 = models.presets.TYPE_I_CDSE, models.presets.TYPE_II_CDS_ZNSE
 
@@ -20,7 +21,7 @@ def biexciton_lifetime(s):
 
 @pytest.fixture(scope="module")
 def ds():
-    return fig5a.run(quick=True)
+    return quick_run("fig5a_gain_lifetime")[0]   # run once per session (conftest.py)
 
 
 def val(ds, var, curve):

@@ -7,6 +7,7 @@ import numpy as np
 from ncgain import models
 from ncgain.studies import fig5abc_ase as study
 from ncgain.studies import _report
+from tests.studies.conftest import quick_run
 
 
 def test_band_threshold_interpolates():
@@ -17,8 +18,8 @@ def test_band_threshold_interpolates():
 
 
 def test_quick_run_reports_the_order_with_numbers():
-    calls = []
-    ds = study.run(quick=True, progress=lambda *call: calls.append(call))
+    # run once per session with a recording progress callback (conftest.py)
+    ds, calls = quick_run("fig5abc_ase")
     # progress: a call at the start and one per fluence of each preset, up to the total
     n_fluence = ds.sizes["fluence"]
     total = 2 * n_fluence

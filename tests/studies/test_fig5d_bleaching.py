@@ -8,11 +8,12 @@ from ncgain import models
 from ncgain.studies import fig5d_bleaching as study
 from ncgain.studies import _report
 from ncgain.studies._common import DETECTABLE_GAIN
+from tests.studies.conftest import quick_run
 
 
 @pytest.fixture(scope="module")
 def ds():
-    return study.run(quick=True)
+    return quick_run("fig5d_bleaching")[0]   # run once per session (conftest.py)
 
 
 def test_type_ii_x_band_bleach_is_linear(ds):

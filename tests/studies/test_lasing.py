@@ -9,6 +9,7 @@ from ncgain.kinetics import cavity as kcav
 from ncgain.studies import lasing as study
 from ncgain.studies import _report
 from ncgain.studies._common import PROVENANCE
+from tests.studies.conftest import quick_run
 
 matplotlib.use("Agg")
 
@@ -18,7 +19,10 @@ PROGRESS_CALLS = []
 
 @pytest.fixture(scope="module")
 def ds():
-    return study.run(quick=True, progress=lambda *call: PROGRESS_CALLS.append(call))
+    # run once per session with a recording progress callback (conftest.py)
+    ds, calls = quick_run("lasing")
+    PROGRESS_CALLS[:] = calls
+    return ds
 
 
 def test_progress_callback_fires_per_stage(ds):

@@ -11,11 +11,12 @@ from ncgain import kinetics, models
 from ncgain.studies import linewidth_sensitivity as study
 from ncgain import sweeps as sw
 from ncgain.studies import _report
+from tests.studies.conftest import quick_run
 
 
 @pytest.fixture(scope="module")
 def ds():
-    return study.run(quick=True)
+    return quick_run("linewidth_sensitivity")[0]   # run once per session (conftest.py)
 
 
 def test_dataset_comes_from_the_sweep_machinery(ds):
