@@ -302,7 +302,7 @@ class CwProblem:
     @classmethod
     def build(cls, sample, generation_rate, times=None, *, energies=None, method="master-equation",
               n_nanocrystals=200_000, seed=0, n_max=None, energy_bins=16,
-              energies_name="energies") -> "CwProblem":
+              energies_name="energies", need_bleach=True) -> "CwProblem":
         sample = resolve_sample(sample)
         if not isinstance(sample, Sample):
             raise ValueError(f"sample must be a models.Sample or a preset name, got {sample!r}")
@@ -344,8 +344,11 @@ class CwProblem:
             raise ValueError(f"n_max = {n_max} is too small for generation_rate up to "
                              f"{float(g.max()):g} 1/ps: use n_max >= {need} or n_max=None")
         table = build_state_table(sample, n_max)
-        energies = (observables.default_energies(table) if energies is None
-                    else validate_energies(energies, table, name=energies_name))
+        # need_bleach=False (cw_threshold): probe energies need no resolvable alpha_0(E)
+        energies = (observables.default_energies(table, resolvable=need_bleach)
+                    if energies is None else
+                    validate_energies(energies, table, name=energies_name,
+                                      resolvable=need_bleach))
         # Peak memory before any work (issue 12): the pulsed estimate with the
         # generation rates as the excitation levels.
         from .pulsed import estimate_memory
@@ -596,8 +599,10 @@ def cw_threshold(sample, *, energy=None, loss=0.0, film=None,
     sample : models.Sample or str
         Sample or preset name.
     energy : float or "any", optional
-        Probe photon energy (eV). Default: E_X of the sample. ``"any"``: gain
-        anywhere on the default 241-point energy grid.
+        Probe photon energy (eV), allowed as in :func:`kinetics.gain_threshold`.
+        Default: E_X of the sample. ``"any"``: gain anywhere on the default 241-point
+        energy grid over every band-edge line +-3 widths (not cut where alpha_0 <
+        1e-12 of its peak; as :func:`kinetics.gain_threshold`).
     loss : float, default 0
         Loss to overcome in units of alpha_0(peak), in [0, 10].
     film : models.Film, optional
@@ -653,7 +658,7 @@ def cw_threshold(sample, *, energy=None, loss=0.0, film=None,
             raise ValueError("max_generation_rate = 0.0 is outside the allowed range "
                              f"(0, {g_cap:.6g}] 1/ps")
     problem = CwProblem.build(sample, [g_hi], energies=None if energy == "any" else [energy],
-                              energies_name="energy")
+                              energies_name="energy", need_bleach=False)
     table, kernels = problem.table, problem.kernels
     k1 = float(np.min(table.decay_rate[:, 1] / table.pump_scale))
     g_lo = min(1e-6 * k1, g_hi * 1e-3)

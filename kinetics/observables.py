@@ -208,7 +208,8 @@ def resolvable_range(table: StateTable) -> tuple[float, float]:
             optimize.brentq(f, e_peak, hi, xtol=1e-9) - 1e-9 if f(hi) <= 0 else hi)
 
 
-def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
+def default_energies(table: StateTable, n_points: int = 241, *,
+                     resolvable: bool = True) -> np.ndarray:
     """A photon-energy grid (eV) covering every band-edge line of the table.
 
     It spans the band-edge lines (line 0 of both lists) with non-zero strength
@@ -226,6 +227,12 @@ def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
         The sample's state table.
     n_points : int, default 241
         Number of evenly spaced grid points.
+    resolvable : bool, default True
+        Cut the grid to :func:`resolvable_range`, where the bleaching -dalpha/alpha_0
+        is defined. ``False`` (the gain thresholds, whose criterion alpha / alpha_0(peak)
+        needs no alpha_0(E)): every band-edge line +-3 widths, also where alpha_0 has
+        fallen below MIN_RELATIVE_ALPHA0 of its peak -- the XX line of a repulsive sample
+        with Delta_XX > ~5 Gamma lies there, and so would the gain it carries.
 
     Returns
     -------
@@ -253,7 +260,7 @@ def default_energies(table: StateTable, n_points: int = 241) -> np.ndarray:
             hi = max(hi, table.exciton_energy[c] + o.max() + 3 * width[c])
             lines += zip(table.exciton_energy[c] + off[st > 0],
                          np.hypot(table.inhomogeneous_width[c], lw[st > 0]))
-    r_lo, r_hi = resolvable_range(table)
+    r_lo, r_hi = resolvable_range(table) if resolvable else (-np.inf, np.inf)
     lo, hi = max(lo, r_lo, MIN_PHOTON_ENERGY), min(hi, r_hi)
     if not hi > lo:
         raise ValueError(

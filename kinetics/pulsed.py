@@ -54,14 +54,32 @@ def validate_mean_excitons(values, table: StateTable, statistics: str) -> np.nda
     return arr
 
 
-def validate_energies(values, table: StateTable, name: str = "energies") -> np.ndarray:
-    """Check probe energies: finite, strictly increasing, where alpha_0 is resolvable."""
+def validate_energies(values, table: StateTable, name: str = "energies", *,
+                      resolvable: bool = True) -> np.ndarray:
+    """Check probe energies: finite, strictly increasing, where alpha_0 is resolvable.
+
+    ``resolvable=False`` (gain thresholds: alpha / alpha_0(peak) needs no alpha_0(E))
+    widens the allowed range to every band-edge line +-3 widths (the thresholds' default
+    grid), beyond the resolvable range where a line lies there.
+    """
     arr = _as_1d(name, values, unit="eV")
     if (arr < observables.MIN_PHOTON_ENERGY).any():
         raise ValueError(f"{name} = {float(arr.min())!r} eV is outside the allowed range "
                          f"[{observables.MIN_PHOTON_ENERGY:g}, inf) eV: photon energies are positive")
     if arr.size > 1 and not (np.diff(arr) > 0).all():
         raise ValueError(f"{name} must be strictly increasing (eV)")
+    if not resolvable:
+        r_lo, r_hi = observables.resolvable_range(table)
+        lines = observables.default_energies(table, 2, resolvable=False)
+        lo, hi = min(r_lo, float(lines[0])), max(r_hi, float(lines[-1]))
+        bad = (arr < lo) | (arr > hi)
+        if bad.any():
+            raise ValueError(
+                f"{name} = {float(arr[bad][0])!r} eV is outside the allowed range "
+                f"[{lo:.4f}, {hi:.4f}] eV, where the unexcited absorption alpha_0 is at least "
+                f"{observables.MIN_RELATIVE_ALPHA0:g} of its peak or a band-edge line lies "
+                "(+-3 widths)")
+        return arr
     _, peak = observables.absorption_peak(table)
     rel = observables.reference_absorption(table, arr) / peak
     bad = rel < observables.MIN_RELATIVE_ALPHA0
@@ -134,8 +152,10 @@ class PulsedProblem:
                     f"n_max = {n_max} is too small for mean_excitons up to {max_mean_excitons:g}: "
                     f"the Poisson probability beyond n_max is {tail:.3g}, allowed <= {allowed:.3g}; "
                     f"use n_max >= {need} or n_max=None")
-        energies = (observables.default_energies(table) if energies is None
-                    else validate_energies(energies, table, name=energies_name))
+        energies = (observables.default_energies(table, resolvable=need_bleach)
+                    if energies is None else
+                    validate_energies(energies, table, name=energies_name,
+                                      resolvable=need_bleach))
         if need_bleach:
             _, peak = observables.absorption_peak(table)
             alpha0 = observables.unexcited_absorption(table, energies) / peak

@@ -135,8 +135,12 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
         Delay after the pump pulse (ps).
     energy : float or "any", optional
         Probe photon energy (eV). Default: the single-exciton line E_X of the
-        sample. ``"any"``: gain anywhere in the band (on the 241-point default
-        energy grid, spacing about Gamma/20).
+        sample; within every band-edge line +-3 widths or where alpha_0 is
+        resolvable (alpha_0(E) may vanish: the criterion needs only alpha_0(peak)). ``"any"``: gain anywhere in the band,
+        on the 241-point default energy grid over every band-edge line +-3 widths
+        (``observables.default_energies(table, resolvable=False)``: not cut where
+        alpha_0 < 1e-12 of its peak, so the XX line of a repulsive sample with
+        Delta_XX > ~5 Gamma is probed).
     loss : float, default 0
         Extra loss to overcome, in units of the unexcited peak absorption
         alpha_0(peak), in [0, 10].
@@ -228,7 +232,8 @@ def gain_threshold(sample, *, time=0.0, energy=None, loss=0.0, statistics="poiss
 
     bound = f"-{loss:g} alpha_0(peak)" if loss > 0 else "0"
     criterion = (f"alpha(E, t) < {bound} at "
-                 + ("any E of the default grid" if energy == "any" else f"E = {energy:g} eV"))
+                 + ("any E of the default grid (every band-edge line +-3 widths)"
+                    if energy == "any" else f"E = {energy:g} eV"))
     result = functools.partial(ThresholdResult, quantity="mean_excitons", units="1",
                                time=time, criterion=criterion)
     try:

@@ -1,13 +1,16 @@
-"""What the Gamma <= 20 meV feature of the linewidth-sensitivity figure is (issue 18).
+"""What the Gamma <= 20 meV feature of the linewidth-sensitivity figure was (issue 18).
 
 The study's gain-band threshold (probe "any", 3 ps, loss = DETECTABLE_GAIN) of the type-II
-preset jumps from 0.84 to 2.15-2.34 at Gamma <= 15 meV. This recomputes the affected
+preset jumped from 0.84 to 2.15-2.34 at Gamma <= 15 meV while the 'any' grid was cut where
+alpha_0 < 1e-12 of its peak. Since 2026-12-03 the gain thresholds probe every band-edge
+line (``default_energies(..., resolvable=False)``) and give the "extended" column; the
+"default" column below is the cut grid, which the bleaching spectra still use. This recomputes the affected
 points (and neighbours as controls) with the same exact master equation and criterion,
 min_E alpha(E, t) / alpha_0(peak) < -DETECTABLE_GAIN at t = 3 ps and 650 ps, on three probe
 grids:
 
-* ``default``: ``observables.default_energies`` (241 points; what the study uses), which
-  stops where the unexcited absorption falls below 1e-12 of its peak;
+* ``default``: ``observables.default_energies`` (241 points; what the study used before
+  2026-12-03), which stops where the unexcited absorption falls below 1e-12 of its peak;
 * ``4x finer``: the same range with 4 x 241 points (the resolution hypothesis);
 * ``extended``: the default range widened to cover E_X + Delta_XX +- 4 ensemble widths of
   the biexciton line, at the default spacing (the range hypothesis).

@@ -19,8 +19,9 @@ __all__ = ["cutoff_linewidth", "cutoff_from_p1", "cutoff_from_p", "probe_grid_ra
 
 #: The computed criterion of an unresolved gain-band point (docs/reliability.md, "Grids").
 OUTSIDE_ATTRS = {"units": "1", "long_name": "XX line outside the 'any' probe grid",
-                 "description": "1 where E_X + Delta_XX lies outside the default probe grid "
-                 "(alpha_0 >= 1e-12 of its peak): the gain-band threshold is then an upper bound"}
+                 "description": "1 where E_X + Delta_XX lies outside the thresholds' 'any' probe "
+                 "grid (every band-edge line +-3 widths): the gain-band threshold is then an "
+                 "upper bound"}
 
 
 def cutoff_linewidth(sample: models.Sample, time: float = 650.0) -> float:
@@ -61,11 +62,12 @@ def cutoff_from_p(delta, p1, p2) -> float:
 def probe_grid_ranges(samples, gammas, widths):
     """The 'any' probe grid's range and whether it holds the XX line, per sample and Gamma.
 
-    The default grid (``observables.default_energies``) stops where alpha_0 < 1e-12 of its
-    peak, about 5.3 Gamma from the band edge: for Delta_XX > 5.3 Gamma the biexciton line
-    E_X + Delta_XX, where the gain band of a repulsive sample lies, falls outside it, and a
-    gain-band threshold there is only an upper bound (scripts/linewidth_probe_range.py
-    reruns such points on a grid widened to the XX line and on a 4x finer one).
+    The thresholds' grid (``observables.default_energies(..., resolvable=False)``) spans
+    every band-edge line +-3 widths. Until 2026-12-03 it stopped where alpha_0 < 1e-12 of
+    its peak, about 5.3 Gamma from the band edge, so for Delta_XX > 5.3 Gamma the
+    biexciton line E_X + Delta_XX, where the gain band of a repulsive sample lies, fell
+    outside it and the gain-band threshold was only an upper bound
+    (scripts/linewidth_probe_range.py compares the grids). The flag stays as a check.
 
     Parameters
     ----------
@@ -88,8 +90,8 @@ def probe_grid_ranges(samples, gammas, widths):
     top, outside = [], []
     for s, hs in zip(samples, widths):
         grids = [observables.default_energies(models.build_state_table(dataclasses.replace(
-            s, linewidth=float(g), homogeneous_linewidth=float(h)), s.degeneracy))
-            for g, h in zip(gammas, hs)]
+            s, linewidth=float(g), homogeneous_linewidth=float(h)), s.degeneracy),
+            resolvable=False) for g, h in zip(gammas, hs)]
         xx = s.exciton_energy + s.delta_xx
         top.append([float(e.max()) for e in grids])
         outside.append([int(not e.min() <= xx <= e.max()) for e in grids])

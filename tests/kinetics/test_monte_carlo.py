@@ -86,6 +86,9 @@ samples = st.builds(
     linewidth=st.floats(0.02, 0.1),
     tau_x=st.floats(200.0, 20000.0),
     tau_xx=st.floats(5.0, 500.0),
+    # The Auger time as given: a drawn total lifetime tau_xx longer than 1/k_rad(2) (e.g.
+    # tau_xx = 50 ps with tau_x = 200 ps) is refused, not a random sample.
+    tau_xx_meaning=st.just("auger"),
     sigma_pump=st.just(1e-15),
     pump_energy=st.just(3.0),
     homogeneous_linewidth=st.floats(0.0, 0.015),

@@ -74,7 +74,8 @@ def test_criterion_states_the_loss():
     s = models.presets.TYPE_II_CDS_ZNSE
     assert kinetics.gain_threshold(s).criterion == f"alpha(E, t) < 0 at E = {s.exciton_energy:g} eV"
     assert (kinetics.gain_threshold(s, loss=0.05, energy="any").criterion
-            == "alpha(E, t) < -0.05 alpha_0(peak) at any E of the default grid")
+            == "alpha(E, t) < -0.05 alpha_0(peak) at any E of the default grid (every "
+               "band-edge line +-3 widths)")
 
 
 def test_monte_carlo_threshold_stderr_matches_the_seed_to_seed_spread():
@@ -101,3 +102,27 @@ def test_monte_carlo_threshold_stderr_matches_the_seed_to_seed_spread():
     exact = kinetics.gain_threshold("type-ii", time=3.0)
     assert exact.stderr == 0.0
     assert abs(np.mean([float(r) for r in runs]) - exact) < Z_BOUND * sigma / np.sqrt(n_seeds) + 1e-5
+
+
+def test_any_probe_reaches_an_xx_line_beyond_the_resolvable_range():
+    # Type II with Gamma = 10 meV: E_X + Delta_XX lies ~10 Gamma above E_X, where alpha_0 has
+    # fallen below 1e-12 of its peak. The gain there is defined (alpha / alpha_0(peak)) and
+    # is where the repulsive sample's gain band lies; the 'any' grid must reach it.
+    import dataclasses
+    from ncgain.kinetics import observables
+    s = dataclasses.replace(models.presets.TYPE_II_CDS_ZNSE, linewidth=0.010,
+                            homogeneous_linewidth=0.005)
+    _, r_hi = observables.resolvable_range(models.build_state_table(s, s.degeneracy))
+    xx = s.exciton_energy + s.delta_xx
+    assert xx > r_hi
+    th = kinetics.gain_threshold(s, time=3.0, energy="any", loss=0.0189)
+    assert abs(th.energy - xx) < 2 * s.linewidth
+    # the same criterion at that one energy gives the same threshold
+    at = kinetics.gain_threshold(s, time=3.0, energy=float(th.energy), loss=0.0189)
+    assert abs(float(at) - float(th)) < 1e-4
+    # and it is the XX band's (0.84), far below E_X's (~2) and the cut grid's former 2.34
+    assert float(th) < 0.9 < 1.9 < float(kinetics.gain_threshold(s, time=3.0, loss=0.0189))
+    # the c.w. threshold accepts the same probe energies (it was refused there); in the
+    # steady state the XX band needs more pump than E_X, whose single-exciton gain comes first
+    at_xx = kinetics.cw_threshold(s, energy=xx)
+    assert float(at_xx) > float(kinetics.cw_threshold(s, energy="any")) > 0
