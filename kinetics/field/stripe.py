@@ -67,8 +67,9 @@ from ncgain.models._checks import check_range
 
 from ..inputs import check_progress
 from . import analysis
-from ._stripe_problem import (STRIPE_ENERGY_BINS, STRIPE_METHODS, _StripeProblem,
+from ._stripe_problem import (STRIPE_ENERGY_BINS, STRIPE_METHODS, _pump_name, _StripeProblem,
                              mean_excitons_from_fluence)
+from ._stripe_slices import check_refined_size, refined, requested_record, twin_sub_slices
 from .stripe_dataset import _dataset
 from .. import memory
 from .stripe_monte_carlo import monte_carlo, sub_slice_bytes, sub_slices
@@ -173,7 +174,12 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
                                    method=method, n_max=n_max, n_nanocrystals=n_nanocrystals,
                                    seed=seed, dt=dt, field_on=field, energy_bins=energy_bins)
     refine = [1] * problem.pump.size
-    if method == "monte-carlo":
+    if method == "rate-equations":
+        # slices of a gain-length product above MAX_TWIN_SLICE_GAIN are cut for the solve
+        # (discretization error C (a dz)^2 of the edge emission; _stripe_slices)
+        refine = [twin_sub_slices(problem, k) for k in range(problem.pump.size)]
+        check_refined_size(problem, refine, _pump_name(problem.kind, fluence))
+    else:
         # slices of a large gain-length product are cut for the run (stripe_monte_carlo)
         refine = [sub_slices(problem, k) for k in range(problem.pump.size)]
         memory.check_fits(sub_slice_bytes(problem, max(refine)),
@@ -191,7 +197,8 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
         if method == "monte-carlo":
             records.append(monte_carlo(problem, k, progress=step, refine=refine[k]))
         else:
-            records.append(rate_equations(problem, k, rtol))
+            fine = rate_equations(refined(problem, refine[k]), k, rtol)
+            records.append(requested_record(problem, fine, refine[k]))
             if step is not None:
                 step(float(problem.times[-1]))
     if bar is not None:

@@ -28,9 +28,10 @@ import numpy as np
 from .. import _kernels
 from . import _coupling as field
 from . import _kernels as _field_kernels
-from ._common import MAX_TURNOVER_STEP, _cw_steady
+from ._common import MAX_TURNOVER_STEP
 from ._rates import StimulatedRates, spontaneous_bound, uniform_step
 from ._stripe_problem import _StripeProblem
+from ._stripe_slices import unlit_slice_gain
 from ..threads import with_blas_thread_policy
 
 __all__ = ["monte_carlo", "sub_slices", "MAX_LIGHT_STEP", "LIGHT_RELEVANCE", "STALL_STEPS",
@@ -78,11 +79,7 @@ def sub_slices(problem: _StripeProblem, k: int) -> int:
     """
     if not problem.field_on:
         return 1
-    p_cn = problem.initial(k) if problem.kind != "cw" else _cw_steady(problem.table,
-                                                                       float(problem.pump[k]))
-    p = (p_cn[:, :, None] * problem.bins.mass[:, None, :]
-         * problem.table.class_weight[:, None, None]).reshape(-1)
-    a_dz = (problem.gam_a0 * float((p @ problem.net).max()) - problem.film.loss) * problem.dz
+    a_dz = unlit_slice_gain(problem, k)
     if not a_dz > MAX_SLICE_GAIN:
         return 1
     return int(min(np.ceil(a_dz / MAX_SLICE_GAIN), problem.n_nanocrystals))
