@@ -5,9 +5,10 @@ grows as e^(a_j (z - z_j)), so the slice's NCs at its exit see e^(a_j dz / 2) ti
 light its centre sees, and the slice's mean stimulated rate exceeds the centre's by
 sinh(x) / x - 1 = x^2 / 6 + ..., x = a_j dz / 2: the scheme under-depletes every slice at
 second order in a dz, and the edge emission, exponential in the gain, follows. Measured
-(docs/theory.md, section on the stripe's slices): the time-integrated edge emission's relative
-error is C (a dz)^2 with C = 0.012-0.013 for a dz <= 3 (a dz the gain-length product of one
-slice at the run's largest unlit excitation), growing faster beyond (x 480 at a dz = 23).
+(docs/theory.md, section 10, "Stripe slices"): the relative error of the time-integrated
+edge emission is C (a dz)^2 with C = 0.012-0.016 for a dz <= 3 (a dz the gain-length
+product of one slice at the run's largest unlit excitation; successive differences on
+halving dz fall 4.0-4.8x), and grows faster beyond (x 480 at a dz = 23).
 
 :func:`twin_sub_slices` therefore cuts each requested slice of the rate equations into
 ceil(a dz / :data:`MAX_TWIN_SLICE_GAIN`) equal sub-slices, chosen before any work;
@@ -31,9 +32,10 @@ __all__ = ["MAX_TWIN_SLICE_GAIN", "MAX_SLICE_ERROR", "unlit_slice_gain", "twin_s
 
 #: Largest gain-length product a dz of one slice the rate equations run on (else the slice
 #: is cut). The measured error of the time-integrated edge emission is C (a dz)^2 with
-#: C <= 0.0135 (docs/theory.md: 0.0122 for the type-II preset at 4 mJ cm^-2, up to 0.0135
-#: in the fig5abc_ase configuration), so a dz <= 0.8 keeps it below MAX_SLICE_ERROR.
-MAX_TWIN_SLICE_GAIN = 0.8
+#: C <= 0.016 (docs/theory.md: 0.012 for the type-II preset at 4 mJ cm^-2, 0.013-0.014
+#: for both presets at fig5abc_ase's 16 mJ cm^-2, 0.016 at 8 energy bins), so a dz <= 0.7
+#: keeps it below MAX_SLICE_ERROR (C 0.7^2 <= 0.8 %).
+MAX_TWIN_SLICE_GAIN = 0.7
 #: The discretization error of the edge emission that MAX_TWIN_SLICE_GAIN is chosen for.
 MAX_SLICE_ERROR = 0.01
 
