@@ -215,7 +215,10 @@ class Stripe:
     length : float
         Stripe length L (cm), in (0, 10].
     slices : int, default 40
-        Number of slices along the stripe (the populations are resolved per slice).
+        Number of slices along the stripe (the populations are recorded per slice).
+        The runs cut a slice of large gain-length product into sub-slices (rate
+        equations: a dz <= 0.7 for an edge-emission error <= 1 %; the records stay
+        on these slices; ``simulate_stripe`` attribute ``sub_slices``).
     spontaneous_coupling : float, default 1e-3
         beta in (0, 1]: fraction of a single exciton's spontaneous emission
         guided along the stripe axis (half towards each edge).

@@ -125,6 +125,8 @@ def _dataset(problem: _StripeProblem, records: list[dict]) -> xr.Dataset:
                                    "NC index slice * n_nanocrystals + i)")
     else:
         attrs["n_rhs_evaluations"] = json.dumps([r["n_rhs_evaluations"] for r in records])
+        # the solve's sub-slices per requested slice (kinetics.field._stripe_slices)
+        attrs["sub_slices"] = json.dumps([r.get("sub_slices", 1) for r in records])
     ds = xr.Dataset(dv, coords=coords, attrs=attrs)
     for name, var in ds.data_vars.items():
         if not np.all(np.isfinite(var.values)):
