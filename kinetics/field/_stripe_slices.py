@@ -26,7 +26,8 @@ from .. import memory
 from ._common import _cw_steady
 from ._stripe_problem import _StripeProblem
 
-__all__ = ["MAX_TWIN_SLICE_GAIN", "MAX_SLICE_ERROR", "unlit_slice_gain", "twin_sub_slices",
+__all__ = ["MAX_TWIN_SLICE_GAIN", "MAX_SLICE_ERROR", "SLICE_ERROR_COEFFICIENT",
+           "slice_error_bound", "unlit_slice_gain", "twin_sub_slices",
            "refined", "requested_record", "check_refined_size"]
 
 
@@ -66,7 +67,17 @@ def unlit_slice_gain(problem: _StripeProblem, k: int) -> float:
     return (problem.gam_a0 * float((p @ problem.net).max()) - problem.film.loss) * problem.dz
 
 
-def twin_sub_slices(problem: _StripeProblem, k: int) -> int:
+#: The largest measured C of the edge-emission error C (a dz)^2 (see MAX_TWIN_SLICE_GAIN).
+SLICE_ERROR_COEFFICIENT = 0.016
+
+
+def slice_error_bound(a_dz: float) -> float:
+    """The edge emission's discretization error bound C (a dz)^2 (C = 0.016, measured)."""
+    return SLICE_ERROR_COEFFICIENT * max(a_dz, 0.0) ** 2
+
+
+def twin_sub_slices(problem: _StripeProblem, k: int,
+                    max_slice_gain: float = MAX_TWIN_SLICE_GAIN) -> int:
     """Sub-slices per requested slice of the rate equations for pump value k (1: as requested).
 
     Parameters
@@ -75,19 +86,21 @@ def twin_sub_slices(problem: _StripeProblem, k: int) -> int:
         The validated stripe problem.
     k : int
         Index of the pump value.
+    max_slice_gain : float, default MAX_TWIN_SLICE_GAIN
+        The largest a dz of a slice of the run (``math.inf``: never cut).
 
     Returns
     -------
     int
-        ceil(a dz / MAX_TWIN_SLICE_GAIN) if a dz > :data:`MAX_TWIN_SLICE_GAIN`, else 1
-        (always 1 with the field off).
+        ceil(a dz / max_slice_gain) if a dz > max_slice_gain, else 1 (always 1 with the
+        field off).
     """
     if not problem.field_on:
         return 1
     a_dz = unlit_slice_gain(problem, k)
-    if not a_dz > MAX_TWIN_SLICE_GAIN:
+    if not a_dz > max_slice_gain:
         return 1
-    return int(np.ceil(a_dz / MAX_TWIN_SLICE_GAIN))
+    return int(np.ceil(a_dz / max_slice_gain))
 
 
 def refined(problem: _StripeProblem, m: int) -> _StripeProblem:

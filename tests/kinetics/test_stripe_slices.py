@@ -86,12 +86,8 @@ def test_refined_run_is_the_finely_sliced_run_on_the_requested_slices(issue):
 
 def test_refined_issue_case_is_within_the_stated_bound(issue):
     # unrefined, 2 slices gave ~270x the converged edge emission here (~480x at 32 channels)
-    limit = _stripe_slices.MAX_TWIN_SLICE_GAIN
-    try:
-        _stripe_slices.MAX_TWIN_SLICE_GAIN = float("inf")
-        raw = kinetics.simulate_stripe("type-ii", FILM, ISSUE, TIMES, **KW)
-    finally:
-        _stripe_slices.MAX_TWIN_SLICE_GAIN = limit
+    raw = kinetics.simulate_stripe("type-ii", FILM, ISSUE, TIMES, max_slice_gain=float("inf"),
+                                   **KW)
     assert json.loads(raw.attrs["sub_slices"]) == [1]
     # a 4x finer slicing (a dz <= 0.2: error <= C 0.04 ~ 6e-4) as the reference
     m = json.loads(issue.attrs["sub_slices"])[0]
@@ -132,3 +128,29 @@ def test_the_reported_issue_case_no_longer_gives_84():
     got, converged = (float(d.edge_emission_integrated.sum()) for d in (ds, ref))
     assert 0.01 < converged < 0.02
     assert abs(got / converged - 1) < _stripe_slices.MAX_SLICE_ERROR
+
+
+def test_max_slice_gain_trades_accuracy_for_speed_within_its_stated_bound():
+    # 6 slices of the issue stripe: a dz ~ 7.6 per slice at 4 mJ cm^-2
+    st = dataclasses.replace(ISSUE, slices=6)
+    a_dz = _stripe_slices.unlit_slice_gain(_problem(st, fluence=[4.0]), 0)
+    runs = {g: kinetics.simulate_stripe("type-ii", FILM, st, TIMES, max_slice_gain=g, **KW)
+            for g in (0.7, 2.0, float("inf"))}
+    for g, ds in runs.items():
+        m = json.loads(ds.attrs["sub_slices"])[0]
+        assert m == (1 if g == float("inf") else int(np.ceil(a_dz / g)))
+        bound = json.loads(ds.attrs["slice_error_bound"])[0]
+        assert bound == pytest.approx(0.016 * (a_dz / m) ** 2)
+        assert ds.attrs["max_slice_gain"] == g
+    edge = {g: float(ds.edge_emission_integrated.sum()) for g, ds in runs.items()}
+    # the default run's own error is <= 0.8 %: the looser run lies within its bound of it
+    bound2 = json.loads(runs[2.0].attrs["slice_error_bound"])[0]
+    assert abs(edge[2.0] / edge[0.7] - 1) <= bound2 + 0.008
+    # the unrefined run at a dz ~ 7.6 is far off (the C (a dz)^2 law holds for a dz <~ 2 only)
+    assert edge[float("inf")] > 1.5 * edge[0.7]
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), "2"])
+def test_max_slice_gain_is_validated(bad):
+    with pytest.raises(ValueError, match="max_slice_gain"):
+        kinetics.simulate_stripe("type-ii", FILM, ISSUE, TIMES, max_slice_gain=bad, **KW)
