@@ -147,3 +147,22 @@ def test_lase_on_a_from_scratch_gamma_0_sample_reports_the_l_l_analysis(tmp_path
     lines = text.split("assumptions:", 1)[1].strip().splitlines()
     assert not any("Monte Carlo" in line for line in lines)   # a rate-equation run
     assert lines[-1].strip().startswith("WARNING: pump intensity")   # ~1e7 W cm^-2 > 1e4
+
+
+def test_ase_reports_the_solves_slicing_and_takes_max_slice_gain(tmp_path, capsys):
+    args = ["ase", "--preset", "type-ii", "--fluence", "4", "--slices", "2", "--channels", "8",
+            "--times", "0,30,100"]
+    assert cli.main([*args, "--out", str(tmp_path / "a.nc")]) == 0
+    out = capsys.readouterr().out
+    line = next(s for s in out.splitlines() if "slices of the solve" in s)
+    with xr.open_dataset(tmp_path / "a.nc") as ds:
+        m = json.loads(ds.attrs["sub_slices"])[0]
+        assert m > 1 and f"up to {m} " in line and "(max_slice_gain = 0.7)" in line
+        assert "discretization error <=" in line
+    assert cli.main([*args, "--max-slice-gain", "inf", "--out", str(tmp_path / "b.nc")]) == 0
+    assert "NOT converged in slices" in capsys.readouterr().out
+    with xr.open_dataset(tmp_path / "b.nc") as ds:
+        assert json.loads(ds.attrs["sub_slices"]) == [1]
+    assert cli.main([*args, "--max-slice-gain", "-1", "--out", str(tmp_path / "c.nc")]) == 2
+    err = capsys.readouterr().err
+    assert "max_slice_gain = -1.0 is outside the allowed range" in err and len(err.splitlines()) == 1
