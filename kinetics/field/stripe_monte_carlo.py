@@ -31,7 +31,7 @@ from . import _kernels as _field_kernels
 from ._common import MAX_TURNOVER_STEP
 from ._rates import StimulatedRates, spontaneous_bound, uniform_step
 from ._stripe_problem import _StripeProblem
-from ._stripe_slices import unlit_slice_gain
+from ._stripe_slices import twin_sub_slices
 from ..threads import with_blas_thread_policy
 
 __all__ = ["monte_carlo", "sub_slices", "MAX_LIGHT_STEP", "LIGHT_RELEVANCE", "STALL_STEPS",
@@ -79,12 +79,8 @@ def sub_slices(problem: _StripeProblem, k: int) -> int:
     int
         Sub-slices per requested slice, in [1, n_nanocrystals].
     """
-    if not problem.field_on:
-        return 1
-    a_dz = unlit_slice_gain(problem, k)
-    if not a_dz > MAX_SLICE_GAIN:
-        return 1
-    return int(min(np.ceil(a_dz / MAX_SLICE_GAIN), problem.n_nanocrystals))
+    # the rate equations' rule at the Monte Carlo's limit, at most one sub-slice per NC
+    return min(twin_sub_slices(problem, k, MAX_SLICE_GAIN), problem.n_nanocrystals)
 
 
 def sub_slice_bytes(problem: _StripeProblem, m: int) -> float:
