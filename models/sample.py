@@ -30,7 +30,6 @@ from typing import Any
 
 import numpy as np
 
-from .. import fileio
 from . import _registry, _sample_checks, _sample_io
 # Re-exported: the constants of the validation rules and the band-edge laws kept their names.
 from ._sample_checks import (HOMOGENEOUS_LINESHAPES, MAX_COMPONENTS,  # noqa: F401
@@ -628,6 +627,7 @@ class Sample:
         """
         text = _sample_io.toml_text(self)
         if path is not None:
+            from ncgain import fileio       # (lazy: models imports nothing else of ours)
             fileio.write_text(path, text)   # atomic: no half-written file on Ctrl-C
         return text
 
