@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 __all__ = ["ase_report", "lase_report", "PAPER_ASE"]
 
 #: The paper's type-II ASE (Klimov et al. 2007, Fig. 5a-c): the X band reaches ASE first,
@@ -19,6 +21,18 @@ PAPER_ASE = {"first": "X", "X": (2.01, 2.0), "XX": (None, 6.0)}
 def _g(value, fmt=".4g", scale=1.0) -> str:
     value = float(value)
     return "n/a" if not math.isfinite(value) else format(scale * value, fmt)
+
+
+def _not_bracketed(ds, band, crit: float, grid: str) -> str:
+    """Why a band has no ASE threshold: never reached, or already at the lowest pump."""
+    pump, unit = ((ds.pump_fluence, "mJ cm^-2") if "pump_fluence" in ds.coords
+                  else (ds.pump_intensity, "W cm^-2"))
+    k = int(np.argmin(pump.values))
+    a = float(ds.ase_amplification.sel(band=band).values[k])
+    if math.isfinite(a) and a >= crit:
+        return (f"ASE already at the lowest pump {float(pump.values[k]):.4g} {unit} "
+                f"(amplification {a:.3g} >= {crit:g}): the threshold lies below the {grid}")
+    return f"no ASE within the {grid} (amplification < {crit:g})"
 
 
 def ase_report(ds) -> list[str]:
@@ -43,19 +57,21 @@ def ase_report(ds) -> list[str]:
             f_th = float(ds.ase_threshold_fluence.sel(band=band))
             n_th = float(ds.ase_threshold_mean_excitons.sel(band=band))
             where = (f"ASE threshold {f_th:.4g} mJ cm^-2 (<N> = {n_th:.4g})"
-                     if math.isfinite(f_th) else
-                     f"no ASE within the fluences (amplification < {crit:g})")
+                     if math.isfinite(f_th) else _not_bracketed(ds, band, crit, "fluences"))
         else:
             i_th = float(ds.ase_threshold_intensity.sel(band=band))
             where = (f"ASE threshold {i_th:.4g} W cm^-2" if math.isfinite(i_th)
-                     else f"no ASE within the pump range (amplification < {crit:g})")
+                     else _not_bracketed(ds, band, crit, "pump range"))
         peak = ds.ase_peak_energy.sel(band=band).isel(pump=top)
         fwhm = ds.ase_fwhm.sel(band=band).isel(pump=top)
         lines.append(f"{b} band: {where}; at the largest pump peak {_g(peak, '.3f')} eV, "
                      f"FWHM {_g(fwhm, '.0f', 1e3)} meV")
     first = str(ds.attrs.get("first_ase_band", "none"))
     if first == "none":
-        lines.append("no band reaches ASE at the given pumps")
+        above = [str(b) for b, line in zip(ds.band.values, lines) if "ASE already" in line]
+        lines.append(f"which band reaches ASE first is not resolved: {', '.join(above)} "
+                     "already above the criterion at the lowest pump; lower the pumps"
+                     if above else "no band reaches ASE at the given pumps")
     else:
         lines.append(f"first band to reach ASE: {first} (criterion: edge emission {crit:g}x "
                      "the unamplified one)")

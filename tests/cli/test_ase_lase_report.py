@@ -155,6 +155,14 @@ def test_ase_reports_the_solves_slicing_and_takes_max_slice_gain(tmp_path, capsy
     assert cli.main([*args, "--out", str(tmp_path / "a.nc")]) == 0
     out = capsys.readouterr().out
     line = next(s for s in out.splitlines() if "slices of the solve" in s)
+    # 4 mJ cm^-2 is above both bands' ASE criterion: a threshold below the grid, said so
+    # (not "no ASE"), and which band comes first is not resolved
+    with xr.open_dataset(tmp_path / "a.nc") as ds:
+        for band in ("X", "XX"):
+            assert float(ds.ase_amplification.sel(band=band)[0]) >= ASE_AMPLIFICATION
+            assert np.isnan(ds.ase_threshold_fluence.sel(band=band))
+    assert out.count("ASE already at the lowest pump 4 mJ cm^-2") == 2
+    assert "no ASE within" not in out and "not resolved: X, XX already above" in out
     with xr.open_dataset(tmp_path / "a.nc") as ds:
         m = json.loads(ds.attrs["sub_slices"])[0]
         assert m > 1 and f"up to {m} " in line and "(max_slice_gain = 0.7)" in line
