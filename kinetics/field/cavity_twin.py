@@ -155,7 +155,7 @@ def rate_equations(problem: CavityProblem, k: int, rtol=1e-7):
             warnings.simplefilter("ignore", RuntimeWarning)
             sol = integrate.solve_ivp(rhs, (0.0, float(problem.times[-1])), y0, method=ChainBDF,
                                       t_eval=t_eval, rtol=rtol, atol=1e-14, jac=jac,
-                                      chain_order=chains, border=n_y - n_p)
+                                      chain_order=chains, border=n_y - n_p, chain_length=s)
     if not sol.success:  # pragma: no cover
         raise RuntimeError(f"rate equations failed: {sol.message}")
     if not np.all(np.isfinite(sol.y)):  # pragma: no cover

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import integrate, sparse
 
 from ._chain_bdf import ChainBDF
-from ._stripe_problem import _StripeProblem
+from ._stripe_problem import _StripeProblem, _drift_kernel, _light_kernel
 from .cavity_twin import _initial_only
 from ..threads import with_blas_thread_policy
 
@@ -52,16 +52,35 @@ def rate_equations(problem: _StripeProblem, k: int, rtol: float) -> dict:
     n_pop = n_sl * n_p
     y0 = np.concatenate([np.tile(p0.reshape(n_p), n_sl), np.zeros(2 * nch + 5)])
 
+    # One matrix product each for what the light reads off the populations (net gain and
+    # spontaneous source) and for the stimulated rates the light sets (emission and
+    # absorption); the twin evaluates its right-hand side thousands of times per pump.
+    gain_source = np.ascontiguousarray(np.hstack([problem.net, sp]))     # (n_p, 2C)
+    em_ab_t = np.ascontiguousarray(np.hstack([em.T, ab.T]))              # (C, 2 n_p)
+    loss, half_v = problem.film.loss, 2 * problem.v_g
+    up_k, dn_k = up.reshape(kk, s, b), dn.reshape(kk, s, b)
+    dp = np.empty((n_sl, kk, s, b))
+    both = np.empty((n_sl, nch))
+    u_end = np.empty(nch)
+
     def rhs(_t, y):
         p = y[:n_pop].reshape(n_sl, n_p)
         pp = np.maximum(p, 0.0)
-        u, u_end = problem.light(pp)
-        dp, w_em, w_ab = problem.drift(p, u, up)
+        gs = pp @ gain_source
+        # problem.light(pp), from the shared product
+        _light_kernel(np.ascontiguousarray(problem.gam_a0 * gs[:, :nch] - loss),
+                      np.ascontiguousarray(gs[:, nch:] / half_v), problem.dz, both, u_end)
+        # problem.drift(p, both, up), from the shared product
+        w = kap * (both @ em_ab_t)
+        w_em, w_ab = w[:, :n_p], w[:, n_p:]
+        _drift_kernel(p.reshape(n_sl, kk, s, b), w_ab.reshape(n_sl, kk, s, b),
+                      w_em.reshape(n_sl, kk, s, b), up_k, dn_k, dp)
         spf = float((p @ sp_tot).sum())
         books = np.array([float((up * p).sum()), float((w_ab * p).sum()),
                           float((w_em * p).sum()), spf, float((p @ dn).sum()) - spf]) / n_sl
-        return np.concatenate([dp.ravel(), problem.v_g * u_end,
-                               problem.unamplified_edge_rate(pp), books])
+        # problem.unamplified_edge_rate(pp), from the shared product
+        unamplified = gs[:, nch:].sum(axis=0) * problem.dz / 2
+        return np.concatenate([dp.ravel(), problem.v_g * u_end, unamplified, books])
 
     n_y = y0.size
     idx = np.arange(n_pop).reshape(n_sl, kk, s, b)
@@ -92,7 +111,7 @@ def rate_equations(problem: _StripeProblem, k: int, rtol: float) -> dict:
             warnings.simplefilter("ignore", RuntimeWarning)
             sol = integrate.solve_ivp(rhs, (0.0, float(problem.times[-1])), y0, method=ChainBDF,
                                       t_eval=problem.times, rtol=rtol, atol=1e-12, jac=jac,
-                                      chain_order=chains)
+                                      chain_order=chains, chain_length=s)
     if not np.all(np.isfinite(sol.y)):  # pragma: no cover
         raise RuntimeError("stripe rate equations produced non-finite values")
     if not sol.success:  # pragma: no cover
