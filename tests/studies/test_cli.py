@@ -16,6 +16,18 @@ def run(*args):
                           text=True)
 
 
+def main_exit(args, capsys):
+    """``cli.main(args)`` in this process: (exit status, stdout, stderr), also when
+    argparse ends it with SystemExit (usage errors, --help, --version)."""
+    capsys.readouterr()
+    try:
+        code = cli.main(list(args))
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def test_simulate_writes_labelled_netcdf(tmp_path):
     out = tmp_path / "run.nc"
     assert cli.main(["simulate", "--preset", "type-ii", "--mean-excitons", "0.1:3:5",
@@ -101,10 +113,10 @@ def test_bare_ncgain_prints_help_and_exits_0():
     assert res.stdout.startswith("usage: ncgain") and "simulate" in res.stdout
 
 
-def test_version():
+def test_version(capsys):
     import ncgain
-    res = run("--version")
-    assert res.returncode == 0 and res.stdout.strip() == f"ncgain {ncgain.__version__}"
+    code, out, _ = main_exit(["--version"], capsys)
+    assert code == 0 and out.strip() == f"ncgain {ncgain.__version__}"
 
 
 def _subparsers(parser):
@@ -171,7 +183,25 @@ def test_n_nanocrystals_accepts_whole_numbers_written_as_floats(text, value):
     (["simulate", "--mean-excitons", "1", "--times", "0", "--out", "x.nc", "--quiet",
       "--progress"], "not allowed with argument"),
 ])
-def test_bad_arguments_one_line_exit_2(args, fragment, tmp_path):
+def test_bad_arguments_one_line_exit_2(args, fragment, tmp_path, monkeypatch, capsys):
+    # In-process (cli.main, as the console script calls it): the process boundary itself
+    # (exit status and the whole stderr of `python -m ncgain.cli`) is tested below.
+    monkeypatch.chdir(tmp_path)
+    code, out, err = main_exit(args, capsys)
+    assert code == 2
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and fragment in err
+    assert not (tmp_path / "x.nc").exists()
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["simulate", "--mean-excitons", "1", "--times", "3,0", "--out", "x.nc"],   # ValueError
+     "times must be strictly increasing"),
+    (["frobnicate"], "invalid choice"),                                           # argparse
+])
+def test_bad_arguments_one_line_exit_2_as_a_process(args, fragment, tmp_path):
+    """Through the interpreter: exit status 2 and one line on the process's whole stderr
+    (also nothing printed while the libraries load)."""
     res = subprocess.run([sys.executable, "-m", "ncgain.cli", *args], capture_output=True,
                          text=True, cwd=tmp_path)
     assert res.returncode == 2
@@ -179,9 +209,9 @@ def test_bad_arguments_one_line_exit_2(args, fragment, tmp_path):
     assert len(res.stderr.strip().splitlines()) == 1 and fragment in res.stderr
 
 
-def test_help():
-    res = run("--help")
-    assert res.returncode == 0 and "reproduce" in res.stdout and "simulate" in res.stdout
+def test_help(capsys):
+    code, out, _ = main_exit(["--help"], capsys)
+    assert code == 0 and "reproduce" in out and "simulate" in out
 
 
 def test_threshold_cw_prints_intensity_rate_and_assumptions(capsys, tmp_path):
