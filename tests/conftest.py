@@ -41,6 +41,49 @@ def assert_binomial(fraction, p, n, *, what):
                            f"[{lo[tuple(where[0])]}, {hi[tuple(where[0])]}]")
 
 
+def one_and_two_thread_outputs(script, **run_kwargs):
+    """``{"1": ..., "2": ...}``: the whitespace-split output of ``script`` on 1 and 2 Numba
+    threads, after its first word (the thread count it saw, checked).
+
+    1 thread: a fresh interpreter started with ``NUMBA_NUM_THREADS=1``. 2 threads: this
+    process, whose Numba started with the machine's cores, set to 2 for the call (and
+    restored), or, on a machine of one core, a fresh interpreter with
+    ``NUMBA_NUM_THREADS=2``. ``run_kwargs`` go to :func:`subprocess.run` (``cwd``...).
+    """
+    import contextlib
+    import io
+    import os
+    import subprocess
+    import sys
+
+    import numba
+
+    def fresh(threads):
+        env = {**os.environ, "NUMBA_NUM_THREADS": threads}
+        return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                              text=True, check=True, **run_kwargs).stdout
+
+    def here():
+        before = numba.get_num_threads()
+        numba.set_num_threads(2)
+        try:
+            buffer = io.StringIO()
+            with contextlib.redirect_stdout(buffer):
+                exec(compile(script, "<thread script>", "exec"), {"__name__": "__thread__"})
+            return buffer.getvalue()
+        finally:
+            numba.set_num_threads(before)
+
+    out = {}
+    for threads, run in (("1", lambda: fresh("1")),
+                         ("2", here if numba.config.NUMBA_NUM_THREADS >= 2
+                          else lambda: fresh("2"))):
+        words = run().split()
+        assert words[0] == threads, (threads, words)
+        out[threads] = tuple(words[1:])
+    return out
+
+
 def pytest_collection_finish(session):
     """Start the API reference build now, beside the tests, if a selected test needs it.
 

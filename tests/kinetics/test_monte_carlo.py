@@ -2,8 +2,6 @@
 
 import dataclasses
 import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
@@ -15,7 +13,7 @@ from ncgain import models
 from ncgain.kinetics import _kernels, observables
 from ncgain.kinetics.pulsed import PulsedProblem
 from ncgain.models import Sample
-from tests.conftest import assert_binomial, assert_within_noise
+from tests.conftest import assert_binomial, assert_within_noise, one_and_two_thread_outputs
 
 TIMES = [0.0, 3.0, 100.0, 1000.0]
 MEANS = np.array([0.1, 0.5, 1.0, 2.0])
@@ -151,13 +149,6 @@ _SCRIPT = textwrap.dedent("""
 
 
 def test_bit_identical_for_one_and_two_threads():
-    out = {}
-    for threads in ("1", "2"):
-        env = {**os.environ, "NUMBA_NUM_THREADS": threads}
-        res = subprocess.run([sys.executable, "-c", _SCRIPT], env=env, capture_output=True,
-                             text=True, check=True, cwd=os.path.dirname(os.path.dirname(
-                                 os.path.dirname(os.path.abspath(__file__)))))
-        n, digest, events = res.stdout.split()
-        assert n == threads
-        out[threads] = (digest, events)
+    out = one_and_two_thread_outputs(_SCRIPT, cwd=os.path.dirname(os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__)))))
     assert out["1"] == out["2"]
