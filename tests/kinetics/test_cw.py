@@ -11,7 +11,7 @@ from ncgain import kinetics, models
 from ncgain.kinetics import cw, master_equation, observables
 from ncgain.models import Film, Sample
 from ncgain.models.state_table import build_state_table
-from tests.conftest import assert_binomial, assert_within_noise
+from tests.conftest import assert_binomial, assert_within_noise, one_and_two_thread_outputs
 
 TYPE_II = models.presets.TYPE_II_CDS_ZNSE
 TYPE_I = models.presets.TYPE_I_CDSE
@@ -330,15 +330,5 @@ print(numba.get_num_threads(), h.hexdigest(), ds.attrs["n_events"])
 
 
 def test_bit_identical_for_one_and_two_threads():
-    import os
-    import subprocess
-    import sys
-    out = {}
-    for threads in ("1", "2"):
-        env = {**os.environ, "NUMBA_NUM_THREADS": threads}
-        res = subprocess.run([sys.executable, "-c", _THREADS_SCRIPT], env=env,
-                             capture_output=True, text=True, check=True)
-        n, digest, events = res.stdout.split()
-        assert n == threads
-        out[threads] = (digest, events)
+    out = one_and_two_thread_outputs(_THREADS_SCRIPT)
     assert out["1"] == out["2"]
