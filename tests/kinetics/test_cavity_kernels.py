@@ -127,7 +127,7 @@ def _run_steps(problem, key, st, photons, n_steps, dt, parts):
             problem.lines.abs_offset, problem.spont_coef, bound, problem.channels,
             uniform_step(problem.channels), p_bar,
             field.channel_widths(problem.channels), tab.homogeneous_width,
-            tab.lineshape == "lorentzian", problem.bins.lo, problem.bins.inv_width, n_ev, ph[0],
+            rates.line_code, problem.bins.lo, problem.bins.inv_width, n_ev, ph[0],
             ph[1], ph[2], delta)
         counts += delta.sum(axis=0)
     return counts, n_ev.sum(axis=0), ph.sum(axis=1)
@@ -169,10 +169,11 @@ def test_gaussian_recurrence_equals_direct_line_shape():
         np.testing.assert_allclose(buf, exact, rtol=1e-11, atol=1e-300)
     # and the pick itself: same channel as with the direct evaluation for every u
     weights = np.random.default_rng(0).random(channels.size)
+    gaussian = field.LINE_CODES[("gaussian", False)]   # sampled at the channel centres
     offsets, strengths = np.array([0.0, 0.2]), np.array([1.0, 0.5])
     for u in np.linspace(0.001, 0.999, 400):
         k_rec = _field_kernels._pick_channel(u, 1.98, offsets, strengths, channels, weights,
-                                             width, False, np.empty(64), step)
+                                             width, gaussian, np.empty(64), step)
         k_dir = _field_kernels._pick_channel(u, 1.98, offsets, strengths, channels, weights,
-                                             width, False, np.empty(64), 0.0)
+                                             width, gaussian, np.empty(64), 0.0)
         assert k_rec == k_dir
