@@ -110,54 +110,10 @@ _FLOOR_KERNELS = {}
 
 
 def _floor_kernels():
-    """Compile (once per process) the random-number-floor loops."""
+    """The random-number-floor loops (benchmarks/_floor_kernels.py), loaded once per process."""
     if _FLOOR_KERNELS:
         return _FLOOR_KERNELS
-    from numba import njit, prange
-
-    from ncgain.kinetics._kernels import _stream_key, _uniform
-
-    @njit(parallel=True)
-    def floor_table(key_base, n_nc, n_parts, cdf, out):
-        # one uniform + Poisson by inversion of a tabulated CDF + two exponentials
-        key_base = np.uint64(key_base)
-        n_cdf = cdf.shape[0]
-        for part in prange(n_parts):
-            lo = (n_nc * part) // n_parts
-            hi = (n_nc * (part + 1)) // n_parts
-            acc = 0.0
-            for i in range(lo, hi):
-                key = _stream_key(key_base, i)
-                u = _uniform(key, 0)
-                k = 0
-                while k < n_cdf and u > cdf[k]:
-                    k += 1
-                acc += k - np.log(_uniform(key, 1)) - np.log(_uniform(key, 2))
-            out[part] = acc
-
-    @njit(parallel=True)
-    def floor_recurrence(key_base, n_nc, n_parts, lam, out):
-        # one uniform + Poisson by sequential-search inversion (p_k = p_{k-1} lam / k)
-        # + two exponentials
-        key_base = np.uint64(key_base)
-        p0 = np.exp(-lam)
-        for part in prange(n_parts):
-            lo = (n_nc * part) // n_parts
-            hi = (n_nc * (part + 1)) // n_parts
-            acc = 0.0
-            for i in range(lo, hi):
-                key = _stream_key(key_base, i)
-                u = _uniform(key, 0)
-                k = 0
-                p = p0
-                s = p0
-                while u > s and k < 200:
-                    k += 1
-                    p *= lam / k
-                    s += p
-                acc += k - np.log(_uniform(key, 1)) - np.log(_uniform(key, 2))
-            out[part] = acc
-
+    from ._floor_kernels import floor_recurrence, floor_table
     _FLOOR_KERNELS["table"] = floor_table
     _FLOOR_KERNELS["recurrence"] = floor_recurrence
     return _FLOOR_KERNELS
