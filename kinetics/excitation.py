@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from scipy import stats
 
 __all__ = ["STATISTICS", "initial_distribution", "required_n_max", "poisson_tail"]
 
@@ -52,6 +51,7 @@ def poisson_tail(n_max: int, mean: float) -> float:
 @functools.lru_cache(maxsize=4096)
 def _poisson_tail(n_max: int, mean: float) -> float:
     # memoized (pure; scipy's sf costs ~0.1 ms a call, and a fit repeats the same few)
+    from scipy import stats     # (lazily: scipy.stats costs ~0.4 s of every `import ncgain`)
     return float(stats.poisson.sf(n_max, mean))
 
 
@@ -135,6 +135,7 @@ def initial_distribution(mean_excitons: np.ndarray, pump_scale: np.ndarray, n_ma
     lam = np.asarray(mean_excitons, float)[:, None] * np.asarray(pump_scale, float)[None, :]
     n = np.arange(n_max + 1)
     if statistics == "poisson":
+        from scipy import stats     # (lazily, as in _poisson_tail)
         return stats.poisson.pmf(n[None, None, :], lam[..., None])
     p = np.zeros(lam.shape + (n_max + 1,))
     p[..., 0] = 1.0 - lam
