@@ -8,9 +8,12 @@ solves run in :func:`solve_pumps`' pool of ``min(n, pump values)`` processes:
 * a :class:`concurrent.futures.ProcessPoolExecutor` with the **spawn** start method (never
   fork: a forked child would inherit the parent's Numba/OpenMP/BLAS thread pools in
   whatever state they are);
-* the validated problem goes to each process once (the initializer's arguments); a task
-  is ``(k, sub-slices)`` and returns the record of pump value k on the *requested*
-  slices (the sub-slices' records never travel);
+* a task is ``(problem, k, sub-slices, rtol)`` and returns the record of pump value k on
+  the *requested* slices (the sub-slices' records never travel). The problem travels with
+  every task (1.9 MB pickled for the fig5abc_ase study, ~5 ms to pickle and unpickle),
+  through the pool's queue, whose feeder thread writes it: were it an argument of the
+  initializer, the parent's main thread would block in the write of each process's
+  start-up data until that process had imported ncgain (~3 s), deaf to Ctrl-C;
 * the pump values are submitted most expensive first (estimate: sub-slices x pump value)
   so that the last task to finish is a short one; the records are returned in the pump
   order, and every process computes exactly what the single process computes (same
@@ -43,6 +46,8 @@ import threading
 import time
 from contextlib import contextmanager
 
+from multiprocessing import resource_tracker
+
 from ..inputs import _check_int
 
 __all__ = ["MAX_WORKERS", "START_METHOD", "check_workers", "solve_order", "solve_pumps"]
@@ -55,11 +60,6 @@ START_METHOD = "spawn"
 _WATCHDOG_PERIOD = 0.5
 #: Seconds a terminated worker is given to end before it is killed.
 _JOIN_TIMEOUT = 5.0
-
-# the worker process's problem and tolerance (set once by _initialize)
-_problem = None
-_rtol = None
-
 
 def check_workers(workers, method: str) -> int:
     """Validate ``workers`` of :func:`simulate_stripe` before any work.
@@ -148,9 +148,8 @@ def _exit_now() -> None:
     os._exit(0)
 
 
-def _initialize(problem, rtol: float, blas_threads: int, parent: int) -> None:
-    """Worker start: the problem, the parent's BLAS policy, SIGINT ignored, a watchdog."""
-    global _problem, _rtol
+def _initialize(blas_threads: int, parent: int) -> None:
+    """Worker start: the parent's BLAS policy, SIGINT ignored, a watchdog, a fast exit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)        # the parent handles Ctrl-C
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
@@ -167,15 +166,14 @@ def _initialize(problem, rtol: float, blas_threads: int, parent: int) -> None:
         numba.set_num_threads(1)
     except (ImportError, ValueError):  # pragma: no cover
         pass
-    _problem, _rtol = problem, rtol
 
 
-def _solve(k: int, m: int) -> dict:
+def _solve(problem, k: int, m: int, rtol: float) -> dict:
     """Worker task: pump value k on m sub-slices per slice, recorded on the requested slices."""
     from ._stripe_slices import refined, requested_record
     from .stripe_twin import rate_equations
-    fine = rate_equations(refined(_problem, m), k, _rtol)
-    return requested_record(_problem, fine, m)
+    fine = rate_equations(refined(problem, m), k, rtol)
+    return requested_record(problem, fine, m)
 
 
 @contextmanager
@@ -242,13 +240,17 @@ def solve_pumps(problem, refine, rtol: float, workers: int, step=None) -> list[d
     executor = ProcessPoolExecutor(max_workers=min(workers, n),
                                    mp_context=multiprocessing.get_context(START_METHOD),
                                    initializer=_initialize,
-                                   initargs=(problem, rtol, blas_threads(), os.getpid()))
+                                   initargs=(blas_threads(), os.getpid()))
     processes = []
     try:
         # The processes are spawned by the first submits: with SIGINT blocked here they
         # start with it blocked (the mask survives exec), until _initialize ignores it.
+        # multiprocessing's resource tracker, started by the pool's queues, must already
+        # run: starting it unblocks SIGINT in the calling thread (ensure_running is a no-op
+        # when it runs)
+        resource_tracker.ensure_running()
         with _sigint_blocked():
-            pending = {executor.submit(_solve, k, refine[k]): k
+            pending = {executor.submit(_solve, problem, k, refine[k], rtol): k
                        for k in solve_order(refine, problem.pump)}
             processes = list(executor._processes.values())
         while pending:
