@@ -91,13 +91,17 @@ def _setup(quick: bool):
 
 
 def _per_fluence(bar, key, fluence, t_end):
-    """simulate_stripe's per-pump callback (simulated ps) as fluences done on ``bar``."""
+    """simulate_stripe's per-pump callback (simulated ps) as fluences done on ``bar``.
+
+    The label counts the fluences done: with WORKERS > 1 they complete in another order
+    than the grid's (the most expensive first), so the callback cannot name the fluence.
+    """
     done = [0]
 
     def step(ps):
         done[0] += 1
-        bar.advance(ps / t_end, label=f"{key} {fluence[min(done[0], fluence.size) - 1]:.3g} "
-                                      "mJ/cm2")
+        bar.advance(ps / t_end, label=f"{key} {min(done[0], fluence.size)}/{fluence.size} "
+                                      "fluences")
     return step
 
 
