@@ -230,8 +230,12 @@ def solve_pumps(problem, refine, rtol: float, workers: int, step=None) -> list[d
     BaseException
         Whatever a task raised (its message; the worker's traceback as the cause), or the
         interrupt that arrived while waiting, after the processes are ended.
+    RuntimeError
+        If a worker process ended abruptly (killed, out of memory, or a script without
+        the ``__main__`` guard: its workers fail while importing it); the message says so.
     """
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     from ..threads import blas_threads
     n = problem.pump.size
@@ -259,8 +263,14 @@ def solve_pumps(problem, refine, rtol: float, workers: int, step=None) -> list[d
                 records[pending.pop(fut)] = fut.result()
                 if step is not None:
                     step(t_end)
-    except BaseException:
+    except BaseException as exc:
         _terminate(executor, processes or list((executor._processes or {}).values()))
+        if isinstance(exc, BrokenProcessPool):
+            raise RuntimeError(
+                f"a worker process of simulate_stripe(workers={workers}) ended abruptly "
+                f"({exc}); from a script, call simulate_stripe under `if __name__ == "
+                "'__main__':` (each worker imports the script's main module), or pass "
+                "workers=1 to solve in this process") from exc
         raise
     executor.shutdown(wait=True)
     return records

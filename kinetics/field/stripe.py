@@ -190,6 +190,9 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
         also if the memory estimate (either method) would not fit into the available
         memory or the work estimate exceeds :data:`ncgain.kinetics.memory.WORK_LIMITS`
         (both counted on the sub-slices of the run).
+    RuntimeError
+        With ``workers > 1``, if a worker process ends abruptly (e.g. a script without the
+        ``__main__`` guard); a worker's own exception is re-raised as it is.
 
     Examples
     --------

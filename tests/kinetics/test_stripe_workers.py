@@ -93,6 +93,22 @@ def test_a_workers_error_is_raised_here_with_its_message_and_the_pool_ends():
     assert multiprocessing.active_children() == []
 
 
+def test_a_script_without_the_main_guard_gets_a_message_not_a_hang(tmp_path):
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from ncgain import kinetics, models\n"
+        "film = models.Film(absorption_coefficient=2000.0, confinement_factor=0.5, loss=10.0)\n"
+        "stripe = models.Stripe(length=0.04, slices=2, channels=8)\n"
+        "kinetics.simulate_stripe('type-ii', film, stripe, [0.0, 3.0], fluence=[0.5, 2.0],\n"
+        "                         workers=2)\n")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("RuntimeError: a worker process of simulate_stripe(workers=2) "
+                           "ended abruptly") and "if __name__ == '__main__':" in last
+
+
 # ----------------------------------------------------------------------------- signals
 
 def _start_ase(tmp_path):
