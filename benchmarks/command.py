@@ -1,7 +1,8 @@
 """Performance benchmark of the pulsed Monte Carlo: ``python -m ncgain.benchmarks``.
 
 The command line of the benchmarks (``--help`` lists the options); ``--sweep``,
-``--cavity``, ``--stripe`` and ``--reproduce`` run the other subjects instead.
+``--cavity``, ``--stripe``, ``--stripe-workers`` and ``--reproduce`` run the other subjects
+instead.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from .field import (_worker_cavity_memory, cavity_report, cavity_scaling, cavity
 from .pulsed import _WORKERS as _PULSED_WORKERS
 from .pulsed import report, run
 from .reproduce import reproduce_benchmark, reproduce_report
+from .stripe_workers import (_worker_stripe_workers, stripe_workers_benchmark,
+                             stripe_workers_report)
 from .sweep import sweep_benchmark, sweep_report
 
 __all__ = ["main"]
 
 #: The subprocess workers (``--worker KIND SPEC``) by kind.
-_WORKERS = {**_PULSED_WORKERS, "cavity_memory": _worker_cavity_memory}
+_WORKERS = {**_PULSED_WORKERS, "cavity_memory": _worker_cavity_memory,
+            "stripe_workers": _worker_stripe_workers}
 
 
 def main(argv=None) -> int:
@@ -67,6 +71,13 @@ def main(argv=None) -> int:
                              "(e.g. 1e5,3e5,1e6; 20 ps unless --cavity-t-end)")
     parser.add_argument("--stripe", action="store_true",
                         help="instead: the Monte Carlo stripe (ASE) throughput and the twin's time")
+    parser.add_argument("--stripe-workers", metavar="N,N,...",
+                        type=lambda s: [int(x) for x in s.split(",")],
+                        help="instead: the full fig5abc_ase study (its stripe rate equations) "
+                             "with simulate_stripe(workers=N) for each N, e.g. 1,2, each in a "
+                             "fresh interpreter: wall, CPU, load average, bit-identity "
+                             "(~2.5 min for 1,2 on 2 quiet cores; --smoke: a small stripe); "
+                             "--out defaults to benchmark_stripe_workers.json")
     parser.add_argument("--reproduce", action="store_true",
                         help="instead: `ncgain reproduce` as the machine is and again while "
                              "this benchmark runs 2 competing busy processes (started and "
@@ -78,6 +89,14 @@ def main(argv=None) -> int:
         res = reproduce_benchmark(quick=args.quick or args.smoke)
         print(reproduce_report(res))
         out = "benchmark_reproduce.json" if args.out == "benchmark.json" else args.out
+        from ncgain.fileio import write_text
+        write_text(out, json.dumps(res, indent=2))
+        print(f"\nwritten: {out}")
+        return 0
+    if args.stripe_workers:
+        res = stripe_workers_benchmark(args.stripe_workers, smoke=args.smoke)
+        print(stripe_workers_report(res))
+        out = "benchmark_stripe_workers.json" if args.out == "benchmark.json" else args.out
         from ncgain.fileio import write_text
         write_text(out, json.dumps(res, indent=2))
         print(f"\nwritten: {out}")

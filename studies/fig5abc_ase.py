@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 import numpy as np
 import xarray as xr
@@ -66,6 +67,13 @@ GAIN_TIME = 3.0         # ps: the 3-ps gain the paper's Fig. 5d and our report u
 #: quick run (a smoke run, not a result) solves its 6 slices as requested (math.inf).
 MAX_SLICE_GAIN = 2.0
 PRESETS = ("type-ii", "type-i")
+#: Processes that solve the fluences of one stripe run in parallel (simulate_stripe's
+#: ``workers``; bit-identical to 1). Assumption: the target machine has 2 cores (issue 19:
+#: "<= 60 s on a quiet 2-core machine"), so 2, or fewer if this machine has fewer cores.
+#: The pool's start-up (a fresh interpreter importing ncgain, ~2.5 s per run) is paid
+#: twice (one pool per preset); the quick run's solves (< 1 s each) are cheaper than
+#: that, so it stays in this process.
+WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 #: What a NaN in the XX-band variables means (docs/reliability.md, "NaN").
@@ -83,13 +91,17 @@ def _setup(quick: bool):
 
 
 def _per_fluence(bar, key, fluence, t_end):
-    """simulate_stripe's per-pump callback (simulated ps) as fluences done on ``bar``."""
+    """simulate_stripe's per-pump callback (simulated ps) as fluences done on ``bar``.
+
+    The label counts the fluences done: with WORKERS > 1 they complete in another order
+    than the grid's (the most expensive first), so the callback cannot name the fluence.
+    """
     done = [0]
 
     def step(ps):
         done[0] += 1
-        bar.advance(ps / t_end, label=f"{key} {fluence[min(done[0], fluence.size) - 1]:.3g} "
-                                      "mJ/cm2")
+        bar.advance(ps / t_end, label=f"{key} {min(done[0], fluence.size)}/{fluence.size} "
+                                      "fluences")
     return step
 
 
@@ -117,6 +129,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         sample = models.presets.get(key)
         ds = kinetics.simulate_stripe(sample, FILM, stripe, times, fluence=fluence,
                                       max_slice_gain=math.inf if quick else MAX_SLICE_GAIN,
+                                      workers=1 if quick else WORKERS,
                                       progress=_per_fluence(bar, key, fluence, float(times[-1])))
         amp = ds.edge_emission_integrated / ds.edge_emission_unamplified
         e = ds.channel_energy.values

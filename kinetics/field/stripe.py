@@ -78,6 +78,7 @@ from ncgain.models._checks import check_range
 
 from ..inputs import check_progress
 from . import analysis
+from ._pump_pool import check_workers, solve_pumps
 from ._stripe_problem import (STRIPE_ENERGY_BINS, STRIPE_METHODS, _pump_name, _StripeProblem,
                              mean_excitons_from_fluence)
 from ._stripe_slices import (MAX_TWIN_SLICE_GAIN, check_refined_size, refined,
@@ -97,7 +98,7 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
                     generation_rate=None, method="rate-equations", n_max=None, rtol=1e-5,
                     n_nanocrystals=20_000, seed=0, dt=None, field=True,
                     energy_bins=STRIPE_ENERGY_BINS, max_slice_gain=MAX_TWIN_SLICE_GAIN,
-                    progress=False) -> xr.Dataset:
+                    progress=False, workers=1) -> xr.Dataset:
     """Edge emission of an excitation stripe: ASE spectra vs time, pump and length.
 
     Parameters
@@ -153,7 +154,19 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
     progress : bool, callable or None, default False
         Progress bar over simulated time (False or None: none); a callable is
         called instead with the simulated time (ps) of each pump value advanced
-        since its last call.
+        since its last call (with ``workers > 1``: as each pump value completes, in the
+        order they complete).
+    workers : int, default 1
+        Rate equations: processes that solve the pump values in parallel, in [1, 256]
+        (each value's solve is independent). 1: in this process, one after another (no
+        pool; works inside a dask worker). n > 1: a pool of ``min(n, pump values)``
+        processes started with "spawn", each with one BLAS thread, the most expensive
+        values (sub-slices x pump) first; the output is bit-identical to ``workers=1``
+        (:mod:`._pump_pool`). A Ctrl-C or an error in a worker ends every worker before
+        the exception propagates. As with every spawned process, a *script* that passes
+        ``workers > 1`` must call this under ``if __name__ == "__main__":`` (the workers
+        import the script's main module). The Monte Carlo takes 1 only: its kernels
+        already run on all Numba threads.
 
     Returns
     -------
@@ -172,10 +185,14 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
     Raises
     ------
     ValueError
-        For invalid input (the message names the parameter), before any work;
+        For invalid input (the message names the parameter), before any work (also
+        ``workers > 1`` with the Monte Carlo, or inside a daemonic process);
         also if the memory estimate (either method) would not fit into the available
         memory or the work estimate exceeds :data:`ncgain.kinetics.memory.WORK_LIMITS`
         (both counted on the sub-slices of the run).
+    RuntimeError
+        With ``workers > 1``, if a worker process ends abruptly (e.g. a script without the
+        ``__main__`` guard); a worker's own exception is re-raised as it is.
 
     Examples
     --------
@@ -189,6 +206,7 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
     >>> counts.sum("excitons").round().values.tolist()   # NCs per slice at each time
     [[2000.0, 2000.0], [2000.0, 2000.0]]
     """
+    workers = check_workers(workers, method)
     if not callable(progress):          # a callback is the studies' own progress report
         progress = check_progress(progress)
     # scipy clips rtol below 100 eps and accepts nonsense above 1
@@ -220,15 +238,19 @@ def simulate_stripe(sample, film, stripe, times, *, mean_excitons=None, fluence=
         from tqdm.auto import tqdm
         bar = tqdm(total=float(problem.times[-1]) * problem.pump.size, unit="ps", desc=method)
         step = bar.update
-    records = []
-    for k in range(problem.pump.size):
-        if method == "monte-carlo":
-            records.append(monte_carlo(problem, k, progress=step, refine=refine[k]))
-        else:
-            fine = rate_equations(refined(problem, refine[k]), k, rtol)
-            records.append(requested_record(problem, fine, refine[k]))
-            if step is not None:
-                step(float(problem.times[-1]))
+    if workers > 1 and problem.pump.size > 1:
+        # the rate equations' pump values in a pool of processes, bit-identical (_pump_pool)
+        records = solve_pumps(problem, refine, rtol, workers, step)
+    else:
+        records = []
+        for k in range(problem.pump.size):
+            if method == "monte-carlo":
+                records.append(monte_carlo(problem, k, progress=step, refine=refine[k]))
+            else:
+                fine = rate_equations(refined(problem, refine[k]), k, rtol)
+                records.append(requested_record(problem, fine, refine[k]))
+                if step is not None:
+                    step(float(problem.times[-1]))
     if bar is not None:
         bar.close()
     # index coordinates, Conventions and what a paper reports (ASE thresholds per band)

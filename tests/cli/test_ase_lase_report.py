@@ -177,3 +177,22 @@ def test_ase_reports_the_solves_slicing_and_takes_max_slice_gain(tmp_path, capsy
     assert cli.main([*args, "--max-slice-gain", "-1", "--out", str(tmp_path / "c.nc")]) == 2
     err = capsys.readouterr().err
     assert "max_slice_gain = -1.0 is outside the allowed range" in err and len(err.splitlines()) == 1
+
+
+def test_ase_workers_gives_the_one_process_file_and_is_validated(tmp_path, capsys):
+    args = ["ase", "--preset", "type-ii", "--fluence", "1,4", "--slices", "2", "--channels",
+            "8", "--times", "0,30,100", "--no-progress"]
+    assert cli.main([*args, "--out", str(tmp_path / "one.nc")]) == 0
+    assert cli.main([*args, "--workers", "2", "--out", str(tmp_path / "two.nc")]) == 0
+    one_text = capsys.readouterr().out
+    with xr.open_dataset(tmp_path / "one.nc") as one, xr.open_dataset(tmp_path / "two.nc") as two:
+        xr.testing.assert_identical(two.load(), one.load())      # bit for bit
+    assert "largest amplification" in one_text
+    assert cli.main([*args, "--workers", "2", "--method", "monte-carlo",
+                     "--out", str(tmp_path / "mc.nc")]) == 2
+    err = capsys.readouterr().err
+    assert "workers = 2 applies to method='rate-equations' only" in err
+    assert len(err.splitlines()) == 1 and not (tmp_path / "mc.nc").exists()
+    with pytest.raises(SystemExit) as exc:                      # argparse: a usage error
+        cli.main([*args, "--workers", "0", "--out", str(tmp_path / "zero.nc")])
+    assert exc.value.code == 2 and "--workers" in capsys.readouterr().err

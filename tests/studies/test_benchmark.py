@@ -184,3 +184,17 @@ def test_benchmark_outputs_are_written_atomically():
                 if any(set(m) & set("wax") for m in modes):
                     offenders.append(f"{path.name}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_stripe_workers_benchmark_smoke(tmp_path, capsys):
+    """--stripe-workers: one fresh interpreter per count, the same output digest."""
+    from ncgain.benchmarks import command
+    out = tmp_path / "sw.json"
+    assert command.main(["--stripe-workers", "1,2", "--smoke", "--out", str(out)]) == 0
+    res = json.loads(out.read_text())
+    assert [r["workers"] for r in res["runs"]] == [1, 2]
+    assert res["identical"] and len({r["digest"] for r in res["runs"]}) == 1
+    assert res["runs"][1]["worker_cpu_seconds"] > 0          # the solves ran in the pool
+    assert res["speed_up"][0] == 1.0
+    text = capsys.readouterr().out
+    assert "outputs bit-identical: yes" in text and "load average" in text
