@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import warnings
 from collections.abc import Callable
@@ -270,16 +271,38 @@ def _client(scheduler, workers, n_missing, numba_threads):
             raise
         return cluster, client
 
-    if threading.current_thread() is threading.main_thread():
-        cluster, client = _startup.start_in_thread(make)
-    else:   # no signal reaches this thread: start here
-        cluster, client = make()
+    environ = dict(os.environ)
+    try:
+        if threading.current_thread() is threading.main_thread():
+            cluster, client = _startup.start_in_thread(make)
+        else:   # no signal reaches this thread: start here
+            cluster, client = make()
+    finally:
+        _restore_environ(environ)
     try:
         yield client, threads
     finally:
         with _io.critical():   # a further signal waits until the workers are gone
             client.close()
             cluster.close()
+        _restore_environ(environ)   # a worker restarted meanwhile set them again
+
+
+def _restore_environ(before: dict) -> None:
+    """Undo the changes made to ``os.environ`` since ``before`` was taken.
+
+    dask's Nanny sets ``distributed.nanny.pre-spawn-environ`` (MALLOC_TRIM_THRESHOLD_=65536,
+    OMP/MKL/OPENBLAS_NUM_THREADS=1) in *this* process's ``os.environ`` before it spawns a
+    worker, and never removes them (distributed 2026.8, nanny.py). Every process started
+    afterwards inherits them: the stripe's pool workers, under glibc's fixed trim and mmap
+    thresholds, spent half their time in the kernel and fig5abc_ase took 94-114 s instead of
+    30-36 s after linewidth_sensitivity's sweep (docs/benchmark.md).
+    """
+    for key in set(os.environ) - set(before):
+        del os.environ[key]
+    for key, value in before.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
 
 
 @contextlib.contextmanager

@@ -448,3 +448,24 @@ def test_points_are_batched_into_a_few_tasks_per_worker(n_missing, workers, size
     batches = _batches(missing, workers)
     assert [i for b in batches for i in b] == missing       # every point once, in order
     assert all(len(b) == size for b in batches[:-1]) and all(len(b) <= size for b in batches)
+
+
+def _worker_environ(names):
+    return {k: os.environ.get(k) for k in names}
+
+
+def test_the_embedded_cluster_leaves_this_process_environment_as_it_was(monkeypatch):
+    # dask's Nanny writes its pre-spawn variables into os.environ and leaves them there;
+    # every process spawned later inherited MALLOC_TRIM_THRESHOLD_ (the stripe's pool
+    # workers ran 3x slower). The workers still get them; this process keeps its own.
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    before = dict(os.environ)
+    names = ("MALLOC_TRIM_THRESHOLD_", "OPENBLAS_NUM_THREADS")
+    with sw.local_cluster(workers=1) as client:
+        assert dict(os.environ) == before
+        seen = client.run(_worker_environ, names)
+    assert dict(os.environ) == before
+    (worker_env,) = seen.values()
+    assert worker_env["OPENBLAS_NUM_THREADS"] == "1"
+    assert worker_env["MALLOC_TRIM_THRESHOLD_"] is not None
