@@ -293,10 +293,12 @@ def _restore_environ(before: dict) -> None:
 
     dask's Nanny sets ``distributed.nanny.pre-spawn-environ`` (MALLOC_TRIM_THRESHOLD_=65536,
     OMP/MKL/OPENBLAS_NUM_THREADS=1) in *this* process's ``os.environ`` before it spawns a
-    worker, and never removes them (distributed 2026.8, nanny.py). Every process started
-    afterwards inherits them: the stripe's pool workers, under glibc's fixed trim and mmap
-    thresholds, spent half their time in the kernel and fig5abc_ase took 94-114 s instead of
-    30-36 s after linewidth_sensitivity's sweep (docs/benchmark.md).
+    worker, and never removes them (by design: "even if this means poisoning the process
+    running the Nanny", Nanny's docstring; dask/distributed#6749, #6841). Every process
+    started afterwards inherits them: the stripe's pool workers, under glibc's then fixed
+    mmap threshold (17,700 mmap/munmap pairs in 8 s of one worker, strace), spent half
+    their time in the kernel and fig5abc_ase took 94-114 s instead of 30-36 s after
+    linewidth_sensitivity's sweep (docs/benchmark.md).
     """
     for key in set(os.environ) - set(before):
         del os.environ[key]
