@@ -9,12 +9,16 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 PACKAGE_DIRS = ("ncgain", "models", "kinetics", "studies", "sweeps", "cli", "benchmarks", "fit")
 #: Distribution name -> import name, where they differ.
-IMPORT_NAME = {"pint-xarray": "pint_xarray"}
+IMPORT_NAME = {"pint-xarray": "pint_xarray", "pytest-xdist": "xdist"}
 #: Modules that belong to another declared distribution.
 PART_OF = {"_pytest": "pytest"}
 #: Declared and used without an import statement of ours.
 USED_INDIRECTLY = {
     "netCDF4": "the netCDF-4 engine of xarray's Dataset.to_netcdf/open_dataset",
+}
+#: Test dependencies used without an import statement of ours.
+TEST_USED_INDIRECTLY = {
+    "xdist": "pytest-xdist: the plugin behind `-n 2 --dist loadscope` in pyproject's addopts",
 }
 #: Declared ahead of the code that imports them (remove from here once they are imported).
 PENDING: dict[str, str] = {}
@@ -66,6 +70,13 @@ def test_netcdf4_is_the_engine_that_xarray_uses():
 
 
 def test_test_dependencies_are_the_imported_ones():
-    declared = _requirements("test")
+    declared = _requirements("test") - set(TEST_USED_INDIRECTLY)
     imported = _third_party_imports(["tests", "conftest.py"]) - _requirements()
     assert imported == declared, (imported, declared)
+
+
+def test_the_indirect_test_dependencies_are_used():
+    # pytest-xdist is loaded by its -n option in the pytest addopts, not by an import.
+    addopts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"][
+        "ini_options"]["addopts"].split()
+    assert "-n" in addopts and "xdist" in TEST_USED_INDIRECTLY
