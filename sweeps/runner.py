@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -250,13 +249,12 @@ def _client(scheduler, workers, n_missing, numba_threads):
     def make():
         # No statistical profiler in the workers (it samples every 10 ms: CPU taken from
         # the points, and nobody looks at the dashboard of an embedded cluster).
-        with dask.config.set({"distributed.worker.profile.enabled": False}), \
-                warnings.catch_warnings():
-            # The scheduler's HTTP routes move to a free port when 8787 is taken (another
-            # cluster on this machine); the embedded cluster has no dashboard to find.
-            warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            # No dashboard; the scheduler's remaining HTTP routes (health, metrics) go to a
+            # free port, not 8787, which another cluster on this machine may hold.
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, env=env,
+                                   dashboard_address=None,
+                                   scheduler_kwargs={"dashboard_address": ":0"}, env=env,
                                    # A point that fails reaches the client through its
                                    # future; dask's own messages (e.g. a worker's
                                    # heartbeat failing while the cluster closes after

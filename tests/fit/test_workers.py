@@ -30,7 +30,8 @@ def test_same_chain_for_a_process_pool_and_a_dask_client():
     xr.testing.assert_identical(_posterior(2), serial)          # 2 processes
     distributed = pytest.importorskip("distributed")
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=2,
-                            dashboard_address=None) as client:
+                            dashboard_address=None,
+                            scheduler_kwargs={"dashboard_address": ":0"}) as client:
         assert isinstance(resolve_workers(client), DaskPool)
         xr.testing.assert_identical(_posterior(client), serial)
 

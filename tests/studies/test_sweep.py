@@ -25,6 +25,7 @@ def client():
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        dashboard_address=None,
+                                       scheduler_kwargs={"dashboard_address": ":0"},
                                        env={"NUMBA_NUM_THREADS": "1"},
                                        silence_logs=50)
     c = distributed.Client(cluster)
