@@ -140,10 +140,13 @@ def _cmd_ase(args) -> int:
         except RuntimeError as exc:   # a method's limit (message says what to do): one line
             raise ValueError(str(exc)) from None
         _io.write_netcdf(ds, out)
-    amp = (ds.edge_emission_integrated / ds.edge_emission_unamplified).max("channel").values
+    import numpy as np
+    from ncgain.kinetics.field.analysis import channel_amplification
+    amp = np.fmax.reduce(channel_amplification(ds).values, axis=1)   # dark channels: NaN, skipped
     print(f"wrote {out} ({sample.name}, stripe L = {args.length:g} cm, {args.method})")
     for f, a in zip(fluence, amp):
-        print(f"  {f:8.3g} mJ cm^-2: largest amplification (edge / unamplified) {a:.3g}")
+        shown = f"{a:.3g}" if np.isfinite(a) else "undefined (no spontaneous emission)"
+        print(f"  {f:8.3g} mJ cm^-2: largest amplification (edge / unamplified) {shown}")
     from ._field_report import ase_report
     for line in ase_report(ds):
         print(f"  {line}")

@@ -19,7 +19,7 @@ film = models.Film.close_packed()
 times = [0.0, 30.0, 300.0, 1000.0]   # ps; the emission is integrated to the last
 ds = kinetics.simulate_stripe(sample, film, models.Stripe(length=0.04, slices=4, channels=8),
                               times, fluence=[1.0, 4.0])
-amplification = (ds.edge_emission_integrated / ds.edge_emission_unamplified).max("channel")
+amplification = kinetics.field.analysis.channel_amplification(ds).max("channel")
 print("largest amplification (edge / unamplified) at 1 and 4 mJ cm^-2:",
       np.round(amplification.values, 3))
 

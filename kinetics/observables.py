@@ -27,7 +27,7 @@ from ncgain.models.state_table import StateTable
 
 __all__ = ["LineKernels", "line_kernels", "unexcited_absorption", "reference_absorption",
            "absorption_peak",
-           "spectra", "spectra_variance", "default_energies"]
+           "spectra", "spectra_variance", "default_energies", "resolvable_range", "gain_range"]
 
 #: Smallest alpha_0(E) / alpha_0(peak) at which bleaching -dalpha/alpha_0 is reported.
 MIN_RELATIVE_ALPHA0 = 1e-12
@@ -206,6 +206,30 @@ def resolvable_range(table: StateTable) -> tuple[float, float]:
     # Lorentzian tails can stay resolvable beyond 1 keV: then the bracket end is the bound.
     return (optimize.brentq(f, lo, e_peak, xtol=1e-9) + 1e-9 if f(lo) <= 0 else lo,
             optimize.brentq(f, e_peak, hi, xtol=1e-9) - 1e-9 if f(hi) <= 0 else hi)
+
+
+def gain_range(table: StateTable) -> tuple[float, float]:
+    """Energies where a gain alpha / alpha_0(peak) is defined: the resolvable range and every line.
+
+    The union of :func:`resolvable_range` and the band-edge lines +-3 widths
+    (``default_energies(table, resolvable=False)``). Gain in units of the unexcited
+    peak absorption needs no alpha_0(E), so it is defined beyond the resolvable range
+    where a line lies there: the XX line of a sample with Delta_XX > ~5 Gamma, whose
+    gain a photon field (stripe, cavity) or a threshold must see.
+
+    Parameters
+    ----------
+    table : StateTable
+        The sample's state table.
+
+    Returns
+    -------
+    low, high : float
+        The range (eV); low >= MIN_PHOTON_ENERGY.
+    """
+    r_lo, r_hi = resolvable_range(table)
+    lines = default_energies(table, 2, resolvable=False)
+    return max(min(r_lo, float(lines[0])), MIN_PHOTON_ENERGY), max(r_hi, float(lines[-1]))
 
 
 def default_energies(table: StateTable, n_points: int = 241, *,

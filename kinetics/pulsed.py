@@ -69,9 +69,7 @@ def validate_energies(values, table: StateTable, name: str = "energies", *,
     if arr.size > 1 and not (np.diff(arr) > 0).all():
         raise ValueError(f"{name} must be strictly increasing (eV)")
     if not resolvable:
-        r_lo, r_hi = observables.resolvable_range(table)
-        lines = observables.default_energies(table, 2, resolvable=False)
-        lo, hi = min(r_lo, float(lines[0])), max(r_hi, float(lines[-1]))
+        lo, hi = observables.gain_range(table)
         bad = (arr < lo) | (arr > hi)
         if bad.any():
             raise ValueError(

@@ -45,6 +45,7 @@ import numpy as np
 import xarray as xr
 
 from ncgain import kinetics, models
+from ncgain.kinetics.field.analysis import channel_amplification
 
 from ._progress import study_progress
 from ._common import STUDY_FILM, attach, distinct_colours, figure, gain_criterion_text
@@ -131,7 +132,7 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
                                       max_slice_gain=math.inf if quick else MAX_SLICE_GAIN,
                                       workers=1 if quick else WORKERS,
                                       progress=_per_fluence(bar, key, fluence, float(times[-1])))
-        amp = ds.edge_emission_integrated / ds.edge_emission_unamplified
+        amp = channel_amplification(ds)
         e = ds.channel_energy.values
         split = sample.exciton_energy + sample.delta_xx / 2
         x_band = e < split if sample.delta_xx > 0 else np.ones_like(e, bool)
@@ -140,8 +141,9 @@ def run(quick: bool = False, progress: bool = False) -> xr.Dataset:
         rec = {
             "edge_integrated": ds.edge_emission_integrated.values,
             "amplification": amp.values,
-            "x_amp": amp.values[:, x_band].max(axis=1),
-            "xx_amp": amp.values[:, xx_band].max(axis=1) if xx_band.any()
+            # fmax skips a dark channel's NaN (analysis.channel_amplification)
+            "x_amp": np.fmax.reduce(amp.values[:, x_band], axis=1),
+            "xx_amp": np.fmax.reduce(amp.values[:, xx_band], axis=1) if xx_band.any()
             else np.full(fluence.size, np.nan),
             "x_gain3": g3.values[:, x_band].max(axis=1),
             "xx_gain3": g3.values[:, xx_band].max(axis=1) if xx_band.any()

@@ -266,7 +266,8 @@ def default_channels(sample: Sample, table: StateTable, n_channels: int,
     Raises
     ------
     ValueError
-        If a channel lies outside the band where alpha_0 is resolvable.
+        If a channel lies outside :func:`~ncgain.kinetics.observables.gain_range`: where
+        alpha_0 is resolvable or a band-edge line lies (+-3 widths).
     """
     if channel_range is None:
         gam = float(np.max(np.hypot(table.inhomogeneous_width, table.homogeneous_width)))
@@ -275,11 +276,15 @@ def default_channels(sample: Sample, table: StateTable, n_channels: int,
     else:
         lo, hi = channel_range
     grid = channel_grid(np.linspace(lo, hi, n_channels), name)
-    r_lo, r_hi = observables.resolvable_range(table)
-    if grid[0] < r_lo or grid[-1] > r_hi:
-        raise ValueError(f"{name} = ({grid[0]:.4f}, {grid[-1]:.4f}) eV is outside the band: "
-                         f"channels must lie in [{r_lo:.4f}, {r_hi:.4f}] eV, where the "
-                         "unexcited absorption is resolvable")
+    # The field's gain is alpha/alpha_0(peak): defined wherever a line lies, also beyond
+    # the resolvable range (the XX line of a narrow repulsive sample, Delta_XX >> Gamma).
+    g_lo, g_hi = observables.gain_range(table)
+    if grid[0] < g_lo or grid[-1] > g_hi:
+        given = "" if channel_range is not None else " (the default grid)"
+        raise ValueError(f"{name}{given} = ({grid[0]:.4f}, {grid[-1]:.4f}) eV is outside the allowed "
+                         f"range [{g_lo:.4f}, {g_hi:.4f}] eV, where the unexcited absorption "
+                         f"alpha_0 is at least {observables.MIN_RELATIVE_ALPHA0:g} of its peak "
+                         "or a band-edge line lies (+-3 widths)")
     return grid
 
 

@@ -7,7 +7,10 @@ Definitions (the numbers ``simulate_stripe`` and ``simulate_cavity`` add to thei
   the channels split at E_X + Delta_XX / 2 into the X band and the XX band (on the side of
   Delta_XX); otherwise all channels are the X band and the XX band is empty;
 * **amplification** A_k = time-integrated edge emission of channel k / the spontaneous
-  emission that reaches the edge without amplification or loss (same run);
+  emission that reaches the edge without amplification or loss (same run,
+  :func:`channel_amplification`); undefined (NaN) in a channel into which no spontaneous emission
+  falls (a dark channel between the narrow lines of a sample, or every channel at zero
+  pump), and left out of a band's maximum;
 * **ASE threshold** of a band: the smallest pump at which max_k A_k over the band reaches
   :data:`ASE_AMPLIFICATION` (10), interpolated linearly in log(pump)-log(A) between the
   bracketing pump points (the criterion of the Fig. 5a-c study); NaN where it does not
@@ -44,8 +47,8 @@ import json
 import numpy as np
 import xarray as xr
 
-__all__ = ["ASE_AMPLIFICATION", "HBAR_EV_PS", "ase_summary", "lasing_summary", "indexed",
-           "crossing"]
+__all__ = ["ASE_AMPLIFICATION", "HBAR_EV_PS", "channel_amplification", "ase_summary", "lasing_summary",
+           "indexed", "crossing"]
 
 #: Amplification (time-integrated edge emission / unamplified) that defines an ASE threshold.
 ASE_AMPLIFICATION = 10.0
@@ -96,6 +99,38 @@ def crossing(pump, values, level) -> float:
     x0, x1 = np.log(p[i - 1]), np.log(p[i])
     y0, y1 = np.log(max(a[i - 1], 1e-300)), np.log(a[i])
     return float(np.exp(x0 + (np.log(level) - y0) * (x1 - x0) / (y1 - y0)))
+
+
+def channel_amplification(ds: xr.Dataset) -> xr.DataArray:
+    """Amplification of each channel of a stripe run: edge emission / unamplified emission.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A dataset of :func:`ncgain.kinetics.simulate_stripe`.
+
+    Returns
+    -------
+    xarray.DataArray
+        (pump, channel), dimensionless: ``edge_emission_integrated /
+        edge_emission_unamplified``; NaN where no spontaneous emission reaches the edge
+        in that channel (the ratio 0/0 of a dark channel: the channel lies outside every
+        line, to float precision, or the pump is zero).
+    """
+    unamplified = ds.edge_emission_unamplified
+    ratio = ds.edge_emission_integrated / unamplified.where(unamplified > 0)
+    return ratio.rename("amplification").assign_attrs(_attrs(
+        "1", "amplification (edge / unamplified)",
+        "time-integrated edge emission divided by the spontaneous emission that reaches the "
+        "edge without amplification or loss; NaN: no spontaneous emission in the channel "
+        "(a dark channel, or zero pump)"))
+
+
+def _band_max(values, mask):
+    """Largest finite value of ``values[:, mask]`` per row; NaN where none is finite."""
+    if not mask.any():
+        return np.full(values.shape[0], np.nan)
+    return np.fmax.reduce(values[:, mask], axis=1)     # fmax skips NaN, without a warning
 
 
 def _fwhm(energy, spectrum):
@@ -172,7 +207,8 @@ def ase_summary(ds: xr.Dataset, amplification: float = ASE_AMPLIFICATION) -> xr.
         raise ValueError(f"amplification = {amplification!r} is outside the allowed range (1, inf)")
     sample = models.Sample.from_json(ds.attrs["sample"])
     energy = np.asarray(ds.channel_energy.values, float)
-    amp = (ds.edge_emission_integrated / ds.edge_emission_unamplified).values   # (P, C)
+    level = float(amplification)
+    amp = channel_amplification(ds).values                             # (P, C)
     spec = ds.edge_emission_integrated.values
     pulsed = "pump_fluence" in ds.coords
     primary = ds["pump_fluence" if pulsed else "pump_intensity"].values
@@ -181,9 +217,10 @@ def ase_summary(ds: xr.Dataset, amplification: float = ASE_AMPLIFICATION) -> xr.
     bands = dict(zip(("X", "XX"), _bands(sample, energy)))
     thr, thr2, band_amp, peak, width = [], [], [], [], []
     for name, mask in bands.items():
-        a = amp[:, mask].max(axis=1) if mask.any() else np.full(amp.shape[0], np.nan)
+        a = _band_max(amp, mask)
         band_amp.append(a)
-        t = crossing(primary[order], a[order], amplification) if mask.any() else float("nan")
+        ok = order[np.isfinite(a[order])]          # pumps at which the band emits at all
+        t = crossing(primary[ok], a[ok], level) if ok.size else float("nan")
         thr.append(t)
         thr2.append(t * float(secondary[order][-1] / primary[order][-1])
                     if np.isfinite(t) and primary[order][-1] > 0 else float("nan"))
