@@ -133,9 +133,11 @@ class Sample:
         2/tau_A(X+) (superposition principle). None: equal pathways, so
         tau_A(X-) = 4 tau_A(XX). Must be >= 2 tau_A(XX).
     xx_absorption_width : float or None, default None
-        Homogeneous half-width (eV) of the excited-state (X -> XX, n -> n+1 for
-        n >= 1) band-edge absorption lines; None: ``homogeneous_linewidth``.
-        A broader biexciton absorption spreads induced absorption to the red.
+        Homogeneous half-width (eV) of the excited-state band-edge transitions
+        X <-> XX (n <-> n+1 for n >= 1): the absorption n -> n+1 and the emission
+        n+1 -> n (stimulated and spontaneous) are one transition and share this line;
+        None: ``homogeneous_linewidth``. A broader biexciton line spreads induced
+        absorption to the red and lowers the peak of the biexciton's gain and PL.
     higher_transitions : tuple of HigherTransition, default ()
         Absorption lines above the band edge, present in every state (dicts or
         tuples (offset, strength, width[, stark_shift]) are accepted).

@@ -43,7 +43,9 @@ Absorption lines: index 0 is the band edge (strength above; width
 ``homogeneous_linewidth`` for n = 0 and ``xx_absorption_width`` for n >= 1);
 indices 1 ... are the sample's ``higher_transitions`` (strength s_h at
 E_i + offset_h + n * stark_shift_h, in every state). Emission lines: index 0
-is the band edge. A photon absorbed in any line raises n by one; the higher
+is the band edge (width ``homogeneous_linewidth`` for n = 1 and
+``xx_absorption_width`` for n >= 2: the emission n -> n-1 is the reverse of the
+absorption n-1 -> n and has its line). A photon absorbed in any line raises n by one; the higher
 transitions relax to the band edge much faster than any rate here.
 
 Einstein relation: with ``radiative_scaling="einstein"`` the radiative rate of

@@ -307,7 +307,12 @@ class BandEdgeModel(abc.ABC):
                 for t in self.sample.higher_transitions]
 
     def emission_lines(self, n: int) -> list[Line]:
-        """Stimulated-emission lines n -> n-1, with the band-edge homogeneous width.
+        """Stimulated-emission lines n -> n-1, with the width of the reverse absorption.
+
+        The emission n -> n-1 and the absorption n-1 -> n are one transition between the
+        same two states, so they share one homogeneous line (Einstein, reciprocity): the
+        single exciton's lines have ``homogeneous_linewidth``, those of n >= 2 (XX -> X,
+        ...) ``xx_absorption_width`` when it is set, as :meth:`absorption_lines` of n-1.
 
         Parameters
         ----------
@@ -318,8 +323,10 @@ class BandEdgeModel(abc.ABC):
         -------
         list of Line
         """
-        gamma = self.sample.homogeneous_linewidth
-        return [Line(off, st, gamma) for off, st in self.band_edge_lines(n)[1]]
+        s = self.sample
+        gamma = s.homogeneous_linewidth
+        width = gamma if n <= 1 or s.xx_absorption_width is None else s.xx_absorption_width
+        return [Line(off, st, width) for off, st in self.band_edge_lines(n)[1]]
 
     def emission_strength(self, n: int, electrons: int | None = None) -> float:
         """Sum of the band-edge stimulated-emission strengths of a state (sigma_0).

@@ -38,6 +38,34 @@ def test_einstein_relation_holds_for_every_state(sample):
                        atol=0)
 
 
+def _reciprocity_samples():
+    eh = dataclasses.replace(models.presets.TYPE_I_CDSE_FINE_STRUCTURE, xx_absorption_width=0.04)
+    return [s for s in _einstein_samples() if s.xx_absorption_width is not None] + [
+        eh, eh.with_resident_electrons([0.5, 0.5]),
+        dataclasses.replace(models.presets.TYPE_II_CDS_ZNSE, xx_absorption_width=0.05,
+                            stokes_shift=0.03)]
+
+
+@pytest.mark.parametrize("sample", _reciprocity_samples(), ids=lambda s: s.name[:20])
+def test_emission_has_the_line_of_its_reverse_absorption(sample):
+    """The band-edge emission n+1 -> n and absorption n -> n+1 are one transition: one width.
+
+    Widths of the band-edge lines with non-zero strength, state by state (n = 0: the X line,
+    homogeneous_linewidth; n >= 1: the X <-> XX line, xx_absorption_width).
+    """
+    t = build_state_table(sample, 6)
+    nb = t.n_band_edge_absorption_lines
+    pairs = {"X": 0, "XX": 0}     # transitions seen both ways, so that the test bites
+    for c, (_, cls) in enumerate(sample.size_classes()):
+        for n in range(t.absorption_line_strength.shape[1] - 1):
+            width = cls.homogeneous_linewidth if n == 0 else cls.xx_absorption_width
+            ab = t.absorption_line_width[c, n, :nb][t.absorption_line_strength[c, n, :nb] > 0]
+            em = t.emission_line_width[c, n + 1][t.emission_line_strength[c, n + 1] > 0]
+            assert np.all(ab == width) and np.all(em == width), (c, n, ab, em)
+            pairs["X" if n == 0 else "XX"] += bool(ab.size and em.size)
+    assert pairs["X"] >= 1 and (pairs["XX"] >= 1 or sample.degeneracy == 1), pairs
+
+
 def test_statistical_law_breaks_einstein_relation():
     """The v1 law is kept for comparison and is *not* Einstein-consistent at n = 2."""
     t = build_state_table(Sample(**BASE, radiative_scaling="statistical"), 3)
