@@ -102,6 +102,8 @@ class CavityProblem:
             n_draws=n_nanocrystals)
         energy_bins = _check_int("energy_bins", energy_bins, 8, 2000)
         lines = field.transition_lines(table)
+        if method == "monte-carlo":
+            field.require_one_width_per_class(table, lines)
         channels = field.default_channels(sample, table, cavity.channels, cavity.channel_range)
         beta = cavity.spontaneous_coupling
         spont_coef = field.spontaneous_coefficients(table, lines, beta, channels)

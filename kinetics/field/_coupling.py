@@ -41,7 +41,7 @@ from .. import observables
 
 __all__ = ["transition_lines", "TransitionLines", "EnergyBins", "energy_bins",
            "coupling_matrices", "default_channels", "kappa", "FieldLine", "field_line",
-           "LINE_CODES"]
+           "line_cell", "require_one_width_per_class", "LINE_CODES"]
 
 #: Line-shape codes of the field kernels: the homogeneous line sampled at the channel
 #: centre (0 Gaussian, 1 Lorentzian) or averaged over the channel (2 Gaussian, 3 Lorentzian;
@@ -59,12 +59,19 @@ SUB_POINTS = 64
 
 @dataclass(frozen=True, eq=False)
 class TransitionLines:
-    """Lines of every (class, state): arrays of shape (K, S, L), strengths in sigma_0."""
+    """Lines of every (class, state): arrays of shape (K, S, L), strengths in sigma_0.
+
+    ``em_width``/``abs_width``: each line's homogeneous width (eV); unused slots hold the
+    class's band-edge width.
+    """
 
     em_strength: np.ndarray
     em_offset: np.ndarray
     abs_strength: np.ndarray
     abs_offset: np.ndarray
+    em_width: np.ndarray
+    abs_width: np.ndarray
+
 
 
 def transition_lines(table: StateTable) -> TransitionLines:
@@ -90,31 +97,53 @@ def transition_lines(table: StateTable) -> TransitionLines:
     em_o = np.asarray(table.emission_line_offset, float)
     ab_s = np.asarray(table.absorption_line_strength, float)
     ab_o = np.asarray(table.absorption_line_offset, float)
-    # One homogeneous width per class: the field kernel tabulates one line shape per class.
-    for name, strength, width in (("emission", em_s, table.emission_line_width),
-                                  ("absorption", ab_s, table.absorption_line_width)):
-        ref = np.asarray(table.homogeneous_width, float)[:, None, None]
-        bad = (strength > 0) & ~np.isclose(np.asarray(width, float), ref, rtol=1e-9, atol=0)
-        if bad.any():
-            c, n, l = (int(v) for v in np.argwhere(bad)[0])
-            raise ValueError(
-                f"{name} line {l} of state n = {n} (class {c}) has homogeneous width "
-                f"{float(np.asarray(width)[c, n, l])!r} eV; the photon field supports only the "
-                f"class's band-edge width homogeneous_linewidth = {float(ref[c, 0, 0])!r} eV "
-                "(e.g. leave xx_absorption_width unset and give higher transitions that width)")
+    ref = np.asarray(table.homogeneous_width, float)[:, None, None]
     n_l = max(em_s.shape[2], ab_s.shape[2])
 
-    def pad(a):
-        out = np.zeros(a.shape[:2] + (n_l,))
+    def pad(a, fill=None):
+        out = np.zeros(a.shape[:2] + (n_l,)) if fill is None else \
+            np.broadcast_to(fill, a.shape[:2] + (n_l,)).copy()
         out[..., :a.shape[2]] = a
         return out
 
+    def widths(strength, width):
+        # the line's own width; unused slots (and widths equal to the band edge's to
+        # rounding) take the class's band-edge width exactly
+        w = np.asarray(width, float)
+        w = np.where((strength > 0) & ~np.isclose(w, ref, rtol=1e-9, atol=0), w, ref)
+        return pad(w, ref)
+
+    em_w, ab_w = widths(em_s, table.emission_line_width), widths(ab_s, table.absorption_line_width)
     ab_s = pad(ab_s)
     # The top state n_max is reflecting, for the field as for the pump: no stimulated
     # absorption out of it (it would carry NCs beyond the state space and leak
     # probability from the twin). n_max is chosen so that its population is negligible.
     ab_s[:, -1, :] = 0.0
-    return TransitionLines(pad(em_s), pad(em_o), ab_s, pad(ab_o))
+    return TransitionLines(pad(em_s), pad(em_o), ab_s, pad(ab_o), em_w, ab_w)
+
+
+def require_one_width_per_class(table: StateTable, lines: TransitionLines) -> None:
+    """The Monte Carlo field's limit: every line of a class has the class's band-edge width.
+
+    Raises
+    ------
+    ValueError
+        Naming the first line with another width (the Monte Carlo kernels tabulate one
+        line shape per class; the rate equations take each line's own width).
+    """
+    ref = np.asarray(table.homogeneous_width, float)
+    for name, strength, width in (("emission", lines.em_strength, lines.em_width),
+                                  ("absorption", lines.abs_strength, lines.abs_width)):
+        bad = (strength > 0) & (width != ref[:, None, None])
+        if bad.any():
+            c, n, l = (int(v) for v in np.argwhere(bad)[0])
+            raise ValueError(
+                f"{name} line {l} of state n = {n} (class {c}) has homogeneous width "
+                f"{float(width[c, n, l])!r} eV; method='monte-carlo' of the photon field "
+                f"supports only the class's band-edge width homogeneous_linewidth = "
+                f"{float(ref[c])!r} eV: use method='rate-equations', which takes each line's "
+                "own width (or leave xx_absorption_width unset and give higher transitions "
+                "that width)")
 
 
 def kappa(film: Film, group_index: float) -> float:
@@ -251,6 +280,30 @@ def field_line(table: StateTable, channels: np.ndarray) -> FieldLine:
     return FieldLine(table.lineshape, widths, cell, code, scale)
 
 
+def line_cell(width: float, channels: np.ndarray) -> float:
+    """How the rate equations evaluate one line of homogeneous ``width`` on the channels.
+
+    The rule of :func:`field_line`, per line: 0 (sampled at the channel centres) if
+    ``width`` >= RESOLVED_WIDTH times the channel spacing, else half the spacing
+    (averaged over each channel, which needs a uniform grid).
+
+    Raises
+    ------
+    ValueError
+        If a channel-averaged line meets a non-uniform grid.
+    """
+    step = np.inf if channels.size < 2 else float((channels[-1] - channels[0])
+                                                   / (channels.size - 1))
+    if not width < RESOLVED_WIDTH * step:
+        return 0.0
+    d = np.diff(channels)
+    if float(np.max(np.abs(d - step))) > 1e-9 * step:
+        raise ValueError(
+            f"homogeneous_linewidth = {float(width)!r} eV is below {RESOLVED_WIDTH:g} x the "
+            "channel spacing; lines averaged over the channels need a uniform channel grid")
+    return 0.5 * step
+
+
 def channel_widths(channels: np.ndarray) -> np.ndarray:
     """Width dE_k (eV) of each channel: the spacing of the grid (half-spacings at the ends)."""
     edges = np.concatenate([[channels[0] - (channels[1] - channels[0]) / 2],
@@ -316,28 +369,32 @@ def coupling_matrices(table: StateTable, lines: TransitionLines, bins: EnergyBin
     _, a_peak = observables.absorption_peak(table)
     k_cls, s_st, n_l = lines.em_strength.shape
     width = channel_widths(channels)
-    line = field_line(table, channels)
     em = np.zeros((k_cls, s_st, bins.energy.shape[1], channels.size))
     ab = np.zeros_like(em)
     sp = np.zeros_like(em)
     for c in range(k_cls):
-        if line.cell > 0.0:
-            points = _bin_points(table, bins, c)               # (B, P)
-            def shape(offset):
-                d = channels[None, None, :] - points[:, :, None] - offset
-                return line(d, c).mean(axis=1)
-        else:
-            def shape(offset):
-                return line(channels[None, :] - bins.energy[c][:, None] - offset, c)
+        points = []                                            # (B, P), when needed
+
+        def shape(offset, w):
+            # each line with its own width (lines.em_width / abs_width), sampled at the
+            # channels or averaged over them by line_cell's rule
+            cell = line_cell(float(w), channels)
+            if cell > 0.0:
+                if not points:
+                    points.append(_bin_points(table, bins, c))
+                d = channels[None, None, :] - points[0][:, :, None] - offset
+                return homogeneous(d, float(w), table.lineshape, cell).mean(axis=1)
+            return homogeneous(channels[None, :] - bins.energy[c][:, None] - offset,
+                               float(w), table.lineshape, cell)
         for n in range(s_st):
             for l in range(n_l):
                 if lines.em_strength[c, n, l] > 0:
-                    h = shape(lines.em_offset[c, n, l])
+                    h = shape(lines.em_offset[c, n, l], lines.em_width[c, n, l])
                     em[c, n] += lines.em_strength[c, n, l] * h / a_peak
                     sp[c, n] += spont_coef[c, n, l] * h * width[None, :]
                 if lines.abs_strength[c, n, l] > 0:
                     ab[c, n] += lines.abs_strength[c, n, l] * shape(
-                        lines.abs_offset[c, n, l]) / a_peak
+                        lines.abs_offset[c, n, l], lines.abs_width[c, n, l]) / a_peak
     return CouplingMatrices(em, ab, sp, a_peak)
 
 
@@ -366,13 +423,22 @@ def spontaneous_coefficients(table: StateTable, lines: TransitionLines, beta: fl
     """
     s1 = lines.em_strength[:, 1, :].sum(axis=1)
     coef = beta * table.radiative_rate[:, 1][:, None, None] / s1[:, None, None] * lines.em_strength
-    # Largest fraction of a line captured by the channel grid (Riemann sum of h dE).
+    # Largest fraction of a line captured by the channel grid (Riemann sum of h dE), per
+    # line width (each line with its own, as in coupling_matrices).
     width = channel_widths(channels)
     probe = np.linspace(channels[0], channels[-1], 401)
-    line = field_line(table, channels)
+    covers = {}
+
+    def cover(w):
+        if w not in covers:
+            h = homogeneous(channels[None, :] - probe[:, None], w, table.lineshape,
+                            line_cell(w, channels))
+            covers[w] = (h * width[None, :]).sum(axis=1).max()
+        return covers[w]
     for c in range(table.n_classes):
-        cover = (line(channels[None, :] - probe[:, None], c) * width[None, :]).sum(axis=1).max()
-        into = coef[c].sum(axis=1) * cover
+        into = np.array([sum(coef[c, n, l] * cover(float(lines.em_width[c, n, l]))
+                             for l in range(coef.shape[2]) if coef[c, n, l] > 0)
+                         for n in range(coef.shape[1])])
         bad = into > table.radiative_rate[c] * (1 + 1e-9)
         if bad.any():
             n = int(np.argmax(bad))

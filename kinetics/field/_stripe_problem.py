@@ -229,6 +229,8 @@ class _StripeProblem:
         dt = _resolve_step(dt, r_fast, field_on=field_on, t_last=times[-1],
                            fastest="NC decay or pump")
         lines = field.transition_lines(table)
+        if method == "monte-carlo":
+            field.require_one_width_per_class(table, lines)
         channels = field.default_channels(sample, table, stripe.channels, stripe.channel_range)
         spont_coef = field.spontaneous_coefficients(table, lines, stripe.spontaneous_coupling,
                                                     channels)

@@ -119,10 +119,29 @@ def test_delta_line_couples_the_inhomogeneous_line_averaged_over_each_channel():
     assert np.abs(got - exact).max() < 0.1 * exact.max()
 
 
-def test_mixed_widths_across_the_channel_spacing_are_refused():
+def test_mixed_widths_across_the_channel_spacing_monte_carlo_refuses_rate_equations_take():
     comp = with_gamma(SCRATCH, 0.0)
     wide = with_gamma(SCRATCH, 0.04)    # above dE / 2 ~ 0.008 eV; 0 below
     mixed = dataclasses.replace(SCRATCH, components=((0.5, comp), (0.5, wide)))
+    # the Monte Carlo kernels evaluate one line rule per field
     with pytest.raises(ValueError, match="homogeneous_linewidth"):
         kinetics.simulate_cavity(mixed, FILM, CAV, TIMES, generation_rate=[0.02],
-                                 method="rate-equations")
+                                 method="monte-carlo", n_nanocrystals=1000)
+    # the rate equations evaluate each line by its own width (field.line_cell): each
+    # class's coupling is the one its class alone has on the same channels
+    table = build_state_table(mixed, 4)
+    channels = field.default_channels(mixed, table, 16)
+    lines = field.transition_lines(table)
+    bins = field.energy_bins(table, 24)
+    cp = field.coupling_matrices(table, lines, bins, channels,
+                                 field.spontaneous_coefficients(table, lines, 1e-3, channels))
+    for c, alone in enumerate((comp, wide)):
+        t1 = build_state_table(alone, 4)
+        l1 = field.transition_lines(t1)
+        c1 = field.coupling_matrices(t1, l1, field.energy_bins(t1, 24), channels,
+                                     field.spontaneous_coefficients(t1, l1, 1e-3, channels))
+        np.testing.assert_allclose(cp.em[c] * cp.a_peak, c1.em[0] * c1.a_peak, rtol=1e-12,
+                                   atol=1e-12 * np.abs(c1.em[0] * c1.a_peak).max())
+    ds = kinetics.simulate_cavity(mixed, FILM, CAV, TIMES, generation_rate=[0.02],
+                                  method="rate-equations")
+    assert np.isfinite(ds.output.values).all()
