@@ -73,7 +73,6 @@ class TransitionLines:
     abs_width: np.ndarray
 
 
-
 def transition_lines(table: StateTable) -> TransitionLines:
     """Stimulated-emission and absorption lines of each (class, state) of ``table``.
 
@@ -334,8 +333,8 @@ def default_channels(sample: Sample, table: StateTable, n_channels: int,
     g_lo, g_hi = observables.gain_range(table)
     if grid[0] < g_lo or grid[-1] > g_hi:
         given = "" if channel_range is not None else " (the default grid)"
-        raise ValueError(f"{name}{given} = ({grid[0]:.4f}, {grid[-1]:.4f}) eV is outside the allowed "
-                         f"range [{g_lo:.4f}, {g_hi:.4f}] eV, where the unexcited absorption "
+        raise ValueError(f"{name}{given} = ({grid[0]:.4f}, {grid[-1]:.4f}) eV is outside the "
+                         f"allowed range [{g_lo:.4f}, {g_hi:.4f}] eV, where the unexcited absorption "
                          f"alpha_0 is at least {observables.MIN_RELATIVE_ALPHA0:g} of its peak "
                          "or a band-edge line lies (+-3 widths)")
     return grid

@@ -47,8 +47,8 @@ import json
 import numpy as np
 import xarray as xr
 
-__all__ = ["ASE_AMPLIFICATION", "HBAR_EV_PS", "channel_amplification", "ase_summary", "lasing_summary",
-           "indexed", "crossing"]
+__all__ = ["ASE_AMPLIFICATION", "HBAR_EV_PS", "channel_amplification", "ase_summary",
+           "lasing_summary", "indexed", "crossing"]
 
 #: Amplification (time-integrated edge emission / unamplified) that defines an ASE threshold.
 ASE_AMPLIFICATION = 10.0
