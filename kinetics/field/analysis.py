@@ -251,7 +251,8 @@ def ase_summary(ds: xr.Dataset, amplification: float = ASE_AMPLIFICATION) -> xr.
          "ase_amplification": (("pump", "band"), np.array(band_amp).T, _attrs(
              "1", "largest amplification in the band",
              "max over the band's channels of the time-integrated edge emission divided by "
-             "the unamplified spontaneous emission; NaN: the band is empty")),
+             "the unamplified spontaneous emission, over the channels that receive spontaneous "
+             "emission; NaN: the band is empty or none of its channels does")),
          "ase_peak_energy": (("pump", "band"), np.array(peak).T, _attrs(
              "eV", "band peak of the edge emission",
              "channel of largest time-integrated edge emission within the band; NaN: the "
