@@ -45,8 +45,8 @@ indices 1 ... are the sample's ``higher_transitions`` (strength s_h at
 E_i + offset_h + n * stark_shift_h, in every state). Emission lines: index 0
 is the band edge (width ``homogeneous_linewidth`` for n = 1 and
 ``xx_absorption_width`` for n >= 2: the emission n -> n-1 is the reverse of the
-absorption n-1 -> n and has its line). A photon absorbed in any line raises n by one; the higher
-transitions relax to the band edge much faster than any rate here.
+absorption n-1 -> n and has its line). A photon absorbed in any line raises n by
+one; the higher transitions relax to the band edge much faster than any rate here.
 
 Einstein relation: with ``radiative_scaling="einstein"`` the radiative rate of
 every state is k_rad(c, n) = tau_x,c^-1 * sum_l emission_strength[c, n, l] /
